@@ -1,0 +1,80 @@
+"""The pairwise rules: how one claim relates to another claim of the same series.
+
+Every relation is judged on the claims' intervals ``[low, high]`` (``high`` None is +infinity), so
+hedged wording that the intervals allow ("more than 60" and 75) never contradicts. The relation's
+*kind* is symmetric (``relate(a, b).kind == relate(b, a).kind``), which is what lets the ledger keep
+order-free counts; the *rule* names the relation from the first claim's point of view.
+
+Rules, from the point of view of claim ``a`` judged against an earlier-held claim ``b``:
+
+* ``same-period-disjoint``: both state the same period (as_of days at most ``window_days`` apart)
+  and their intervals do not overlap (same or different sources). For a cumulative metric a later
+  day wholly above an earlier day inside the window is growth, not a contradiction.
+* ``cumulative-decrease``: cumulative metric, ``a`` lies wholly below an earlier-dated ``b``.
+* ``late-above-later``: cumulative metric, ``a`` lies wholly above a later-dated ``b``.
+* ``revised-down`` / ``revised-away``: a would-be contradiction where the lower claim is dated on or
+  after the higher one and says it revises the figure down; ``revised-down`` when ``a`` is that lower
+  claim, ``revised-away`` when ``a`` is the figure it replaced.
+* ``same-period-overlap``: different sources, same period, overlapping intervals (a corroboration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from streams.claims import Claim
+
+METRIC_KINDS = ("cumulative", "stock")
+CONTRADICTION = "contradiction"
+REVISION = "revision"
+CORROBORATION = "corroboration"
+# The order in which a contradiction's rule is chosen when a claim breaks several.
+CONTRADICTION_RULES = ("same-period-disjoint", "cumulative-decrease", "late-above-later")
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How claim ``a`` relates to claim ``b``: a symmetric ``kind`` and an ``a``-sided ``rule``."""
+
+    kind: str
+    rule: str
+
+
+@lru_cache(maxsize=4096)
+def day_number(iso_day: str) -> int:
+    """The proleptic ordinal of a ``YYYY-MM-DD`` day."""
+    return date.fromisoformat(iso_day).toordinal()
+
+
+def wholly_below(a: Claim, b: Claim) -> bool:
+    """True when every value ``a`` allows is smaller than every value ``b`` allows."""
+    return a.high is not None and a.high < b.low
+
+
+def same_figure(a: Claim, b: Claim) -> bool:
+    """True when both claims state the same interval and point value."""
+    return (a.value, a.low, a.high) == (b.value, b.low, b.high)
+
+
+def relate(a: Claim, b: Claim, cumulative: bool, window_days: int) -> Relation | None:
+    """The relation of ``a`` to ``b`` (two claims of one series), or None when there is nothing to say."""
+    gap = day_number(a.as_of) - day_number(b.as_of)
+    same_period = abs(gap) <= window_days
+    a_below = wholly_below(a, b)
+    if not (a_below or wholly_below(b, a)):
+        if same_period and a.source != b.source:
+            return Relation(CORROBORATION, "same-period-overlap")
+        return None
+    lower_gap = gap if a_below else -gap  # days from the higher claim to the lower one
+    if cumulative and lower_gap > 0:
+        rule = "cumulative-decrease" if a_below else "late-above-later"
+    elif same_period and not (cumulative and lower_gap < 0):
+        rule = "same-period-disjoint"
+    else:
+        return None
+    lower = a if a_below else b
+    if lower.revision and lower_gap >= 0:
+        return Relation(REVISION, "revised-down" if a_below else "revised-away")
+    return Relation(CONTRADICTION, rule)
