@@ -1,0 +1,43 @@
+"""The exceptions figurewatch raises, in one tree.
+
+    FigurewatchError
+    ├── ConfigError            a setting is missing or malformed
+    ├── InputError             one record of input cannot be used (goes to the dead-letter topic)
+    │   └── ItemRejected       a news item failed validation; ``reason`` names why
+    ├── DataFileError          a shipped or user-supplied vocabulary file disagrees with the code
+    └── BrokerError            the local Kafka broker cannot be fetched, started, reached or stopped
+
+Errors from outside libraries (kafka-python, aiokafka, subprocesses) are translated at the boundary
+with ``raise BrokerError(...) from exc`` so callers only ever catch these.
+"""
+
+from __future__ import annotations
+
+
+class FigurewatchError(Exception):
+    """Base of every error figurewatch raises on purpose."""
+
+
+class ConfigError(FigurewatchError):
+    """A setting is missing or malformed."""
+
+
+class InputError(FigurewatchError):
+    """One input record cannot be used; the worker skips it and goes on."""
+
+
+class ItemRejected(InputError):
+    """A news item failed validation. ``reason`` is a short machine-readable code."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class DataFileError(FigurewatchError):
+    """A vocabulary data file (gazetteer, taxonomy, qualifiers) disagrees with the code."""
+
+
+class BrokerError(FigurewatchError):
+    """The local Kafka broker cannot be fetched, started, reached or stopped."""

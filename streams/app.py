@@ -1,0 +1,124 @@
+"""The Faust app: topics, tables and agents, a thin shell around the pure pipeline and ledger.
+
+:func:`create_app` builds everything from a :class:`~streams.settings.Settings`; nothing lives at module
+level. Agents only move bytes: parsing, de-duplication and extraction happen in
+:func:`streams.pipeline.ingest`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+from faust.web import Request, Response, View
+
+from streams.claims import Claim
+from streams.codecs import OrjsonCodec
+from streams.deadletter import Origin, dead_letter
+from streams.errors import ProcessingErrorCallback, skip_and_log
+from streams.logs import get_logger
+from streams.metrics import Metrics
+from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest
+from streams.settings import Settings
+from streams.topics import CLAIMS, NEWS_ITEMS, NEWS_ITEMS_DLQ
+
+log = get_logger("app")
+
+
+@dataclass
+class Worker:
+    """The app and what tests and the CLI need to reach inside it."""
+
+    app: faust.App
+    metrics: Metrics
+
+
+def create_app(
+    settings: Settings,
+    extract: Extract,
+    *,
+    on_error: ProcessingErrorCallback = skip_and_log,
+    metrics: Metrics | None = None,
+) -> Worker:
+    """Build the Faust app for ``settings`` with ``extract`` as the extraction function."""
+    metrics = metrics or Metrics()
+    codec = OrjsonCodec()
+    app = faust.App(
+        settings.app_id,
+        broker=[f"kafka://{server}" for server in settings.bootstrap_servers],
+        store=settings.store,
+        datadir=str(settings.data_dir.resolve() / "worker"),
+        value_serializer=codec,
+        key_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=1,
+        processing_guarantee=settings.processing_guarantee,
+        consumer_auto_offset_reset="earliest",
+        web_bind=settings.web_host,
+        web_host=settings.web_host,
+        web_port=settings.web_port,
+        web_tables_enabled=False,
+        autodiscover=False,
+        table_standby_replicas=0,
+    )
+    news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")
+    dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw")
+    claims = app.topic(settings.topic(CLAIMS.name), key_serializer="raw")
+    seen = app.Table("item-versions", partitions=settings.partitions, key_type=str)
+
+    @app.agent(news_items, name="ingest")
+    async def ingest_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
+        async for event in stream.events():
+            started = time.perf_counter()
+            raw: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
+            message = event.message
+            origin = Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))
+            metrics.items_received.inc()
+            try:
+                with metrics.extraction_seconds.time():
+                    result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract)
+            except Exception as exc:
+                if not on_error(exc, origin):
+                    raise
+                result = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
+            if isinstance(result, Rejected):
+                metrics.items_rejected.labels(result.reason).inc()
+                log.warning("item rejected", extra={"reason": result.reason, "detail": result.detail[:300],
+                                                    "partition": origin.partition, "offset": origin.offset})
+                await dlq.send(key=message.key, value=dead_letter(raw, result.reason, result.detail, origin,
+                                                                  message.key))
+            elif isinstance(result, Duplicate):
+                metrics.items_duplicate.inc()
+            else:
+                await _send_claims(result)
+            metrics.processing_seconds.labels("ingest").observe(time.perf_counter() - started)
+            yield None
+
+    async def _send_claims(result: Accepted) -> None:
+        metrics.items_accepted.inc()
+        for claim in result.claims:
+            metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
+            await claims.send(key=claim.conflict.encode(), value=claim.to_dict())
+
+    @app.page("/metrics")
+    async def metrics_page(web: View, request: Request) -> Response:
+        return web.bytes(metrics.exposition(), content_type="text/plain")
+
+    @app.page("/healthz")
+    async def healthz(web: View, request: Request) -> Response:
+        return web.json({"status": "alive"})
+
+    return Worker(app=app, metrics=metrics)
+
+
+def claim_from_value(value: Any) -> Claim:
+    """A claim read back from the ``claims`` topic."""
+    return Claim.from_dict(value)
+
+
+def _timestamp_ms(message: Any) -> int | None:
+    ts = getattr(message, "timestamp", None)
+    return int(ts * 1000) if ts else None

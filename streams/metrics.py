@@ -1,0 +1,58 @@
+"""The worker's Prometheus metrics, in a registry of its own (no module-level collectors).
+
+Names live under ``figurewatch_``; time is in seconds; counters end in ``_total``; no label ever
+carries a per-item value, so cardinality stays bounded by conflicts x metrics x reasons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+@dataclass
+class Metrics:
+    """Every collector the worker updates."""
+
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.items_received = Counter("figurewatch_items_received", "Messages read from news.items.", registry=r)
+        self.items_accepted = Counter(
+            "figurewatch_items_accepted", "News items that passed validation and were processed.", registry=r
+        )
+        self.items_rejected = Counter(
+            "figurewatch_items_rejected", "Messages sent to the dead-letter topic, by reason.", ["reason"],
+            registry=r,
+        )
+        self.items_duplicate = Counter(
+            "figurewatch_items_duplicate", "Exact repeats of an already-seen item, skipped.", registry=r
+        )
+        self.claims_extracted = Counter(
+            "figurewatch_claims_extracted", "Claims extracted, by conflict and metric.", ["conflict", "metric"],
+            registry=r,
+        )
+        self.change_events = Counter(
+            "figurewatch_change_events", "Change events emitted, by kind and conflict.", ["kind", "conflict"],
+            registry=r,
+        )
+        self.contradictions = Counter(
+            "figurewatch_contradictions", "Contradictions found, by conflict and metric.", ["conflict", "metric"],
+            registry=r,
+        )
+        self.extraction_seconds = Histogram(
+            "figurewatch_extraction_seconds", "Time to extract the claims of one item.", buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.processing_seconds = Histogram(
+            "figurewatch_processing_seconds", "Time to process one message, by agent.", ["agent"],
+            buckets=LATENCY_BUCKETS, registry=r,
+        )
+
+    def exposition(self) -> bytes:
+        """The registry in Prometheus' text format."""
+        return generate_latest(self.registry)

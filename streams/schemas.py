@@ -1,0 +1,39 @@
+"""Loads the JSON Schemas in the repository's ``schemas/`` folder and hands out cached validators.
+
+Each topic value has ``schemas/<name>.schema.json`` (draft 2020-12) with examples under
+``schemas/examples/<name>/{valid,invalid}/``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+from jsonschema import Draft202012Validator
+
+from streams._exceptions import DataFileError
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+
+
+def schema_path(name: str) -> Path:
+    return SCHEMA_DIR / f"{name}.schema.json"
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    path = schema_path(name)
+    try:
+        schema: dict[str, Any] = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise DataFileError(f"cannot load schema {name!r} from {path}: {exc}") from exc
+    Draft202012Validator.check_schema(schema)
+    return schema
+
+
+@cache
+def validator_for(name: str) -> Draft202012Validator:
+    """A validator for ``schemas/<name>.schema.json`` (format checks on)."""
+    return Draft202012Validator(load_schema(name), format_checker=Draft202012Validator.FORMAT_CHECKER)

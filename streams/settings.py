@@ -1,0 +1,123 @@
+"""Every setting figurewatch reads, in one frozen object, with every environment variable named here.
+
+Settings come from ``FIGUREWATCH_*`` environment variables (table below) and can be overridden by
+CLI flags through :meth:`Settings.replace`. Nothing else in the code reads the environment.
+
+==================================  ===============================  ==========================================
+variable                            default                          meaning
+==================================  ===============================  ==========================================
+FIGUREWATCH_BROKER                  127.0.0.1:9092                   Kafka bootstrap servers (comma-separated)
+FIGUREWATCH_APP_ID                  figurewatch                      Faust app id = consumer group
+FIGUREWATCH_TOPIC_PREFIX            (empty)                          prefix for every topic name (isolation)
+FIGUREWATCH_PARTITIONS              4                                partitions of every topic we create
+FIGUREWATCH_STORE                   rocksdb://                       table store (``memory://`` for tests)
+FIGUREWATCH_DATA_DIR                ./.figurewatch                   worker state, local broker data, logs
+FIGUREWATCH_CACHE_DIR               ~/.cache/figurewatch             downloaded Kafka jars
+FIGUREWATCH_KAFKA_PORT              9092                             local broker client port
+FIGUREWATCH_KAFKA_CONTROLLER_PORT   9093                             local broker controller port
+FIGUREWATCH_KAFKA_START_TIMEOUT     120                              seconds to wait for the local broker
+FIGUREWATCH_MAX_ITEM_BYTES          1048576                          larger news items go to the DLQ
+FIGUREWATCH_DEDUP_MAX_ITEMS         100000                           remembered item ids per partition
+FIGUREWATCH_GAZETTEER               (none)                           user gazetteer JSON merged over ours
+FIGUREWATCH_WEB_HOST                127.0.0.1                        worker web server bind address
+FIGUREWATCH_WEB_PORT                6066                             worker web server port
+FIGUREWATCH_LOG_LEVEL               info                             worker log level
+FIGUREWATCH_PROCESSING_GUARANTEE    at_least_once                    or exactly_once
+FIGUREWATCH_SAME_PERIOD_DAYS        0                                as_of days apart that count as one period
+==================================  ===============================  ==========================================
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from streams._exceptions import ConfigError
+
+PREFIX = "FIGUREWATCH_"
+GUARANTEES = ("at_least_once", "exactly_once")
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The worker's and CLI's configuration. Build it with :meth:`from_env`."""
+
+    broker: str = "127.0.0.1:9092"
+    app_id: str = "figurewatch"
+    topic_prefix: str = ""
+    partitions: int = 4
+    store: str = "rocksdb://"
+    data_dir: Path = Path(".figurewatch")
+    cache_dir: Path = Path("~/.cache/figurewatch")
+    kafka_port: int = 9092
+    kafka_controller_port: int = 9093
+    kafka_start_timeout: float = 120.0
+    max_item_bytes: int = 1_048_576
+    dedup_max_items: int = 100_000
+    gazetteer: Path | None = None
+    web_host: str = "127.0.0.1"
+    web_port: int = 6066
+    log_level: str = "info"
+    processing_guarantee: str = "at_least_once"
+    same_period_days: int = 0
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Settings:
+        """Read every ``FIGUREWATCH_*`` variable; unknown ones are an error, so typos are caught."""
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, Any] = {}
+        for key, raw in environ.items():
+            if not key.startswith(PREFIX) or key in _NOT_SETTINGS:
+                continue
+            name = key[len(PREFIX):].lower()
+            if name not in known:
+                raise ConfigError(f"unknown setting {key}; known: {', '.join(_env_names())}")
+            values[name] = _convert(key, str(known[name].type), raw)
+        return cls().replace(**values)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed (CLI flags), validated again."""
+        new = dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+        new.validate()
+        return new
+
+    def validate(self) -> None:
+        if self.processing_guarantee not in GUARANTEES:
+            raise ConfigError(f"FIGUREWATCH_PROCESSING_GUARANTEE must be one of {GUARANTEES}")
+        if not self.store.startswith(("rocksdb://", "memory://")):
+            raise ConfigError("FIGUREWATCH_STORE must be rocksdb:// or memory://")
+        for name in ("partitions", "max_item_bytes", "dedup_max_items", "kafka_port", "web_port"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
+
+    def topic(self, name: str) -> str:
+        """The full name of one of our topics."""
+        return f"{self.topic_prefix}{name}"
+
+    @property
+    def bootstrap_servers(self) -> list[str]:
+        return [s.strip() for s in self.broker.split(",") if s.strip()]
+
+
+# Variables under our prefix that are not worker settings (read by the test harness only).
+_NOT_SETTINGS = frozenset({"FIGUREWATCH_TEST_BOOTSTRAP"})
+
+
+def _env_names() -> list[str]:
+    return [PREFIX + f.name.upper() for f in dataclasses.fields(Settings)]
+
+
+def _convert(key: str, type_name: str, raw: str) -> Any:
+    try:
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+        if "Path" in type_name:
+            return Path(raw) if raw else None
+    except ValueError as exc:
+        raise ConfigError(f"{key}={raw!r} is not a valid {type_name}") from exc
+    return raw
