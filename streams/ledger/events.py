@@ -71,19 +71,19 @@ def explain(kind: str, rule: str, claim: Claim, previous: Claim | None, related:
         return f"{said}: the first figure in this series."
     if kind == "update":
         direction = _direction(claim, previous)
-        return f"{said}, {direction} {describe_figure(previous)} ({previous.source}, {previous.as_of})."
+        return f"{said}, {direction} {describe_figure(previous)} ({_who(claim, previous)}, {previous.as_of})."
     first = related[0]
     who = _who(claim, first)
     extra = len(related) - 1
-    more = f" (and {extra} other report{'s' if extra > 1 else ''})" if extra else ""
+    more = f" and {extra} other report{'s' if extra > 1 else ''}" if extra else ""
     if kind == "revision":
         figure = describe_figure(claim)
         return (f"{claim.source} revises {what} down to {figure} as of {claim.as_of}, from "
                 f"{describe_figure(first)} ({who}, {first.as_of}){more}.")
-    others = f"{who} said {describe_figure(first)} on {first.as_of}{more}"
     if kind == "corroboration":
-        return f"{said}, agreeing with {others}."
-    return f"{said}, but {others}: {_REASONS[rule]}."
+        return f"{said}, agreeing with {who} ({describe_figure(first)} on {first.as_of}){more}."
+    more = f" ({more.strip()})" if more else ""
+    return f"{said}, but {who} said {describe_figure(first)} on {first.as_of}{more}: {_REASONS[rule]}."
 
 
 def _who(claim: Claim, other: Claim) -> str:

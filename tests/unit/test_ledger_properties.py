@@ -1,0 +1,118 @@
+"""Property tests: the ledger's states depend only on the set of claims, replays are silent, events repeat."""
+
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ledger_claims import KINDS, claim
+
+from streams.claims import Claim
+from streams.ledger import Ledger, LedgerSettings, MemoryStore
+from streams.ledger.rules import relate
+
+pytestmark = pytest.mark.unit
+
+_INTERVALS = st.sampled_from([
+    {"value": 10}, {"value": 20}, {"value": 30},
+    {"value": 20, "low": 20, "high": None, "qualifier": "at_least"},
+    {"value": 20, "low": 18, "high": 22, "qualifier": "about"},
+    {"value": 500, "low": 200, "high": 999, "qualifier": "vague"},
+])
+
+
+@st.composite
+def claim_sets(draw: st.DrawFn) -> list[Claim]:
+    count = draw(st.integers(min_value=1, max_value=12))
+    claims = []
+    for index in range(count):
+        basis = draw(st.sampled_from(["total", "incident"]))
+        claims.append(claim(
+            f"c{index}",
+            metric=draw(st.sampled_from(["killed", "displaced"])),
+            basis=basis,
+            since=None if basis == "incident" else "2023-10-07",
+            as_of=draw(st.sampled_from(["2025-01-13", "2025-01-14", "2025-01-15"])),
+            published_at=draw(st.sampled_from(["2025-01-15T08:00:00Z", "2025-01-15T09:00:00+02:00"])),
+            attributed_to=draw(st.sampled_from(["Gaza health ministry", "UN", None])),
+            revision=draw(st.booleans()),
+            **draw(_INTERVALS),
+        ))
+    return claims
+
+
+ledger_settings = st.builds(LedgerSettings, same_period_days=st.integers(0, 2),
+                            history_max=st.integers(2, 6), max_series=st.just(1000))
+
+
+def run(claims: list[Claim], config: LedgerSettings) -> tuple[Ledger, list[dict[str, Any] | None]]:
+    ledger = Ledger(MemoryStore(), KINDS, config)
+    return ledger, [ledger.apply(c).event for c in claims]
+
+
+@settings(max_examples=300, deadline=None)
+@given(claims=claim_sets(), config=ledger_settings, data=st.data())
+def test_arrival_order_does_not_change_the_final_state(claims: list[Claim], config: LedgerSettings,
+                                                       data: st.DataObject) -> None:
+    shuffled = data.draw(st.permutations(claims))
+    assert run(claims, config)[0].tables() == run(shuffled, config)[0].tables()
+
+
+@settings(max_examples=200, deadline=None)
+@given(claims=claim_sets(), config=ledger_settings, data=st.data())
+def test_replaying_claims_changes_nothing_and_emits_nothing(claims: list[Claim], config: LedgerSettings,
+                                                            data: st.DataObject) -> None:
+    ledger, _ = run(claims, config)
+    before = ledger.tables()
+    for again in data.draw(st.lists(st.sampled_from(claims), max_size=10)):
+        outcome = ledger.apply(again)
+        assert (outcome.event, outcome.state) == (None, None)
+    assert ledger.tables() == before
+
+
+@settings(max_examples=200, deadline=None)
+@given(claims=claim_sets(), config=ledger_settings)
+def test_events_are_deterministic(claims: list[Claim], config: LedgerSettings) -> None:
+    assert run(claims, config)[1] == run(claims, config)[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(claims=claim_sets(), config=ledger_settings)
+def test_counts_are_the_pairwise_relations_of_the_retained_history(claims: list[Claim],
+                                                                    config: LedgerSettings) -> None:
+    ledger, _ = run(claims, config)
+    for state in ledger.tables():
+        history = [Claim.from_dict(c) for c in state["history"]]
+        cumulative = KINDS[state["series"]["metric"]] == "cumulative"
+        relations = [relate(a, b, cumulative, config.same_period_days) for a, b in combinations(history, 2)]
+        kinds = [r.kind for r in relations if r is not None]
+        assert len(history) <= config.history_max
+        assert state["counts"] == {
+            "reports": len(history),
+            "corroborations": kinds.count("corroboration"),
+            "contradictions": kinds.count("contradiction"),
+            "revisions": kinds.count("revision"),
+        }
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=claim_sets(), b=claim_sets(), window=st.integers(0, 2))
+def test_relation_kinds_are_symmetric(a: list[Claim], b: list[Claim], window: int) -> None:
+    for left, right in zip(a, b, strict=False):
+        for cumulative in (True, False):
+            there, back = relate(left, right, cumulative, window), relate(right, left, cumulative, window)
+            assert (there is None) == (back is None)
+            if there is not None and back is not None:
+                assert there.kind == back.kind
+
+
+def test_series_eviction_reports_the_stalest_keys() -> None:
+    ledger = Ledger(MemoryStore(), KINDS, LedgerSettings(max_series=2))
+    ledger.apply(claim("a", as_of="2025-01-10"))
+    ledger.apply(claim("b", metric="injured", as_of="2025-01-12"))
+    outcome = ledger.apply(claim("c", metric="displaced"))
+    assert outcome.evicted == ("israel-hamas|killed|-|-|reported|total|2023-10-07",)
+    assert len(ledger.store) == 2
