@@ -8,7 +8,7 @@ level. Agents only move bytes: parsing, de-duplication and extraction happen in
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +16,7 @@ import faust
 from faust.web import Request, Response, View
 
 from streams.claims import Claim
+from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.codecs import OrjsonCodec
 from streams.deadletter import Origin, dead_letter
 from streams.errors import ProcessingErrorCallback, skip_and_log
@@ -23,7 +24,7 @@ from streams.logs import get_logger
 from streams.metrics import Metrics
 from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest
 from streams.settings import Settings
-from streams.topics import CLAIMS, NEWS_ITEMS, NEWS_ITEMS_DLQ
+from streams.topics import CLAIMS, FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, partition_for
 
 log = get_logger("app")
 
@@ -39,11 +40,12 @@ class Worker:
 def create_app(
     settings: Settings,
     extract: Extract,
+    metric_kinds: Mapping[str, str],
     *,
     on_error: ProcessingErrorCallback = skip_and_log,
     metrics: Metrics | None = None,
 ) -> Worker:
-    """Build the Faust app for ``settings`` with ``extract`` as the extraction function."""
+    """Build the Faust app for ``settings``: ``extract`` finds claims, ``metric_kinds`` drives the ledger."""
     metrics = metrics or Metrics()
     codec = OrjsonCodec()
     app = faust.App(
@@ -67,7 +69,11 @@ def create_app(
     news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")
     dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw")
     claims = app.topic(settings.topic(CLAIMS.name), key_serializer="raw")
+    current = app.topic(settings.topic(FIGURES_CURRENT.name), key_serializer="raw")
+    changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw")
     seen = app.Table("item-versions", partitions=settings.partitions, key_type=str)
+    series = app.Table("series", partitions=settings.partitions, key_type=str)
+    ledger = Ledger(MappingStore(series), metric_kinds, LedgerSettings(same_period_days=settings.same_period_days))
 
     @app.agent(news_items, name="ingest")
     async def ingest_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
@@ -103,6 +109,38 @@ def create_app(
             metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
             await claims.send(key=claim.conflict.encode(), value=claim.to_dict())
 
+    @app.agent(claims, name="ledger")
+    async def ledger_agent(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
+        async for event in stream.events():
+            started = time.perf_counter()
+            message = event.message
+            try:
+                outcome = ledger.apply(Claim.from_dict(event.value))
+            except Exception as exc:
+                if not on_error(exc, Origin(message.topic, message.partition, message.offset,
+                                            _timestamp_ms(message))):
+                    raise
+                continue
+            await _publish(outcome)
+            metrics.processing_seconds.labels("ledger").observe(time.perf_counter() - started)
+            yield None
+
+    async def _publish(outcome: Outcome) -> None:
+        for key in outcome.evicted:
+            await current.send(key=key.encode(), value=None, partition=_partition_of(key))
+        partition = _partition_of(outcome.series_key)
+        if outcome.state is not None:
+            await current.send(key=outcome.series_key.encode(), value=outcome.state, partition=partition)
+        if outcome.event is not None:
+            event = outcome.event
+            metrics.change_events.labels(event["kind"], event["conflict"]).inc()
+            if event["kind"] == "contradiction":
+                metrics.contradictions.labels(event["conflict"], event["metric"]).inc()
+            await changes.send(key=outcome.series_key.encode(), value=event, partition=partition)
+
+    def _partition_of(series_key: str) -> int:
+        return partition_for(series_key.split("|", 1)[0], settings.partitions)
+
     @app.page("/metrics")
     async def metrics_page(web: View, request: Request) -> Response:
         return web.bytes(metrics.exposition(), content_type="text/plain")
@@ -112,11 +150,6 @@ def create_app(
         return web.json({"status": "alive"})
 
     return Worker(app=app, metrics=metrics)
-
-
-def claim_from_value(value: Any) -> Claim:
-    """A claim read back from the ``claims`` topic."""
-    return Claim.from_dict(value)
 
 
 def _timestamp_ms(message: Any) -> int | None:

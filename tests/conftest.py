@@ -1,0 +1,177 @@
+"""Test fixtures: one real Kafka broker for the whole run, and workers run as real subprocesses.
+
+The broker is, in order of preference: the one named by ``FIGUREWATCH_TEST_BOOTSTRAP``; a testcontainers
+Kafka when a Docker engine answers; else the local KRaft broker from ``deploy/kafka`` on its own ports
+and data folder. Kafka is never mocked.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from streams.broker import LocalBroker
+from streams.settings import Settings
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_KAFKA_PORT = int(os.environ.get("FIGUREWATCH_TEST_KAFKA_PORT", "19092"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The bootstrap address of the session's real Kafka broker."""
+    given = os.environ.get("FIGUREWATCH_TEST_BOOTSTRAP")
+    if given:
+        yield given
+        return
+    if _docker_answers():
+        from testcontainers.kafka import KafkaContainer
+
+        with KafkaContainer("apache/kafka:4.2.0").with_kraft() as container:
+            yield container.get_bootstrap_server()
+        return
+    data_dir = tmp_path_factory.mktemp("kafka")
+    settings = Settings(
+        data_dir=data_dir, kafka_port=TEST_KAFKA_PORT, kafka_controller_port=TEST_KAFKA_PORT + 1
+    )
+    broker = LocalBroker(settings)
+    bootstrap = broker.start()
+    try:
+        yield bootstrap
+    finally:
+        broker.stop()
+
+
+@dataclass
+class WorkerProcess:
+    """A ``figurewatch worker`` subprocess with its own topics, group, state and web port."""
+
+    env: dict[str, str]
+    log_path: Path
+    web_port: int
+    proc: subprocess.Popen[bytes] | None = None
+    log_file: object = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        return Settings.from_env({k: v for k, v in self.env.items() if k.startswith("FIGUREWATCH_")})
+
+    def start(self) -> WorkerProcess:
+        handle = self.log_path.open("ab")
+        self.log_file = handle
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streams", "worker"], env=self.env, cwd=REPO,
+            stdout=handle, stderr=subprocess.STDOUT,
+        )
+        self.wait_http("/healthz", timeout=90)
+        return self
+
+    def wait_http(self, path: str, timeout: float) -> bytes:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc is not None
+            if self.proc.poll() is not None:
+                raise AssertionError(f"worker exited with {self.proc.returncode}: {self.log_tail()}")
+            with suppress(OSError):
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}{path}", timeout=2) as r:
+                    return bytes(r.read())
+            time.sleep(0.3)
+        raise AssertionError(f"worker {path} did not answer in {timeout}s: {self.log_tail()}")
+
+    def metric(self, name: str, labels: str = "") -> float:
+        """The current value of one sample on /metrics (0 when absent)."""
+        text = self.wait_http("/metrics", timeout=10).decode()
+        needle = f"{name}{{{labels}}}" if labels else name
+        for line in text.splitlines():
+            if line.startswith(needle + " "):
+                return float(line.rsplit(" ", 1)[1])
+        return 0.0
+
+    def wait_metric(self, name: str, expected: float, labels: str = "", timeout: float = 90) -> float:
+        deadline = time.monotonic() + timeout
+        value = self.metric(name, labels)
+        while value < expected and time.monotonic() < deadline:
+            time.sleep(0.5)
+            value = self.metric(name, labels)
+        return value
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def log_tail(self, lines: int = 40) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+@pytest.fixture
+def worker_env(kafka_bootstrap: str, tmp_path: Path) -> dict[str, str]:
+    """Environment for a worker isolated by topic prefix, app id and data folder."""
+    run = uuid.uuid4().hex[:8]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIGUREWATCH_")}
+    env.update({
+        "FIGUREWATCH_BROKER": kafka_bootstrap,
+        "FIGUREWATCH_TOPIC_PREFIX": f"t{run}.",
+        "FIGUREWATCH_APP_ID": f"figurewatch-test-{run}",
+        "FIGUREWATCH_PARTITIONS": "2",
+    })
+    return env
+
+
+@pytest.fixture
+def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start workers sharing ``worker_env`` (same topics and group); all are stopped at teardown."""
+    started: list[WorkerProcess] = []
+
+    def _start(**overrides: str) -> WorkerProcess:
+        env = dict(worker_env)
+        port = free_port()
+        env["FIGUREWATCH_WEB_PORT"] = str(port)
+        env["FIGUREWATCH_DATA_DIR"] = str(tmp_path / f"state-{len(started)}")
+        env.update(overrides)
+        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log", port)
+        started.append(worker)
+        return worker.start()
+
+    yield _start
+    for worker in started:
+        worker.stop()

@@ -1,0 +1,100 @@
+"""News-item validation and the pure ingest step: every kind of bad input is rejected with its reason."""
+
+from __future__ import annotations
+
+import base64
+
+import orjson
+import pytest
+
+from streams._exceptions import InputError, ItemRejected
+from streams.claims import Claim
+from streams.deadletter import Origin, dead_letter
+from streams.items import NewsItem, parse_item
+from streams.pipeline import Accepted, Duplicate, Rejected, ingest
+from streams.schemas import validator_for
+
+pytestmark = pytest.mark.unit
+
+ITEM = {"id": "a1", "published_at": "2025-01-15T09:30:00+02:00", "outlet": "AP", "title": "t", "body": "b"}
+
+
+def raw(**changes: object) -> bytes:
+    return orjson.dumps({**ITEM, **changes})
+
+
+def reason_of(data: bytes, max_bytes: int = 10_000) -> str:
+    with pytest.raises(ItemRejected) as info:
+        parse_item(data, max_bytes)
+    return info.value.reason
+
+
+def test_valid_item_round_trips() -> None:
+    item = parse_item(raw(url="https://example.org/x"), 10_000)
+    assert item == NewsItem(**{**ITEM, "url": "https://example.org/x"})  # type: ignore[arg-type]
+    assert item.published_date == "2025-01-15"
+    assert NewsItem.from_dict(item.to_dict()) == item
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\xff\xfe not json", "not_json"),
+        (b"{\"id\": ", "not_json"),
+        (b"[1, 2]", "not_object"),
+        (b"\"text\"", "not_object"),
+        (raw(id=""), "schema"),
+        (raw(body=None), "schema"),
+        (orjson.dumps({k: v for k, v in ITEM.items() if k != "outlet"}), "schema"),
+        (raw(published_at="2025-01-15"), "schema"),
+        (raw(published_at="yesterday"), "schema"),
+        (raw(published_at="2025-13-45T10:00:00Z"), "schema"),
+    ],
+)
+def test_bad_input_is_rejected_with_reason(data: bytes, reason: str) -> None:
+    assert reason_of(data) == reason
+
+
+def test_oversized_item_is_rejected_before_parsing() -> None:
+    assert reason_of(raw(body="x" * 2000), max_bytes=1000) == "too_large"
+
+
+def test_content_hash_ignores_nothing_but_is_stable() -> None:
+    a = parse_item(raw(), 10_000)
+    assert a.content_hash == parse_item(raw(), 10_000).content_hash
+    assert a.content_hash != parse_item(raw(body="other"), 10_000).content_hash
+
+
+def _claims_of(item: NewsItem) -> list[Claim]:
+    return []
+
+
+def test_ingest_skips_exact_repeats_and_processes_new_versions() -> None:
+    seen: dict[str, str] = {}
+    first = ingest(raw(), seen, max_bytes=10_000, extract=_claims_of)
+    assert isinstance(first, Accepted)
+    assert ingest(raw(), seen, max_bytes=10_000, extract=_claims_of) == Duplicate("a1")
+    assert isinstance(ingest(raw(body="updated"), seen, max_bytes=10_000, extract=_claims_of), Accepted)
+    assert isinstance(ingest(raw(), seen, max_bytes=10_000, extract=_claims_of), Accepted)
+
+
+def test_ingest_rejection_and_extractor_refusal() -> None:
+    def refuse(item: NewsItem) -> list[Claim]:
+        raise InputError("body is binary")
+
+    seen: dict[str, str] = {}
+    bad = ingest(b"nope", seen, max_bytes=100, extract=_claims_of)
+    assert isinstance(bad, Rejected)
+    assert bad.reason == "not_json"
+    result = ingest(raw(), seen, max_bytes=10_000, extract=refuse)
+    assert isinstance(result, Rejected)
+    assert result.reason == "extraction"
+    assert seen == {}, "a refused item is not remembered, so a fixed extractor can process it again"
+
+
+def test_dead_letter_record_keeps_original_bytes_and_matches_schema() -> None:
+    original = b"\x00\xffbinary"
+    record = dead_letter(original, "not_json", "bad", Origin("news.items", 1, 42, 1_700_000_000_000), None)
+    assert base64.b64decode(record["original_base64"]) == original
+    assert record["original_size"] == len(original)
+    assert validator_for("dlq-record").is_valid(record)

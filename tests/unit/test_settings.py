@@ -1,0 +1,63 @@
+"""Settings: every variable is read from one place, typos are caught, bad values fail loudly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from streams._exceptions import ConfigError
+from streams.settings import Settings
+
+pytestmark = pytest.mark.unit
+
+
+def test_defaults_bind_to_loopback_and_use_rocksdb() -> None:
+    s = Settings.from_env({})
+    assert s.web_host == "127.0.0.1"
+    assert s.broker == "127.0.0.1:9092"
+    assert s.store == "rocksdb://"
+    assert s.processing_guarantee == "at_least_once"
+
+
+def test_environment_is_converted_to_types() -> None:
+    s = Settings.from_env({
+        "FIGUREWATCH_PARTITIONS": "8", "FIGUREWATCH_GAZETTEER": "/tmp/g.json",
+        "FIGUREWATCH_KAFKA_START_TIMEOUT": "2.5", "FIGUREWATCH_BROKER": "a:1, b:2", "PATH": "/bin",
+    })
+    assert s.partitions == 8
+    assert s.gazetteer == Path("/tmp/g.json")
+    assert s.kafka_start_timeout == 2.5
+    assert s.bootstrap_servers == ["a:1", "b:2"]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"FIGUREWATCH_PARTITONS": "4"},
+        {"FIGUREWATCH_PARTITIONS": "four"},
+        {"FIGUREWATCH_PARTITIONS": "0"},
+        {"FIGUREWATCH_STORE": "redis://"},
+        {"FIGUREWATCH_PROCESSING_GUARANTEE": "at_most_once"},
+    ],
+)
+def test_bad_settings_are_errors(env: dict[str, str]) -> None:
+    with pytest.raises(ConfigError):
+        Settings.from_env(env)
+
+
+def test_every_setting_is_documented_in_the_module_table() -> None:
+    import dataclasses
+
+    import streams.settings as module
+
+    doc = module.__doc__ or ""
+    for f in dataclasses.fields(Settings):
+        assert f"FIGUREWATCH_{f.name.upper()} " in doc, f.name
+
+
+def test_cli_overrides_keep_unset_flags() -> None:
+    s = Settings.from_env({"FIGUREWATCH_BROKER": "x:1"}).replace(broker=None, partitions=3)
+    assert (s.broker, s.partitions) == ("x:1", 3)
+    assert s.topic("claims") == "claims"
+    assert s.replace(topic_prefix="t.").topic("claims") == "t.claims"
