@@ -1,0 +1,577 @@
+"""Number normalizer: finds number expressions in English text and turns each into an interval.
+
+Two layers, both linear in the length of the text:
+
+* :meth:`NumberParser.numbers` finds plain numbers: digits ("1,200", "1.9 million", "2.3m", "5k"),
+  words ("seventy-nine", "one hundred and twelve", "a dozen", "two dozen"), simple fractions
+  ("a third", "half", "one and a half") and vague number words ("hundreds", "tens of thousands").
+* :meth:`NumberParser.quantities` adds what the words around a number say: hedges ("at least",
+  "nearly", "300+") and ranges ("between 30 and 40", "30-40", "from 30 to 40"), giving
+  ``(start, end, value, low, high, qualifier)``.
+
+The text is cut into tokens by one regular expression whose alternatives have no nested or
+overlapping quantifiers, so it cannot backtrack catastrophically; everything after that is one
+left-to-right walk over the tokens with bounded look-around. What each hedge and vague word means
+is data, in ``streams/data/qualifiers.json`` (:func:`load_vocabulary` validates it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from streams._exceptions import DataFileError
+from streams.claims import QUALIFIERS
+
+QUALIFIERS_FILE = Path(__file__).resolve().parent / "data" / "qualifiers.json"
+
+# Tokens: a digit group (thousands separated by ",", U+202F or U+00A0, then an optional decimal
+# part), a run of letters, or any other single non-space character.
+_TOKEN_RE = re.compile(
+    r"(?P<num>\d{1,3}(?:[,\u202f\u00a0]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?|\.\d+)"
+    r"|(?P<word>[^\W\d_]+)"
+    r"|(?P<sym>\S)"
+)
+_NUM, _WORD, _SYM = "num", "word", "sym"
+
+_UNITS = {
+    "zero": 0, "nought": 0, "naught": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90,
+}  # fmt: skip
+# Scale words that may stand apart from the digits ("2 million", "10 bln").
+_SCALES = {
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "k": 1e3, "mn": 1e6,
+    "mln": 1e6, "bn": 1e9, "bln": 1e9, "tn": 1e12, "tln": 1e12,
+}  # fmt: skip
+# Abbreviations only read as scales when written straight after the digits ("2.3m", "5k", "2mil").
+_SUFFIX_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mil": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
+_DOZEN = {"dozen", "dozens", "dz", "dzs", "doz", "dozs"}
+_DENOMINATORS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4, "fourth": 4,
+    "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6, "seventh": 7, "sevenths": 7,
+    "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9, "tenth": 10, "tenths": 10,
+}  # fmt: skip
+_VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕": 0.2, "⅙": 1 / 6, "⅛": 0.125}
+# "one" is a pronoun after these words ("the one you mentioned", "which one").
+_PRONOUN_ONE_AFTER = {"the", "that", "this", "which", "each", "every", "any", "no", "another", "someone"}
+_MAX_HEDGE_WORDS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """One hedge meaning: ``low``/``high`` are ``(times, plus)`` applied to the number, or None."""
+
+    qualifier: str
+    low: tuple[float, float]
+    high: tuple[float, float] | None
+
+    def bounds(self, value: float) -> tuple[float, float | None]:
+        """The interval for ``value``; bounds of a whole number are rounded to whole numbers."""
+        low = self._apply(self.low, value)
+        return low, None if self.high is None else self._apply(self.high, value)
+
+    @staticmethod
+    def _apply(bound: tuple[float, float], value: float) -> float:
+        raw = bound[0] * value + bound[1]
+        return float(round(raw)) if value.is_integer() else raw
+
+
+@dataclass(frozen=True, slots=True)
+class Vague:
+    value: float
+    low: float
+    high: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class NumberVocabulary:
+    """The validated content of ``qualifiers.json``."""
+
+    intervals: Mapping[str, Interval]
+    before: Mapping[tuple[str, ...], str]
+    after: Mapping[tuple[str, ...], str]
+    openers: Mapping[str, frozenset[str]]
+    bare_joiners: frozenset[str]
+    change_verbs: frozenset[str]
+    vague: Mapping[tuple[str, ...], Vague]
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A plain number: ``vague`` names the vague word ("hundreds") when there is no stated number."""
+
+    start: int
+    end: int
+    value: float
+    vague: str | None = None
+    fraction: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A number with its hedge or range: the interval ``[low, high]`` the wording allows.
+
+    ``start``/``end`` cover the whole expression ("at least 12"); ``numbers`` are the plain numbers
+    inside it (two for a range).
+    """
+
+    start: int
+    end: int
+    value: float
+    low: float
+    high: float | None
+    qualifier: str
+    numbers: tuple[Number, ...]
+
+    @property
+    def vague(self) -> bool:
+        return self.qualifier == "vague"
+
+
+class _Tokens:
+    """The tokens of one text as parallel lists (kind, lower-cased text, start, end)."""
+
+    __slots__ = ("ends", "kinds", "lows", "starts")
+
+    def __init__(self, text: str) -> None:
+        lowered = text.lower()
+        same_length = len(lowered) == len(text)
+        self.kinds: list[str] = []
+        self.lows: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for match in _TOKEN_RE.finditer(text):
+            start, end = match.span()
+            self.kinds.append(match.lastgroup or _SYM)
+            self.lows.append(lowered[start:end] if same_length else match.group().lower())
+            self.starts.append(start)
+            self.ends.append(end)
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def low(self, i: int) -> str:
+        return self.lows[i] if 0 <= i < len(self.lows) else ""
+
+    def touching(self, i: int) -> bool:
+        """True when token ``i`` starts right where token ``i - 1`` ends."""
+        return 0 < i < len(self.kinds) and self.starts[i] == self.ends[i - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A number found at tokens ``[i, j)``; ``scale`` is its trailing multiplier (1 when none)."""
+
+    i: int
+    j: int
+    value: float
+    scale: float = 1.0
+    vague: str | None = None
+    fraction: bool = False
+
+
+def _digit_value(token: str) -> float:
+    return float(token.replace(",", "").replace("\u202f", "").replace("\u00a0", ""))
+
+
+class NumberParser:
+    """Finds numbers and quantities in text using one :class:`NumberVocabulary`."""
+
+    def __init__(self, vocabulary: NumberVocabulary) -> None:
+        self.vocabulary = vocabulary
+        self._vague_first = {key[0] for key in vocabulary.vague}
+
+    # -- layer 1: plain numbers ---------------------------------------------------------------
+
+    def numbers(self, text: str) -> list[Number]:
+        tokens = _Tokens(text)
+        return [self._public(tokens, found) for found in self._scan(tokens)]
+
+    def _public(self, tokens: _Tokens, found: _Found) -> Number:
+        return Number(
+            tokens.starts[found.i], tokens.ends[found.j - 1], found.value, found.vague, found.fraction
+        )
+
+    def _scan(self, tokens: _Tokens) -> list[_Found]:
+        found: list[_Found] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            hit = self._number_at(tokens, i)
+            if hit is None:
+                i += 1
+            else:
+                found.append(hit)
+                i = hit.j
+        return found
+
+    def _number_at(self, tokens: _Tokens, i: int) -> _Found | None:
+        kind, low = tokens.kinds[i], tokens.lows[i]
+        if low in _VULGAR:
+            return _Found(i, i + 1, _VULGAR[low], fraction=True)
+        if kind == _SYM:
+            return None
+        if kind == _NUM:
+            # "29km", "4th", "A4": digits glued to letters are codes, units or ordinals.
+            if tokens.touching(i) and tokens.kinds[i - 1] == _WORD:
+                return None
+            nxt = i + 1
+            glued = nxt < len(tokens) and tokens.touching(nxt) and tokens.kinds[nxt] == _WORD
+            if glued and tokens.lows[nxt] not in _SUFFIX_SCALES:
+                return None
+        elif low in self._vague_first:
+            vague = self._vague_at(tokens, i)
+            if vague is not None:
+                return vague
+        if kind == _WORD and low == "one" and tokens.low(i - 1) in _PRONOUN_ONE_AFTER:
+            return None
+        return self._fraction_at(tokens, i) or self._cardinal_at(tokens, i)
+
+    def _vague_at(self, tokens: _Tokens, i: int) -> _Found | None:
+        for size in (3, 2, 1):
+            key = tuple(tokens.lows[i : i + size])
+            vague = self.vocabulary.vague.get(key) if len(key) == size else None
+            if vague is None:
+                continue
+            # "scores" is only a number word in "scores of ..."; "the scores were level" is not.
+            if key == ("scores",) and tokens.low(i + 1) != "of":
+                return None
+            return _Found(i, i + size, vague.value, vague=" ".join(key))
+        return None
+
+    def _fraction_at(self, tokens: _Tokens, i: int, scaled: bool = True) -> _Found | None:
+        """A fraction that starts the expression: "half", "a third", "two thirds", "half a million"."""
+        low = tokens.lows[i]
+        if low in ("half", "quarter") and tokens.low(i + 1) not in _DENOMINATORS:
+            value, j = 1 / _DENOMINATORS[low], i + 1
+        else:
+            numerator = 1.0 if low in ("a", "one") else _UNITS.get(low)
+            at = i + 2 if tokens.low(i + 1) == "-" and low != "a" else i + 1  # "one-eighth"
+            denominator = _DENOMINATORS.get(tokens.low(at))
+            if not numerator or denominator is None:
+                return None
+            if (numerator == 1) == tokens.low(at).endswith("s") and denominator != 2:
+                return None  # "one fifths" and "three fifth" are not fractions
+            value, j = numerator / denominator, at + 1
+        found = _Found(i, j, value, fraction=True)
+        return self._scaled_fraction(tokens, found) if scaled else found
+
+    def _scaled_fraction(self, tokens: _Tokens, found: _Found) -> _Found:
+        """Apply a following scale: "half a million", "two thirds of a million", "half a dozen"."""
+        j = found.j
+        for skip in (("of", "a"), ("a",), ()):
+            k = j + len(skip)
+            if tuple(tokens.lows[j:k]) != skip or k >= len(tokens):
+                continue
+            word = tokens.lows[k]
+            scale = 12.0 if word in _DOZEN else 100.0 if word == "hundred" else _SCALES.get(word)
+            if scale is not None and word != "k":
+                value = found.value * scale
+                return _Found(found.i, k + 1, value, scale, fraction=not value.is_integer())
+        return found
+
+    def _cardinal_at(self, tokens: _Tokens, i: int) -> _Found | None:
+        """Digits and number words combined: "1.9 million", "one hundred and twelve", "3 dozens"."""
+        n = len(tokens)
+        total = current = group = 0.0
+        last = ""  # kind of the previous element: digit, unit, tens, hundred, scale, and
+        last_scale = float("inf")
+        hundreds = False
+        best: _Found | None = None
+        j = i
+        if tokens.lows[i] == "a" and tokens.low(i + 1) in (
+            "hundred",
+            "thousand",
+            "million",
+            "billion",
+            "dozen",
+        ):
+            current, group, last, j = 1.0, 1.0, "unit", i + 1
+        while j < n:
+            kind, low = tokens.kinds[j], tokens.lows[j]
+            small = (
+                _digit_value(low)
+                if kind == _NUM
+                else _UNITS.get(low, _TENS.get(low))
+                if kind == _WORD
+                else None
+            )
+            if small is not None:
+                is_unit = kind == _WORD and low in _UNITS
+                if last == "tens" and is_unit and 0 < small < 10:
+                    current += small
+                    group += small
+                elif last in ("", "hundred", "scale", "and"):
+                    if last == "and" and small == 0:
+                        break
+                    current += small
+                    group = small
+                else:
+                    break
+                last = "digit" if kind == _NUM else "unit" if is_unit else "tens"
+                if (
+                    kind == _NUM
+                    and j + 1 < n
+                    and tokens.touching(j + 1)
+                    and tokens.lows[j + 1] in _SUFFIX_SCALES
+                ):
+                    scale = _SUFFIX_SCALES[tokens.lows[j + 1]]
+                    return _Found(i, j + 2, total + current * scale, scale)
+                j += 1
+            elif low == "-" and last == "tens" and tokens.low(j + 1) in _UNITS:
+                j += 1
+                continue
+            elif low == "hundred" and last in ("", "digit", "unit", "tens") and not hundreds:
+                current = (current or 1.0) * 100
+                group, hundreds, last = 0.0, True, "hundred"
+                j += 1
+            elif (
+                low in _SCALES and last in ("digit", "unit", "tens", "hundred") and _SCALES[low] < last_scale
+            ):
+                last_scale = _SCALES[low]
+                total += current * last_scale
+                current = group = 0.0
+                hundreds, last = False, "scale"
+                j += 1
+            elif low in _DOZEN and last in ("digit", "unit", "tens"):
+                current += group * 11
+                last = "dozen"
+                j += 1
+            elif low == "and" and last in ("hundred", "scale"):
+                # "3 hundred and 2 hundred" are two numbers; "and 0" ends a number too.
+                if hundreds and last == "hundred" and tokens.low(j + 2) == "hundred":
+                    break
+                last = "and"
+                j += 1
+                continue
+            else:
+                break
+            best = _Found(i, j, total + current, last_scale if last == "scale" else 1.0)
+        if best is None:
+            return None
+        return self._mixed_fraction(tokens, best, group, last_scale)
+
+    def _mixed_fraction(self, tokens: _Tokens, found: _Found, group: float, last_scale: float) -> _Found:
+        """Fraction words after a cardinal: "one and a half", "5 and a quarter million", "three fifths"."""
+        j = found.j
+        denominator = _DENOMINATORS.get(tokens.low(j))
+        if denominator is not None and 0 < group < 20 and found.scale == 1:
+            # "one hundred and three quarters", "two million and three fifths": the last group is
+            # the numerator, of the scale it follows when it follows one.
+            if tokens.low(j).endswith("s") != (group != 1):
+                return found
+            base = found.value - group
+            unit = last_scale if base and base % last_scale == 0 else 1.0
+            scale = _SCALES.get(tokens.low(j + 1))
+            if scale is not None and scale < last_scale and tokens.low(j + 1) != "k":
+                return _Found(found.i, j + 2, base + group / denominator * scale, scale)
+            value = base + group / denominator * unit
+            return _Found(found.i, j + 1, value, fraction=not value.is_integer())
+        if tokens.low(j) != "and":
+            return found
+        tail = self._fraction_at(tokens, j + 1, scaled=False)
+        if tail is None:
+            return found
+        k = tail.j
+        scale = _SCALES.get(tokens.low(k))
+        if scale is not None and scale < last_scale and tokens.low(k) != "k":
+            # "five and a half million", "one billion and a half million"
+            if found.scale == 1:
+                return _Found(found.i, k + 1, (found.value + tail.value) * scale, scale)
+            return _Found(found.i, k + 1, found.value + tail.value * scale, scale)
+        if found.scale > 1:  # "one million and a half"
+            return _Found(found.i, k, found.value + tail.value * found.scale, found.scale)
+        return _Found(found.i, k, found.value + tail.value, fraction=True)
+
+    # -- layer 2: hedges and ranges -----------------------------------------------------------
+
+    def quantities(self, text: str) -> list[Quantity]:
+        tokens = _Tokens(text)
+        found = self._scan(tokens)
+        result: list[Quantity] = []
+        k = 0
+        while k < len(found):
+            current = found[k]
+            pair = self._range(tokens, current, found[k + 1]) if k + 1 < len(found) else None
+            if pair is not None:
+                result.append(pair)
+                k += 2
+                continue
+            result.append(self._hedged(tokens, current))
+            k += 1
+        return result
+
+    def _range(self, tokens: _Tokens, first: _Found, second: _Found) -> Quantity | None:
+        voc = self.vocabulary
+        if first.vague or second.vague or first.fraction or second.fraction or second.i != first.j + 1:
+            return None
+        joiner = tokens.lows[first.j]
+        opener = tokens.low(first.i - 1)
+        start_i = first.i
+        if opener in voc.openers and joiner in voc.openers[opener]:
+            start_i = first.i - 1
+        elif joiner not in voc.bare_joiners:
+            return None
+        # "rose from 30 to 40" is a change between two figures.
+        if any(tokens.low(start_i - back) in voc.change_verbs for back in (1, 2, 3)):
+            return None
+        # Phone numbers and codes: "+1-222-2222", "5-17-2018".
+        if tokens.low(first.i - 1) in ("-", "+", "/") or tokens.low(second.j) in ("-", "/"):
+            return None
+        low = first.value
+        if first.scale == 1 and second.scale > 1 and low < second.value / second.scale:
+            low *= second.scale  # "2-3 million": the scale covers both
+        high = second.value
+        if not low < high:
+            return None
+        numbers = (self._public(tokens, first), self._public(tokens, second))
+        return Quantity(
+            tokens.starts[start_i], tokens.ends[second.j - 1], (low + high) / 2, low, high, "range", numbers
+        )
+
+    def _hedged(self, tokens: _Tokens, found: _Found) -> Quantity:
+        number = self._public(tokens, found)
+        if found.vague is not None:
+            vague = self.vocabulary.vague[tuple(found.vague.split())]
+            return Quantity(number.start, number.end, vague.value, vague.low, vague.high, "vague", (number,))
+        start, end = number.start, number.end
+        name = "exact"
+        after = self._hedge_after(tokens, found.j)
+        if after is not None:  # "about 500 or more" is at least 500
+            name, last = after
+            end = tokens.ends[last]
+        else:
+            hedge = self._hedge_before(tokens, found.i)
+            if hedge is not None:
+                name, first = hedge
+                start = tokens.starts[first]
+        interval = self.vocabulary.intervals[name]
+        low, high = interval.bounds(found.value)
+        return Quantity(start, end, found.value, low, high, interval.qualifier, (number,))
+
+    def _hedge_before(self, tokens: _Tokens, i: int) -> tuple[str, int] | None:
+        for size in range(min(_MAX_HEDGE_WORDS, i), 0, -1):
+            key = tuple(tokens.lows[i - size : i])
+            name = self.vocabulary.before.get(key)
+            if name is not None:
+                return name, i - size
+        return None
+
+    def _hedge_after(self, tokens: _Tokens, j: int) -> tuple[str, int] | None:
+        for size in (2, 1):
+            key = tuple(tokens.lows[j : j + size])
+            if len(key) != size:
+                continue
+            name = self.vocabulary.after.get(key)
+            # "300+" and "300-plus" are written solid; "12 plus 3" is arithmetic.
+            if name is not None and (key[0] not in ("+", "-") or tokens.touching(j)):
+                return name, j + size - 1
+        return None
+
+
+# -- the vocabulary file ----------------------------------------------------------------------
+
+_TOP_KEYS = {"description", "qualifiers", "intervals", "hedges", "ranges", "vague"}
+_INTERVAL_KEYS = {"qualifier", "low", "high"}
+_RANGE_KEYS = {"description", "openers", "bare_joiners", "change_verbs"}
+
+
+def _keys(where: str, data: Any, allowed: set[str], required: set[str] | None = None) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise DataFileError(f"{where}: expected an object, got {type(data).__name__}")
+    unknown = set(data) - allowed
+    if unknown:
+        raise DataFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
+    missing = (allowed if required is None else required) - set(data)
+    if missing:
+        raise DataFileError(f"{where}: missing keys {sorted(missing)}")
+    return data
+
+
+def _bound(where: str, data: Any) -> tuple[float, float]:
+    spec = _keys(where, data, {"times", "plus"})
+    if not all(isinstance(spec[k], int | float) for k in ("times", "plus")):
+        raise DataFileError(f"{where}: times and plus must be numbers")
+    return float(spec["times"]), float(spec["plus"])
+
+
+def _phrases(where: str, data: Any, intervals: Mapping[str, Interval]) -> dict[tuple[str, ...], str]:
+    table = _keys(where, data, set(data) if isinstance(data, dict) else set())
+    phrases: dict[tuple[str, ...], str] = {}
+    for phrase, name in table.items():
+        if name not in intervals:
+            raise DataFileError(f"{where}: {phrase!r} names unknown interval {name!r}")
+        words = tuple(m.group().lower() for m in _TOKEN_RE.finditer(phrase))
+        if not words or len(words) > _MAX_HEDGE_WORDS:
+            raise DataFileError(f"{where}: {phrase!r} must be 1 to {_MAX_HEDGE_WORDS} tokens")
+        phrases[words] = name
+    return phrases
+
+
+def parse_vocabulary(data: Any, where: str = "qualifiers.json") -> NumberVocabulary:
+    """Validate the content of ``qualifiers.json`` and build the vocabulary, or raise DataFileError."""
+    top = _keys(where, data, _TOP_KEYS)
+    described = _keys(f"{where}: qualifiers", top["qualifiers"], set(QUALIFIERS))
+    if not all(isinstance(text, str) and text for text in described.values()):
+        raise DataFileError(f"{where}: every qualifier needs a description")
+    intervals: dict[str, Interval] = {}
+    for name, spec in _keys(f"{where}: intervals", top["intervals"], set(top["intervals"])).items():
+        at = f"{where}: intervals.{name}"
+        entry = _keys(at, spec, _INTERVAL_KEYS)
+        if entry["qualifier"] not in QUALIFIERS or entry["qualifier"] in ("range", "vague"):
+            raise DataFileError(f"{at}: qualifier {entry['qualifier']!r} is not a hedge qualifier")
+        high = None if entry["high"] is None else _bound(f"{at}.high", entry["high"])
+        intervals[name] = Interval(entry["qualifier"], _bound(f"{at}.low", entry["low"]), high)
+    if "exact" not in intervals or intervals["exact"].qualifier != "exact":
+        raise DataFileError(f"{where}: intervals must define 'exact'")
+    hedges = _keys(f"{where}: hedges", top["hedges"], {"description", "before", "after"})
+    ranges = _keys(f"{where}: ranges", top["ranges"], _RANGE_KEYS)
+    openers = _keys(f"{where}: ranges.openers", ranges["openers"], set(ranges["openers"]))
+    vague: dict[tuple[str, ...], Vague] = {}
+    for phrase, spec in _keys(f"{where}: vague", top["vague"], set(top["vague"])).items():
+        if phrase == "description":
+            continue
+        entry = _keys(f"{where}: vague.{phrase}", spec, {"value", "low", "high"})
+        if not (
+            entry["low"] <= entry["value"] and (entry["high"] is None or entry["value"] <= entry["high"])
+        ):
+            raise DataFileError(f"{where}: vague.{phrase}: value must lie in [low, high]")
+        vague[tuple(phrase.split())] = Vague(
+            float(entry["value"]),
+            float(entry["low"]),
+            None if entry["high"] is None else float(entry["high"]),
+        )
+    return NumberVocabulary(
+        intervals=intervals,
+        before=_phrases(f"{where}: hedges.before", hedges["before"], intervals),
+        after=_phrases(f"{where}: hedges.after", hedges["after"], intervals),
+        openers={k: frozenset(v) for k, v in openers.items()},
+        bare_joiners=frozenset(ranges["bare_joiners"]),
+        change_verbs=frozenset(ranges["change_verbs"]),
+        vague=vague,
+    )
+
+
+def load_vocabulary(path: Path = QUALIFIERS_FILE) -> NumberVocabulary:
+    try:
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise DataFileError(f"cannot load {path}: {exc}") from exc
+    return parse_vocabulary(data, path.name)
+
+
+@cache
+def default_parser() -> NumberParser:
+    """The parser over the shipped ``qualifiers.json`` (built once, immutable)."""
+    return NumberParser(load_vocabulary())
