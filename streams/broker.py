@@ -189,12 +189,12 @@ class LocalBroker:
             )
         self._pid_file.write_text(str(proc.pid))
         deadline = time.monotonic() + self.settings.kafka_start_timeout
-        while time.monotonic() < deadline:
+        while (remaining := deadline - time.monotonic()) > 0:
             if proc.poll() is not None:
                 raise BrokerError(f"the broker exited with code {proc.returncode}; see {self.log_file}")
-            if answers(self.bootstrap, timeout=3.0):
+            if answers(self.bootstrap, timeout=min(3.0, max(remaining, 0.1))) and time.monotonic() < deadline:
                 return self.bootstrap
-            time.sleep(0.5)
+            time.sleep(min(0.5, max(remaining, 0)))
         self.stop()
         raise BrokerError(
             f"the broker did not answer within {self.settings.kafka_start_timeout:.0f}s; see {self.log_file}"

@@ -1,0 +1,54 @@
+"""The deploy files hang together: compose services, the pinned Kafka version, the broker config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from streams.broker import DEPLOY_DIR, kafka_version
+
+pytestmark = pytest.mark.unit
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def compose() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((REPO / "docker-compose.yml").read_text())
+
+
+def test_compose_has_kafka_worker_prometheus_grafana() -> None:
+    services = compose()["services"]
+    assert set(services) == {"kafka", "worker", "prometheus", "grafana"}
+    assert services["kafka"]["image"] == f"apache/kafka:{kafka_version()}", "one Kafka version everywhere"
+    assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert services["worker"]["environment"]["FIGUREWATCH_BROKER"] == "kafka:9092"
+    assert services["worker"]["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+def test_compose_mounts_exist_and_ports_bind_to_loopback() -> None:
+    for name, service in compose()["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":", 1)[0]
+            assert (REPO / source).exists(), f"{name} mounts missing {source}"
+        for port in service.get("ports", []):
+            assert port.startswith("127.0.0.1:"), f"{name} publishes {port} beyond loopback"
+
+
+def test_prometheus_scrapes_the_worker_port() -> None:
+    config = yaml.safe_load((REPO / "deploy/prometheus/prometheus.yml").read_text())
+    targets = config["scrape_configs"][0]["static_configs"][0]["targets"]
+    port = compose()["services"]["worker"]["environment"]["FIGUREWATCH_WEB_PORT"]
+    assert targets == [f"worker:{port}"]
+
+
+def test_server_properties_is_single_node_kraft_with_small_cleaner_buffer() -> None:
+    props = dict(
+        line.split("=", 1) for line in (DEPLOY_DIR / "server.properties").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert props["process.roles"] == "broker,controller"
+    assert props["offsets.topic.replication.factor"] == "1"
+    assert int(props["log.cleaner.dedupe.buffer.size"]) <= 32 * 2**20
+    assert props["auto.create.topics.enable"] == "false"
