@@ -30,10 +30,11 @@ from streams.ledger.rules import (
     METRIC_KINDS,
     Relation,
     relate,
+    revisions_among,
     same_figure,
 )
 from streams.ledger.series import series_fields, series_key
-from streams.ledger.state import Counts, SeriesState, rank
+from streams.ledger.state import SeriesState, rank
 from streams.ledger.store.base import SeriesStore
 
 
@@ -86,16 +87,15 @@ class Ledger:
         evicted: tuple[str, ...] = ()
         if raw is None:
             evicted = self._make_room()
-            state = SeriesState(key, series_fields(claim), (), Counts())
+            state = SeriesState(key, series_fields(claim), ())
         else:
             state = SeriesState.from_dict(raw)
             if state.holds(claim.claim_id) or self._beyond_horizon(state, claim):
                 return Outcome(key, None, None)
         event = self._judge(state, claim)
         kind = self.kind_of(claim.metric)
-        new_state = state.with_claim(claim, kind == "cumulative", self.settings.same_period_days,
-                                     self.settings.history_max)
-        data = new_state.to_dict(kind)
+        new_state = state.with_claim(claim, self.settings.history_max)
+        data = new_state.to_dict(kind, self.settings.same_period_days)
         self.store.put(key, data)
         return Outcome(key, event, data, evicted)
 
@@ -125,7 +125,8 @@ class Ledger:
                                previous=None, related=())
         cumulative = self.kind_of(claim.metric) == "cumulative"
         window = self.settings.same_period_days
-        relations = [(other, relate(claim, other, cumulative, window)) for other in state.history]
+        revisions = revisions_among(state.history)
+        relations = [(other, relate(claim, other, cumulative, window, revisions)) for other in state.history]
         current = state.current
         contradicted = _matching(relations, lambda r: r.kind == CONTRADICTION)
         revised = _matching(relations, lambda r: r.rule == "revised-down")

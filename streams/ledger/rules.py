@@ -16,10 +16,16 @@ Rules, from the point of view of claim ``a`` judged against an earlier-held clai
   after the higher one and says it revises the figure down; ``revised-down`` when ``a`` is that lower
   claim, ``revised-away`` when ``a`` is the figure it replaced.
 * ``same-period-overlap``: different sources, same period, overlapping intervals (a corroboration).
+
+A would-be contradiction between a higher claim and a lower, later-or-same-dated one is also dropped
+when a third claim, a revision, lowered the higher figure in between (the higher claim was superseded):
+the ministry's 34,622 on 9 May does not contradict its 34,844 of 6 May once its revision to 34,535 on
+8 May is known. That is why relations take the series' revisions as context.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -58,8 +64,12 @@ def same_figure(a: Claim, b: Claim) -> bool:
     return (a.value, a.low, a.high) == (b.value, b.low, b.high)
 
 
-def relate(a: Claim, b: Claim, cumulative: bool, window_days: int) -> Relation | None:
-    """The relation of ``a`` to ``b`` (two claims of one series), or None when there is nothing to say."""
+def relate(a: Claim, b: Claim, cumulative: bool, window_days: int,
+           revisions: Sequence[Claim] = ()) -> Relation | None:
+    """The relation of ``a`` to ``b`` (two claims of one series), or None when there is nothing to say.
+
+    ``revisions`` are the series' claims that say they revise a figure down (others are ignored).
+    """
     gap = day_number(a.as_of) - day_number(b.as_of)
     same_period = abs(gap) <= window_days
     a_below = wholly_below(a, b)
@@ -74,7 +84,36 @@ def relate(a: Claim, b: Claim, cumulative: bool, window_days: int) -> Relation |
         rule = "same-period-disjoint"
     else:
         return None
-    lower = a if a_below else b
+    lower, higher = (a, b) if a_below else (b, a)
     if lower.revision and lower_gap >= 0:
         return Relation(REVISION, "revised-down" if a_below else "revised-away")
+    if _superseded(higher, lower, revisions):
+        return None
     return Relation(CONTRADICTION, rule)
+
+
+def _superseded(higher: Claim, lower: Claim, revisions: Sequence[Claim]) -> bool:
+    """True when a third claim revised ``higher`` down on a day from ``higher``'s to ``lower``'s."""
+    start, end = day_number(higher.as_of), day_number(lower.as_of)
+    return any(
+        r.revision and r.claim_id not in (higher.claim_id, lower.claim_id)
+        and wholly_below(r, higher) and start <= day_number(r.as_of) <= end
+        for r in revisions
+    )
+
+
+def count_relations(claims: Sequence[Claim], cumulative: bool, window_days: int) -> dict[str, int]:
+    """How many unordered pairs of ``claims`` corroborate, contradict or revise one another."""
+    revisions = revisions_among(claims)
+    counts = {CORROBORATION: 0, CONTRADICTION: 0, REVISION: 0}
+    for i, a in enumerate(claims):
+        for b in claims[i + 1:]:
+            relation = relate(a, b, cumulative, window_days, revisions)
+            if relation is not None:
+                counts[relation.kind] += 1
+    return counts
+
+
+def revisions_among(claims: Iterable[Claim]) -> list[Claim]:
+    """The claims that say they revise a figure down."""
+    return [c for c in claims if c.revision]

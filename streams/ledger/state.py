@@ -2,24 +2,20 @@
 
 The state is a function of the *set* of claims seen: the history keeps the ``history_max`` claims of
 highest rank (latest ``as_of``, then latest publication, then claim id), the current figure is the
-top-ranked one, and the counts are pairwise relations (see :mod:`streams.ledger.rules`) over the
-retained history, so neither arrival order nor replays change them. States travel as JSON-ready
-dicts (``to_dict``/``from_dict``) because a faust Table holds them.
+top-ranked one, and the counts are recomputed from the retained history as relations between pairs of
+claims (see :mod:`streams.ledger.rules`), so neither arrival order nor replays change them. States
+travel as JSON-ready dicts (``to_dict``/``from_dict``) because a faust Table holds them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC
 from typing import Any
 
 from streams.claims import Claim
 from streams.items import parse_timestamp
-from streams.ledger.rules import CONTRADICTION, CORROBORATION, REVISION, relate
-
-COUNT_NAMES = ("reports", "corroborations", "contradictions", "revisions")
-_COUNT_OF_KIND = {CORROBORATION: "corroborations", CONTRADICTION: "contradictions", REVISION: "revisions"}
+from streams.ledger.rules import CONTRADICTION, CORROBORATION, REVISION, count_relations
 
 
 def rank(claim: Claim) -> tuple[str, str, str]:
@@ -29,34 +25,12 @@ def rank(claim: Claim) -> tuple[str, str, str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Counts:
-    """Reports retained, and the corroborating, contradicting and revising pairs among them."""
-
-    reports: int = 0
-    corroborations: int = 0
-    contradictions: int = 0
-    revisions: int = 0
-
-    def shifted(self, claim: Claim, others: Iterable[Claim], cumulative: bool, window_days: int,
-                sign: int) -> Counts:
-        """These counts with ``claim`` and its pairs with ``others`` added (sign 1) or removed (-1)."""
-        totals = {name: getattr(self, name) for name in COUNT_NAMES}
-        totals["reports"] += sign
-        for other in others:
-            relation = relate(claim, other, cumulative, window_days)
-            if relation is not None:
-                totals[_COUNT_OF_KIND[relation.kind]] += sign
-        return Counts(**totals)
-
-
-@dataclass(frozen=True, slots=True)
 class SeriesState:
-    """One series: its key and fields, the retained claims (highest rank first) and the counts."""
+    """One series: its key and fields, and the retained claims, highest rank first."""
 
     key: str
     fields: dict[str, Any]
     history: tuple[Claim, ...]
-    counts: Counts
 
     @property
     def current(self) -> Claim:
@@ -72,36 +46,38 @@ class SeriesState:
             latest.setdefault(claim.source, claim)
         return dict(sorted(latest.items()))
 
-    def with_claim(self, claim: Claim, cumulative: bool, window_days: int, history_max: int) -> SeriesState:
-        """The state after adding ``claim``, dropping the lowest-ranked claims beyond ``history_max``."""
-        counts = self.counts.shifted(claim, self.history, cumulative, window_days, 1)
+    def with_claim(self, claim: Claim, history_max: int) -> SeriesState:
+        """The state after adding ``claim``, keeping the ``history_max`` highest-ranked claims."""
         history = sorted((*self.history, claim), key=rank, reverse=True)
-        while len(history) > history_max:
-            dropped = history.pop()
-            counts = counts.shifted(dropped, history, cumulative, window_days, -1)
-        return replace(self, history=tuple(history), counts=counts)
+        return replace(self, history=tuple(history[:history_max]))
 
-    def to_dict(self, kind: str) -> dict[str, Any]:
-        """The JSON-ready state (the value of ``figures.current``); ``kind`` is the metric's kind."""
+    def to_dict(self, kind: str, window_days: int) -> dict[str, Any]:
+        """The JSON-ready state (the value of ``figures.current``) for a metric of ``kind``.
+
+        ``counts.reports`` is the number of retained claims; the other counts are unordered pairs of
+        retained claims in that relation under the same-period window ``window_days``.
+        """
+        pairs = count_relations(self.history, kind == "cumulative", window_days)
         return {
             "series_key": self.key,
             "series": dict(self.fields),
             "kind": kind,
             "current": self.current.to_dict(),
             "sources": [_source_entry(source, claim) for source, claim in self.latest_by_source().items()],
-            "counts": {name: getattr(self.counts, name) for name in COUNT_NAMES},
+            "counts": {
+                "reports": len(self.history),
+                "corroborations": pairs[CORROBORATION],
+                "contradictions": pairs[CONTRADICTION],
+                "revisions": pairs[REVISION],
+            },
             "history": [claim.to_dict() for claim in self.history],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SeriesState:
         """Rebuild a state from :meth:`to_dict` output (derived fields are recomputed, not read)."""
-        return cls(
-            key=data["series_key"],
-            fields=dict(data["series"]),
-            history=tuple(Claim.from_dict(c) for c in data["history"]),
-            counts=Counts(**{name: int(data["counts"][name]) for name in COUNT_NAMES}),
-        )
+        history = tuple(Claim.from_dict(c) for c in data["history"])
+        return cls(key=data["series_key"], fields=dict(data["series"]), history=history)
 
 
 def _source_entry(source: str, claim: Claim) -> dict[str, Any]:

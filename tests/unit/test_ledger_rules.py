@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ledger_claims import KINDS, claim
 
 from streams.claims import Claim
 from streams.ledger import Ledger, LedgerSettings, MemoryStore, series_key
+from tests.unit.ledger_claims import KINDS, claim
 
 pytestmark = pytest.mark.unit
 
@@ -166,3 +166,13 @@ def test_unknown_metric_kind_is_refused() -> None:
         Ledger(MemoryStore(), {"killed": "flow"})
     with pytest.raises(ConfigError):
         LedgerSettings(history_max=0)
+
+
+def test_a_revision_supersedes_the_figure_it_lowered() -> None:
+    claims = [claim("a", as_of="2024-05-06", value=34844),
+              claim("r", as_of="2024-05-08", value=34535, revision=True),
+              claim("b", as_of="2024-05-09", value=34622)]
+    assert kinds(claims) == ["new", "revision", "update"]
+    assert kinds([claims[0], claims[2], claims[1]]) == ["new", "contradiction", "revision"]
+    below_revision = claim("c", as_of="2024-05-09", value=34500)
+    assert kinds([*claims[:2], below_revision]) == ["new", "revision", "contradiction"]

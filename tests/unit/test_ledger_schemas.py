@@ -1,7 +1,7 @@
 """The ledger's events and states validate against their schemas, and the valid examples are real output.
 
 Regenerate the example files after a deliberate change with:
-    cd tests/unit && python -c "import test_ledger_schemas as t; t.write_examples()"
+    python -c "from tests.unit import test_ledger_schemas as t; t.write_examples()"
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 from hypothesis import given, settings
-from ledger_claims import KINDS, claim
-from test_ledger_properties import claim_sets, ledger_settings
 
 from streams.claims import Claim
 from streams.ledger import Ledger, LedgerSettings, MemoryStore
 from streams.schemas import SCHEMA_DIR, validator_for
+from tests.unit.ledger_claims import KINDS, claim
+from tests.unit.test_ledger_properties import claim_sets, ledger_settings
 
 pytestmark = pytest.mark.unit
 
