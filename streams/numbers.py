@@ -67,6 +67,22 @@ _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕":
 # "one" is a pronoun after these words ("the one you mentioned", "which one").
 _PRONOUN_ONE_AFTER = {"the", "that", "this", "which", "each", "every", "any", "no", "another", "someone"}
 _MAX_HEDGE_WORDS = 4
+NUMBER_WORDS = frozenset(
+    {
+        *_UNITS,
+        *_TENS,
+        "hundred",
+        "hundreds",
+        "thousand",
+        "thousands",
+        "million",
+        "millions",
+        "billion",
+        "dozen",
+    }
+    | {"dozens", "scores", "half", "quarter", "third", "thirds", "quarters", "tens"}
+)
+"""Words that can start or make up a number: a text without a digit or one of these has no numbers."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +140,8 @@ class Quantity:
     """A number with its hedge or range: the interval ``[low, high]`` the wording allows.
 
     ``start``/``end`` cover the whole expression ("at least 12"); ``numbers`` are the plain numbers
-    inside it (two for a range).
+    inside it (two for a range); ``tokens`` are the token indices ``[first, last)`` of the expression
+    in the :class:`Tokens` it was found in.
     """
 
     start: int
@@ -134,14 +151,18 @@ class Quantity:
     high: float | None
     qualifier: str
     numbers: tuple[Number, ...]
+    tokens: tuple[int, int]
 
     @property
     def vague(self) -> bool:
         return self.qualifier == "vague"
 
 
-class _Tokens:
-    """The tokens of one text as parallel lists (kind, lower-cased text, start, end)."""
+class Tokens:
+    """The tokens of one text as parallel lists (kind, lower-cased text, start, end).
+
+    Kinds are ``num`` (a digit group), ``word`` (a run of letters) and ``sym`` (one other character).
+    """
 
     __slots__ = ("ends", "kinds", "lows", "starts")
 
@@ -196,15 +217,15 @@ class NumberParser:
     # -- layer 1: plain numbers ---------------------------------------------------------------
 
     def numbers(self, text: str) -> list[Number]:
-        tokens = _Tokens(text)
+        tokens = Tokens(text)
         return [self._public(tokens, found) for found in self._scan(tokens)]
 
-    def _public(self, tokens: _Tokens, found: _Found) -> Number:
+    def _public(self, tokens: Tokens, found: _Found) -> Number:
         return Number(
             tokens.starts[found.i], tokens.ends[found.j - 1], found.value, found.vague, found.fraction
         )
 
-    def _scan(self, tokens: _Tokens) -> list[_Found]:
+    def _scan(self, tokens: Tokens) -> list[_Found]:
         found: list[_Found] = []
         i, n = 0, len(tokens)
         while i < n:
@@ -216,7 +237,7 @@ class NumberParser:
                 i = hit.j
         return found
 
-    def _number_at(self, tokens: _Tokens, i: int) -> _Found | None:
+    def _number_at(self, tokens: Tokens, i: int) -> _Found | None:
         kind, low = tokens.kinds[i], tokens.lows[i]
         if low in _VULGAR:
             return _Found(i, i + 1, _VULGAR[low], fraction=True)
@@ -238,7 +259,7 @@ class NumberParser:
             return None
         return self._fraction_at(tokens, i) or self._cardinal_at(tokens, i)
 
-    def _vague_at(self, tokens: _Tokens, i: int) -> _Found | None:
+    def _vague_at(self, tokens: Tokens, i: int) -> _Found | None:
         for size in (3, 2, 1):
             key = tuple(tokens.lows[i : i + size])
             vague = self.vocabulary.vague.get(key) if len(key) == size else None
@@ -250,7 +271,7 @@ class NumberParser:
             return _Found(i, i + size, vague.value, vague=" ".join(key))
         return None
 
-    def _fraction_at(self, tokens: _Tokens, i: int, scaled: bool = True) -> _Found | None:
+    def _fraction_at(self, tokens: Tokens, i: int, scaled: bool = True) -> _Found | None:
         """A fraction that starts the expression: "half", "a third", "two thirds", "half a million"."""
         low = tokens.lows[i]
         if low in ("half", "quarter") and tokens.low(i + 1) not in _DENOMINATORS:
@@ -267,7 +288,7 @@ class NumberParser:
         found = _Found(i, j, value, fraction=True)
         return self._scaled_fraction(tokens, found) if scaled else found
 
-    def _scaled_fraction(self, tokens: _Tokens, found: _Found) -> _Found:
+    def _scaled_fraction(self, tokens: Tokens, found: _Found) -> _Found:
         """Apply a following scale: "half a million", "two thirds of a million", "half a dozen"."""
         j = found.j
         for skip in (("of", "a"), ("a",), ()):
@@ -281,7 +302,7 @@ class NumberParser:
                 return _Found(found.i, k + 1, value, scale, fraction=not value.is_integer())
         return found
 
-    def _cardinal_at(self, tokens: _Tokens, i: int) -> _Found | None:
+    def _cardinal_at(self, tokens: Tokens, i: int) -> _Found | None:
         """Digits and number words combined: "1.9 million", "one hundred and twelve", "3 dozens"."""
         n = len(tokens)
         total = current = group = 0.0
@@ -362,7 +383,7 @@ class NumberParser:
             return None
         return self._mixed_fraction(tokens, best, group, last_scale)
 
-    def _mixed_fraction(self, tokens: _Tokens, found: _Found, group: float, last_scale: float) -> _Found:
+    def _mixed_fraction(self, tokens: Tokens, found: _Found, group: float, last_scale: float) -> _Found:
         """Fraction words after a cardinal: "one and a half", "5 and a quarter million", "three fifths"."""
         j = found.j
         denominator = _DENOMINATORS.get(tokens.low(j))
@@ -397,7 +418,10 @@ class NumberParser:
     # -- layer 2: hedges and ranges -----------------------------------------------------------
 
     def quantities(self, text: str) -> list[Quantity]:
-        tokens = _Tokens(text)
+        return self.quantities_in(Tokens(text))
+
+    def quantities_in(self, tokens: Tokens) -> list[Quantity]:
+        """The quantities in already tokenized text, left to right, not overlapping."""
         found = self._scan(tokens)
         result: list[Quantity] = []
         k = 0
@@ -412,7 +436,7 @@ class NumberParser:
             k += 1
         return result
 
-    def _range(self, tokens: _Tokens, first: _Found, second: _Found) -> Quantity | None:
+    def _range(self, tokens: Tokens, first: _Found, second: _Found) -> Quantity | None:
         voc = self.vocabulary
         if first.vague or second.vague or first.fraction or second.fraction or second.i != first.j + 1:
             return None
@@ -437,20 +461,32 @@ class NumberParser:
             return None
         numbers = (self._public(tokens, first), self._public(tokens, second))
         return Quantity(
-            tokens.starts[start_i], tokens.ends[second.j - 1], (low + high) / 2, low, high, "range", numbers
+            tokens.starts[start_i],
+            tokens.ends[second.j - 1],
+            (low + high) / 2,
+            low,
+            high,
+            "range",
+            numbers,
+            (start_i, second.j),
         )
 
-    def _hedged(self, tokens: _Tokens, found: _Found) -> Quantity:
+    def _hedged(self, tokens: Tokens, found: _Found) -> Quantity:
         number = self._public(tokens, found)
         if found.vague is not None:
             vague = self.vocabulary.vague[tuple(found.vague.split())]
-            return Quantity(number.start, number.end, vague.value, vague.low, vague.high, "vague", (number,))
+            span = (found.i, found.j)
+            return Quantity(
+                number.start, number.end, vague.value, vague.low, vague.high, "vague", (number,), span
+            )
         start, end = number.start, number.end
+        first, last = found.i, found.j
         name = "exact"
         after = self._hedge_after(tokens, found.j)
         if after is not None:  # "about 500 or more" is at least 500
             name, last = after
             end = tokens.ends[last]
+            last += 1
         else:
             hedge = self._hedge_before(tokens, found.i)
             if hedge is not None:
@@ -458,9 +494,9 @@ class NumberParser:
                 start = tokens.starts[first]
         interval = self.vocabulary.intervals[name]
         low, high = interval.bounds(found.value)
-        return Quantity(start, end, found.value, low, high, interval.qualifier, (number,))
+        return Quantity(start, end, found.value, low, high, interval.qualifier, (number,), (first, last))
 
-    def _hedge_before(self, tokens: _Tokens, i: int) -> tuple[str, int] | None:
+    def _hedge_before(self, tokens: Tokens, i: int) -> tuple[str, int] | None:
         for size in range(min(_MAX_HEDGE_WORDS, i), 0, -1):
             key = tuple(tokens.lows[i - size : i])
             name = self.vocabulary.before.get(key)
@@ -468,7 +504,7 @@ class NumberParser:
                 return name, i - size
         return None
 
-    def _hedge_after(self, tokens: _Tokens, j: int) -> tuple[str, int] | None:
+    def _hedge_after(self, tokens: Tokens, j: int) -> tuple[str, int] | None:
         for size in (2, 1):
             key = tuple(tokens.lows[j : j + size])
             if len(key) != size:

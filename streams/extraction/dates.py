@@ -1,0 +1,124 @@
+"""Date expressions in a sentence, resolved against the publication date.
+
+"on Monday" is the most recent Monday on or before publication; "January 19" is that day in the
+publication year, or the year before when that would lie after publication; "since January" is the
+first of the most recent January; "in 2026" is 1 January 2026. Works on :class:`streams.numbers.Tokens`
+so the numbers inside a date ("7 October 2023") can be told apart from figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from streams.numbers import Tokens
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": 1}
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+DAY, MONTH, YEAR = "day", "month", "year"
+
+
+@dataclass(frozen=True, slots=True)
+class DateExpr:
+    """A date found at tokens ``[i, j)``; ``precision`` is day, month or year."""
+
+    i: int
+    j: int
+    value: date
+    precision: str
+
+
+def _year(tokens: Tokens, k: int) -> int | None:
+    if 0 <= k < len(tokens) and tokens.kinds[k] == "num" and tokens.lows[k].isdigit():
+        year = int(tokens.lows[k])
+        if FIRST_YEAR <= year <= LAST_YEAR:
+            return year
+    return None
+
+
+def _day(tokens: Tokens, k: int) -> int | None:
+    if 0 <= k < len(tokens) and tokens.kinds[k] == "num" and tokens.lows[k].isdigit():
+        day = int(tokens.lows[k])
+        if 1 <= day <= 31:
+            return day
+    return None
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _in_past(month: int, day: int, published: date) -> date | None:
+    """``month``/``day`` in the publication year, or the year before when that is in the future."""
+    candidate = _safe(published.year, month, day)
+    if candidate is not None and candidate > published:
+        candidate = _safe(published.year - 1, month, day)
+    return candidate
+
+
+def _month_date(tokens: Tokens, i: int, published: date) -> DateExpr | None:
+    lows = tokens.lows
+    month = MONTHS.get(lows[i])
+    if month is None:
+        return None
+    j = i + 1
+    if j < len(lows) and lows[j] == ".":  # "Aug. 31"
+        j += 1
+    day = _day(tokens, j)
+    if day is not None and _year(tokens, j) is None:
+        k = j + 1 + (tokens.low(j + 1) == ",")
+        year = _year(tokens, k)
+        value = _safe(year, month, day) if year else _in_past(month, day, published)
+        end = k + 1 if year else j + 1
+        return None if value is None else DateExpr(i, end, value, DAY)
+    year = _year(tokens, j)
+    if year is not None:
+        return DateExpr(i, j + 1, date(year, month, 1), MONTH)
+    if month == 5 and tokens.low(i - 1) not in ("in", "since", "of", "early", "late", "mid"):
+        return None  # the verb "may"
+    value = date(published.year if month <= published.month else published.year - 1, month, 1)
+    return DateExpr(i, i + 1, value, MONTH)
+
+
+def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
+    """The date expressions in a tokenized sentence, left to right."""
+    found: list[DateExpr] = []
+    lows = tokens.lows
+    i = 0
+    while i < len(lows):
+        low = lows[i]
+        expr: DateExpr | None = None
+        if low in WEEKDAYS:
+            back = (published.weekday() - WEEKDAYS[low]) % 7
+            expr = DateExpr(i, i + 1, published - timedelta(days=back), DAY)
+        elif low in RELATIVE_DAYS:
+            expr = DateExpr(i, i + 1, published - timedelta(days=RELATIVE_DAYS[low]), DAY)
+        elif low in MONTHS:
+            expr = _month_date(tokens, i, published)
+        elif _day(tokens, i) is not None and tokens.low(i + 1) in MONTHS:  # "7 October 2023"
+            month, day = MONTHS[tokens.lows[i + 1]], int(low)
+            year = _year(tokens, i + 2)
+            value = _safe(year, month, day) if year else _in_past(month, day, published)
+            expr = None if value is None else DateExpr(i, i + 3 if year else i + 2, value, DAY)
+        elif (
+            _year(tokens, i) is not None
+            and "," not in low
+            and tokens.low(i - 1) in ("in", "since", "of", "by")
+        ):
+            expr = DateExpr(i, i + 1, date(int(low), 1, 1), YEAR)
+        if expr is None:
+            i += 1
+        else:
+            found.append(expr)
+            i = expr.j
+    return found

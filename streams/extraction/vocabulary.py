@@ -1,0 +1,327 @@
+"""Loads and validates the extraction vocabulary: ``gazetteer.json`` (conflicts) and ``taxonomy.json``.
+
+Both files are checked against the keys this module knows, and every name one part refers to
+(an event in a metric signature, a noun class) must exist; a mismatch raises
+:class:`~streams._exceptions.DataFileError`. A user gazetteer (same shape as the shipped one) is
+merged on top: a conflict with a new slug is added, one with a known slug extends it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import orjson
+
+from streams._exceptions import DataFileError
+from streams.numbers import Tokens
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+GAZETTEER_FILE = DATA_DIR / "gazetteer.json"
+TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
+
+METRIC_KINDS = ("cumulative", "stock")
+NOUN_CLASSES = ("person", "hostage", "prisoner", "truck")
+CONFLICT_KEYS = {"slug", "name", "start", "start_note", "aliases", "parties", "places"}
+CONTEXT_KEYS = {
+    "description", "auxiliaries", "skip_before", "function_words", "partitives", "inclusions", "planned",
+    "total", "incident", "incident_local", "perfect", "revision", "speech_verbs", "by_verbs", "not_conflict",
+    "not_count_after", "not_count_before",
+}  # fmt: skip
+
+V = TypeVar("V")
+
+
+def words_of(phrase: str) -> tuple[str, ...]:
+    """The lower-cased word and symbol tokens of a phrase, as :class:`streams.numbers.Tokens` cuts them."""
+    return tuple(Tokens(phrase).lows)
+
+
+class Phrases(Generic[V]):
+    """Phrases (tuples of lower-cased tokens) mapped to values, matched longest first."""
+
+    __slots__ = ("_by_first", "table")
+
+    def __init__(self, table: Mapping[tuple[str, ...], V]) -> None:
+        self.table = dict(table)
+        by_first: dict[str, list[tuple[str, ...]]] = {}
+        for key in sorted(self.table, key=len, reverse=True):
+            by_first.setdefault(key[0], []).append(key)
+        self._by_first = by_first
+
+    @classmethod
+    def of(cls, phrases: Iterable[str], value: V) -> Phrases[V]:
+        return cls({words_of(p): value for p in phrases})
+
+    def at(self, lows: list[str], i: int) -> tuple[V, int] | None:
+        """The value and length of the longest phrase starting at token ``i``."""
+        for key in self._by_first.get(lows[i], ()) if 0 <= i < len(lows) else ():
+            if tuple(lows[i : i + len(key)]) == key:
+                return self.table[key], len(key)
+        return None
+
+    def ending_at(self, lows: list[str], j: int) -> tuple[V, int] | None:
+        """The value and length of the longest phrase ending just before token ``j``."""
+        best: tuple[V, int] | None = None
+        for key, value in self._ending_candidates(lows, j):
+            if best is None or len(key) > best[1]:
+                best = (value, len(key))
+        return best
+
+    def _ending_candidates(self, lows: list[str], j: int) -> Iterable[tuple[tuple[str, ...], V]]:
+        for size in range(1, min(j, 5) + 1):
+            key = tuple(lows[j - size : j])
+            if key in self.table:
+                yield key, self.table[key]
+
+    def find(self, lows: list[str], start: int, end: int) -> tuple[V, int] | None:
+        """The first phrase inside tokens ``[start, end)``: its value and start index."""
+        for i in range(max(start, 0), min(end, len(lows))):
+            hit = self.at(lows, i)
+            if hit is not None and i + hit[1] <= end:
+                return hit[0], i
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    slug: str
+    name: str
+    start: str
+
+
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Conflicts, and their terms (case-sensitive phrases) mapped to (conflict slugs, canonical place)."""
+
+    conflicts: Mapping[str, Conflict]
+    terms: Mapping[str, tuple[tuple[str, ...], str | None]]
+    by_first: Mapping[str, tuple[str, ...]]
+
+    def scan(self, text: str) -> list[tuple[int, str]]:
+        """Every term in ``text`` as (start offset, phrase), longest match first, not overlapping."""
+        found: list[tuple[int, str]] = []
+        skip_to = 0
+        for match in _FIRST_WORD.finditer(text):
+            start = match.start()
+            candidates = self.by_first.get(match.group())
+            if candidates is None or start < skip_to or (start and text[start - 1].isalnum()):
+                continue
+            for phrase in candidates:
+                end = start + len(phrase)
+                if text.startswith(phrase, start) and not (end < len(text) and text[end].isalnum()):
+                    found.append((start, phrase))
+                    skip_to = end
+                    break
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    slug: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Taxonomy:
+    metrics: Mapping[str, Metric]
+    signatures: Mapping[tuple[str, str | None], str]
+    nouns: Phrases[str]  # head noun -> noun class
+    noun_events: Phrases[str]  # head noun that carries its event -> event
+    events: Phrases[str]
+    modifiers: frozenset[str]
+    group_nouns: Phrases[str]
+    group_adjectives: Phrases[str]
+    context: Mapping[str, Phrases[bool]]
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+
+def _obj(where: str, data: Any, allowed: set[str], required: set[str] | None = None) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise DataFileError(f"{where}: expected an object, got {type(data).__name__}")
+    unknown = set(data) - allowed
+    if unknown:
+        raise DataFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
+    missing = (allowed if required is None else required) - set(data)
+    if missing:
+        raise DataFileError(f"{where}: missing keys {sorted(missing)}")
+    return data
+
+
+def _strings(where: str, data: Any) -> list[str]:
+    if not isinstance(data, list) or not all(isinstance(s, str) and s.strip() for s in data):
+        raise DataFileError(f"{where}: expected a list of non-empty strings")
+    return data
+
+
+def _read(path: Path) -> Any:
+    try:
+        return orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise DataFileError(f"cannot load {path}: {exc}") from exc
+
+
+def _iso_date(where: str, text: Any) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(f"{where}: {text!r} is not a YYYY-MM-DD date") from exc
+
+
+# -- gazetteer ---------------------------------------------------------------------------------
+
+
+def _conflict_entries(where: str, data: Any) -> list[dict[str, Any]]:
+    top = _obj(where, data, {"description", "conflicts"}, {"conflicts"})
+    if not isinstance(top["conflicts"], list):
+        raise DataFileError(f"{where}: 'conflicts' must be a list")
+    entries = []
+    for n, raw in enumerate(top["conflicts"]):
+        entry = _obj(f"{where}: conflicts[{n}]", raw, CONFLICT_KEYS, {"slug"})
+        at = f"{where}: conflict {entry['slug']!r}"
+        for key in ("aliases", "parties"):
+            _strings(f"{at}.{key}", entry.get(key, []))
+        places = _obj(f"{at}.places", entry.get("places", {}), set(entry.get("places", {})))
+        for name, aliases in places.items():
+            _strings(f"{at}.places.{name}", aliases)
+        if "start" in entry:
+            _iso_date(f"{at}.start", entry["start"])
+        entries.append(entry)
+    return entries
+
+
+def _merge(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    merged = {e["slug"]: dict(e) for e in base}
+    for entry in extra:
+        known = merged.get(entry["slug"])
+        if known is None:
+            merged[entry["slug"]] = dict(entry)
+            continue
+        for key in ("aliases", "parties"):
+            known[key] = [*known.get(key, []), *entry.get(key, [])]
+        places = dict(known.get("places", {}))
+        for name, aliases in entry.get("places", {}).items():
+            places[name] = [*places.get(name, []), *aliases]
+        known["places"] = places
+        for key in ("name", "start", "start_note"):
+            if key in entry:
+                known[key] = entry[key]
+    return list(merged.values())
+
+
+def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
+    """The shipped gazetteer, extended by ``user_file`` when given."""
+    entries = _conflict_entries(GAZETTEER_FILE.name, _read(GAZETTEER_FILE))
+    if user_file is not None:
+        entries = _merge(entries, _conflict_entries(str(user_file), _read(user_file)))
+    conflicts: dict[str, Conflict] = {}
+    terms: dict[str, tuple[tuple[str, ...], str | None]] = {}
+
+    def add(phrase: str, slug: str, place: str | None) -> None:
+        if not _FIRST_WORD.match(phrase):
+            raise DataFileError(f"gazetteer: term {phrase!r} of {slug!r} must start with a letter")
+        slugs, known_place = terms.get(phrase, ((), None))
+        terms[phrase] = (slugs if slug in slugs else (*slugs, slug), known_place or place)
+
+    for entry in entries:
+        slug = entry["slug"]
+        if "start" not in entry:
+            raise DataFileError(f"gazetteer: conflict {slug!r} has no start date")
+        conflicts[slug] = Conflict(slug, entry.get("name", slug), _iso_date(slug, entry["start"]))
+        for phrase in [*entry.get("aliases", []), *entry.get("parties", [])]:
+            add(phrase, slug, None)
+        for place, aliases in entry.get("places", {}).items():
+            for phrase in sorted({place, *aliases}):
+                add(phrase, slug, place)
+    by_first: dict[str, list[str]] = {}
+    for phrase in sorted(terms, key=len, reverse=True):
+        first = _FIRST_WORD.match(phrase)
+        assert first is not None
+        by_first.setdefault(first.group(), []).append(phrase)
+    return Gazetteer(conflicts, terms, {k: tuple(v) for k, v in by_first.items()})
+
+
+# -- taxonomy ----------------------------------------------------------------------------------
+
+
+def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
+    return parse_taxonomy(_read(path), path.name)
+
+
+def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
+    top = _obj(where, data, {"description", "metrics", "nouns", "modifiers", "events", "groups", "context"})
+    events_raw = _obj(f"{where}: events", top["events"], set(top["events"]))
+    event_names = set(events_raw) - {"description"}
+    events: dict[tuple[str, ...], str] = {}
+    for event in sorted(event_names):
+        for phrase in _strings(f"{where}: events.{event}", events_raw[event]):
+            events[words_of(phrase)] = event
+
+    metrics: dict[str, Metric] = {}
+    signatures: dict[tuple[str, str | None], str] = {}
+    for slug, spec in _obj(f"{where}: metrics", top["metrics"], set(top["metrics"])).items():
+        at = f"{where}: metrics.{slug}"
+        entry = _obj(at, spec, {"kind", "description", "signatures"})
+        if entry["kind"] not in METRIC_KINDS:
+            raise DataFileError(f"{at}: kind {entry['kind']!r} is not one of {METRIC_KINDS}")
+        metrics[slug] = Metric(slug, entry["kind"], entry["description"])
+        for pair in entry["signatures"]:
+            noun, event = pair
+            if noun not in NOUN_CLASSES or (event is not None and event not in event_names):
+                raise DataFileError(f"{at}: signature {pair!r} names an unknown noun class or event")
+            if (noun, event) in signatures:
+                raise DataFileError(
+                    f"{at}: signature {pair!r} already belongs to {signatures[(noun, event)]}"
+                )
+            signatures[(noun, event)] = slug
+
+    nouns_raw = _obj(f"{where}: nouns", top["nouns"], {"description", "event", *NOUN_CLASSES})
+    nouns: dict[tuple[str, ...], str] = {}
+    for cls in NOUN_CLASSES:
+        for phrase in _strings(f"{where}: nouns.{cls}", nouns_raw[cls]):
+            nouns[words_of(phrase)] = cls
+    noun_events: dict[tuple[str, ...], str] = {}
+    for phrase, event in _obj(f"{where}: nouns.event", nouns_raw["event"], set(nouns_raw["event"])).items():
+        if event not in event_names:
+            raise DataFileError(f"{where}: nouns.event.{phrase}: unknown event {event!r}")
+        noun_events[words_of(phrase)] = event
+
+    group_nouns: dict[tuple[str, ...], str] = {}
+    group_adjectives: dict[tuple[str, ...], str] = {}
+    groups_raw = _obj(f"{where}: groups", top["groups"], set(top["groups"]))
+    for group, spec in groups_raw.items():
+        if group == "description":
+            continue
+        entry = _obj(f"{where}: groups.{group}", spec, {"nouns", "adjectives"})
+        for phrase in _strings(f"{where}: groups.{group}.nouns", entry["nouns"]):
+            group_nouns[words_of(phrase)] = group
+        for phrase in entry["adjectives"]:
+            group_adjectives[words_of(phrase)] = group
+
+    context_raw = _obj(f"{where}: context", top["context"], CONTEXT_KEYS)
+    context = {
+        key: Phrases.of(_strings(f"{where}: context.{key}", value), True)
+        for key, value in context_raw.items()
+        if key != "description"
+    }
+    return Taxonomy(
+        metrics=metrics,
+        signatures=signatures,
+        nouns=Phrases(nouns),
+        noun_events=Phrases(noun_events),
+        events=Phrases(events),
+        modifiers=frozenset(w.lower() for w in _strings(f"{where}: modifiers", top["modifiers"])),
+        group_nouns=Phrases(group_nouns),
+        group_adjectives=Phrases(group_adjectives),
+        context=context,
+    )
