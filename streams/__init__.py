@@ -10,6 +10,7 @@ from streams._exceptions import (
     FigurewatchError,
     InputError,
     ItemRejected,
+    WorkerError,
 )
 from streams.claims import Claim
 from streams.items import NewsItem, parse_item
@@ -28,5 +29,6 @@ __all__ = [
     "NewsItem",
     "Settings",
     "__version__",
+    "WorkerError",
     "parse_item",
 ]

@@ -5,7 +5,8 @@
     ├── InputError             one record of input cannot be used (goes to the dead-letter topic)
     │   └── ItemRejected       a news item failed validation; ``reason`` names why
     ├── DataFileError          a shipped or user-supplied vocabulary file disagrees with the code
-    └── BrokerError            the local Kafka broker cannot be fetched, started, reached or stopped
+    ├── BrokerError            the local Kafka broker cannot be fetched, started, reached or stopped
+    └── WorkerError            a worker run by the CLI (demo) exited or made no progress in time
 
 Errors from outside libraries (kafka-python, aiokafka, subprocesses) are translated at the boundary
 with ``raise BrokerError(...) from exc`` so callers only ever catch these.
@@ -41,3 +42,7 @@ class DataFileError(FigurewatchError):
 
 class BrokerError(FigurewatchError):
     """The local Kafka broker cannot be fetched, started, reached or stopped."""
+
+
+class WorkerError(FigurewatchError):
+    """A worker started by the CLI exited early or did not make progress in time."""

@@ -20,7 +20,7 @@ from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.codecs import OrjsonCodec
 from streams.deadletter import Origin, dead_letter
 from streams.errors import ProcessingErrorCallback, skip_and_log
-from streams.logs import get_logger
+from streams.logs import get_logger, logging_config
 from streams.metrics import Metrics
 from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest
 from streams.settings import Settings
@@ -65,6 +65,7 @@ def create_app(
         web_tables_enabled=False,
         autodiscover=False,
         table_standby_replicas=0,
+        logging_config=logging_config(settings.log_level),
     )
     news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")
     dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw")
@@ -73,7 +74,7 @@ def create_app(
     changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw")
     seen = app.Table("item-versions", partitions=settings.partitions, key_type=str)
     series = app.Table("series", partitions=settings.partitions, key_type=str)
-    ledger = Ledger(MappingStore(series), metric_kinds, LedgerSettings(same_period_days=settings.same_period_days))
+    ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
 
     @app.agent(news_items, name="ingest")
     async def ingest_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
@@ -150,6 +151,11 @@ def create_app(
         return web.json({"status": "alive"})
 
     return Worker(app=app, metrics=metrics)
+
+
+def ledger_settings(settings: Settings) -> LedgerSettings:
+    """The ledger's rules and bounds as the settings state them."""
+    return LedgerSettings(same_period_days=settings.same_period_days)
 
 
 def _timestamp_ms(message: Any) -> int | None:

@@ -17,7 +17,14 @@ import orjson
 
 from streams._exceptions import FigurewatchError
 from streams.broker import LocalBroker, answers
+from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
+from streams.extraction.evaluate import main as evaluate_extraction
 from streams.kafkaio import produce_lines, read_topic
+from streams.ledger import render_tables
+from streams.ledger.evaluate import main as evaluate_ledger
+from streams.pipeline import Accepted, Rejected, ingest
+from streams.replay import replay
+from streams.runtime import build_extractor, offline_ledger, run_worker
 from streams.settings import Settings
 from streams.topics import NEWS_ITEMS, create_topics
 
@@ -62,6 +69,28 @@ def _parser() -> argparse.ArgumentParser:
     tail.add_argument("--follow", "-f", action="store_true", help="keep waiting for new messages")
     tail.add_argument("--envelope", action="store_true", help="print partition, offset and key too")
     tail.set_defaults(func=cmd_tail)
+
+    figures = sub.add_parser("figures", help="print the current figure tables from figures.current")
+    figures.add_argument("--conflict", help="only this conflict (a gazetteer slug)")
+    figures.set_defaults(func=cmd_figures)
+
+    extract = sub.add_parser("extract", help="extract claims from news items (JSON Lines) offline")
+    extract.add_argument("file", help="a JSON Lines file of news items, or - for stdin")
+    extract.set_defaults(func=cmd_extract)
+
+    replay = sub.add_parser("replay", help="run extraction and the ledger offline, print change events")
+    replay.add_argument("file", help="a JSON Lines file of news items, or - for stdin")
+    replay.add_argument("--tables", action="store_true", help="print the final figure tables too")
+    replay.set_defaults(func=cmd_replay)
+
+    evaluate = sub.add_parser("evaluate", help="measure extraction or the ledger on a labeled corpus")
+    evaluate.add_argument("what", choices=("extraction", "ledger"))
+    evaluate.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the evaluator")
+    evaluate.set_defaults(func=cmd_evaluate)
+
+    demo = sub.add_parser("demo", help="local broker + worker + sample corpus; show tables and events")
+    demo.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="news items to feed in")
+    demo.set_defaults(func=cmd_demo)
     return parser
 
 
@@ -90,8 +119,6 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from streams.runtime import run_worker
-
     create_topics(settings)
     return run_worker(settings)
 
@@ -104,6 +131,48 @@ def cmd_produce(args: argparse.Namespace, settings: Settings) -> int:
     progress.done()
     print(f"produced {sent} of {total} items to {settings.topic(NEWS_ITEMS.name)}")
     return 0 if sent == total else 1
+
+
+def cmd_figures(args: argparse.Namespace, settings: Settings) -> int:
+    states = latest_states(settings)
+    sys.stdout.write(render_tables(states.values(), args.conflict))
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    extractor = build_extractor(settings)
+    out = sys.stdout.buffer
+    rejected = 0
+    for line in _read_lines(args.file):
+        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract)
+        if isinstance(result, Rejected):
+            rejected += 1
+            print(f"figurewatch: skipped a line: {result.reason}: {result.detail}", file=sys.stderr)
+        elif isinstance(result, Accepted):
+            for claim in result.claims:
+                out.write(orjson.dumps(claim.to_dict()) + b"\n")
+    return 1 if rejected else 0
+
+
+def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    ledger = offline_ledger(settings)
+    extractor = build_extractor(settings)
+    out = sys.stdout.buffer
+    for event in replay(_read_lines(args.file), extractor.extract, ledger, max_bytes=settings.max_item_bytes):
+        out.write(orjson.dumps(event) + b"\n")
+    if args.tables:
+        out.flush()
+        sys.stdout.write(render_tables(ledger.tables()))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    evaluator = evaluate_extraction if args.what == "extraction" else evaluate_ledger
+    return evaluator(args.args)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    return run_demo(settings, Path(args.corpus))
 
 
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:

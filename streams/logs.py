@@ -32,7 +32,12 @@ def get_logger(name: str = "") -> logging.Logger:
     return logging.getLogger(f"{LOGGER_NAME}.{name}" if name else LOGGER_NAME)
 
 
-def json_handler() -> logging.Handler:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    return handler
+def logging_config(level: str) -> dict[str, Any]:
+    """A ``dictConfig`` that sends every log record, Faust's included, to stderr as JSON."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "json"}},
+        "root": {"level": level.upper(), "handlers": ["stderr"]},
+    }

@@ -1,0 +1,151 @@
+"""The demo: a local broker, a worker, the sample news corpus fed in, and the resulting tables and events.
+
+Each run uses fresh topics (a prefix with the run's time) so it always starts from an empty state. A broker
+that already answers at ``FIGUREWATCH_BROKER`` is used as it is; otherwise the local broker from
+``deploy/kafka`` is started and stopped again at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections import Counter
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from streams._exceptions import WorkerError
+from streams.broker import LocalBroker, answers
+from streams.kafkaio import produce_lines, read_topic
+from streams.ledger import render_tables
+from streams.settings import Settings
+from streams.topics import FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, create_topics
+
+SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "sample-news.jsonl"
+WAIT_SECONDS = 180
+
+
+def latest_states(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The latest value per series key on ``figures.current`` (deleted series left out)."""
+    states: dict[str, dict[str, Any]] = {}
+    for message in read_topic(settings, settings.topic(FIGURES_CURRENT.name)):
+        key = (message.key or b"").decode()
+        value = message.json_value()
+        if isinstance(value, dict):
+            states[key] = value
+        else:
+            states.pop(key, None)
+    return states
+
+
+def run_demo(settings: Settings, corpus: Path) -> int:
+    run = time.strftime("%Y%m%d-%H%M%S")
+    broker = None
+    if not answers(settings.broker):
+        broker = LocalBroker(settings)
+        _say(f"starting the local Kafka broker ({broker.version}) ...")
+        settings = settings.replace(broker=broker.start())
+    settings = settings.replace(topic_prefix=f"demo-{run}.", app_id=f"figurewatch-demo-{run}",
+                                data_dir=settings.data_dir / "demo" / run)
+    try:
+        return _feed_and_show(settings, corpus)
+    finally:
+        if broker is not None:
+            _say("stopping the local Kafka broker ...")
+            broker.stop()
+
+
+def _feed_and_show(settings: Settings, corpus: Path) -> int:
+    _say(f"broker {settings.broker}; topics prefixed {settings.topic_prefix!r}")
+    create_topics(settings)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FIGUREWATCH_")}
+    env.update({
+        "FIGUREWATCH_BROKER": settings.broker, "FIGUREWATCH_TOPIC_PREFIX": settings.topic_prefix,
+        "FIGUREWATCH_APP_ID": settings.app_id, "FIGUREWATCH_DATA_DIR": str(settings.data_dir),
+        "FIGUREWATCH_WEB_PORT": str(settings.web_port), "FIGUREWATCH_WEB_HOST": settings.web_host,
+        "FIGUREWATCH_PARTITIONS": str(settings.partitions),
+    })
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = settings.data_dir / "worker.log"
+    with log_path.open("ab") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env, stdout=log,
+                                  stderr=subprocess.STDOUT)
+    try:
+        metrics_url = f"http://{settings.web_host}:{settings.web_port}/metrics"
+        _wait_for(lambda: _scrape(metrics_url) is not None, worker, log_path, "the worker to start")
+        lines = [line for line in corpus.read_bytes().splitlines() if line.strip()]
+        sent = produce_lines(settings, settings.topic(NEWS_ITEMS.name), lines)
+        _say(f"produced {sent} news items from {corpus}; waiting for the worker ...")
+        _wait_for(lambda: _done(_scrape(metrics_url), sent), worker, log_path, "the worker to process them")
+        _show(settings, _scrape(metrics_url) or {})
+        _say(f"worker log: {log_path}")
+        return 0
+    finally:
+        worker.terminate()
+        with suppress(subprocess.TimeoutExpired):
+            worker.wait(timeout=60)
+        if worker.poll() is None:
+            worker.kill()
+
+
+def _show(settings: Settings, samples: dict[str, float]) -> None:
+    changes = [m.json_value() for m in read_topic(settings, settings.topic(FIGURES_CHANGES.name))]
+    print("\n== change events on figures.changes ==")
+    for event in changes:
+        if isinstance(event, dict):
+            print(f"[{event['kind']:>13}] {event['explanation']}")
+    kinds = Counter(e["kind"] for e in changes if isinstance(e, dict))
+    print("   " + ", ".join(f"{kind}: {n}" for kind, n in sorted(kinds.items())))
+    print("\n== current figures (figures.current) ==")
+    sys.stdout.write(render_tables(latest_states(settings).values()))
+    dead = sum(1 for _ in read_topic(settings, settings.topic(NEWS_ITEMS_DLQ.name)))
+    print("\n== counters ==")
+    for name in ("received", "accepted", "duplicate"):
+        print(f"items {name}: {samples.get(f'figurewatch_items_{name}_total', 0):.0f}")
+    print(f"items on the dead-letter topic: {dead}")
+    print(f"claims extracted: {_sum(samples, 'figurewatch_claims_extracted_total'):.0f}")
+
+
+def _done(samples: dict[str, float] | None, sent: int) -> bool:
+    if not samples or samples.get("figurewatch_items_received_total", 0) < sent:
+        return False
+    claims = _sum(samples, "figurewatch_claims_extracted_total")
+    ledger = samples.get('figurewatch_processing_seconds_count{agent="ledger"}', 0)
+    return ledger >= claims
+
+
+def _sum(samples: dict[str, float], name: str) -> float:
+    return sum(v for k, v in samples.items() if k == name or k.startswith(name + "{"))
+
+
+def _scrape(url: str) -> dict[str, float] | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own loopback URL
+            text = response.read().decode()
+    except OSError:
+        return None
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples
+
+
+def _wait_for(check: Any, worker: subprocess.Popen[bytes], log_path: Path, what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not check():
+        if worker.poll() is not None:
+            raise WorkerError(f"the worker exited with code {worker.returncode}; see {log_path}")
+        if time.monotonic() > deadline:
+            raise WorkerError(f"gave up waiting for {what} after {WAIT_SECONDS}s; see {log_path}")
+        time.sleep(0.5)
+
+
+def _say(text: str) -> None:
+    print(f"figurewatch demo: {text}", flush=True)

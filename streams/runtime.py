@@ -1,0 +1,39 @@
+"""Builds the domain objects from settings and runs the worker: the glue between the CLI and the app.
+
+The same builders serve the Faust worker and the offline commands (``extract``, ``replay``), so both
+paths run the same extractor, vocabulary and ledger rules.
+"""
+
+from __future__ import annotations
+
+from faust.worker import Worker as FaustWorker
+
+from streams.app import create_app, ledger_settings
+from streams.extraction import Extractor
+from streams.extraction.vocabulary import load_taxonomy
+from streams.ledger import Ledger, MemoryStore
+from streams.settings import Settings
+
+
+def build_extractor(settings: Settings) -> Extractor:
+    """The extractor with our vocabulary and the user's gazetteer file, if one is set."""
+    return Extractor.from_files(user_gazetteer=settings.gazetteer)
+
+
+def metric_kinds() -> dict[str, str]:
+    """Each metric's kind (cumulative or stock), from the taxonomy data file."""
+    return {slug: metric.kind for slug, metric in load_taxonomy().metrics.items()}
+
+
+def offline_ledger(settings: Settings) -> Ledger:
+    """A ledger over an in-memory store, for replay and evaluation."""
+    return Ledger(MemoryStore(), metric_kinds(), ledger_settings(settings))
+
+
+def run_worker(settings: Settings) -> int:
+    """Run the Faust worker until it is stopped (SIGTERM/SIGINT)."""
+    extractor = build_extractor(settings)
+    (settings.data_dir / "worker").mkdir(parents=True, exist_ok=True)
+    worker = create_app(settings, extractor.extract, metric_kinds())
+    FaustWorker(worker.app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    return 0
