@@ -6,7 +6,7 @@ raise (``{"item_id", "metric", "kind"}``). The default mode runs the items throu
 precision and recall per event kind and the contradictions raised by hedged wording that should not
 have been; exits 1 when the contradiction targets are missed.
 
-    python -m streams.ledger.evaluate [--claims] [--scenarios FILE]
+    python -m streams.ledger.evaluate [--claims] [--verbose] [--scenarios FILE]
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Score:
     raised: Counter[str]
     matched: Counter[str]
     hedged_false_contradictions: int
+    misses: tuple[str, ...] = ()
 
     def precision(self, kind: str) -> float:
         return self.matched[kind] / self.raised[kind] if self.raised[kind] else 1.0
@@ -127,6 +128,7 @@ def score(scenarios: Sequence[Mapping[str, Any]], extract_for: Callable[[Mapping
     raised: Counter[str] = Counter()
     matched: Counter[str] = Counter()
     hedged_false = 0
+    misses: list[str] = []
     for scenario in scenarios:
         want = Counter((e["item_id"], e["metric"], e["kind"]) for e in scenario["expected"])
         got = Counter(run_scenario(scenario, extract_for(scenario), metric_kinds))
@@ -138,11 +140,18 @@ def score(scenarios: Sequence[Mapping[str, Any]], extract_for: Callable[[Mapping
             matched[label[2]] += count
         if "hedged" in scenario.get("tags", ()):
             hedged_false += sum(n for label, n in (got - want).items() if label[2] == "contradiction")
-    return Score(expected, raised, matched, hedged_false)
+        if want != got:
+            missing, unexpected = _labels(want - got), _labels(got - want)
+            misses.append(f"{scenario['id']}: missing {missing}; unexpected {unexpected}")
+    return Score(expected, raised, matched, hedged_false, tuple(misses))
 
 
-def report(result: Score, mode: str, scenario_count: int) -> str:
-    """The score as a text table."""
+def _labels(labels: Counter[Label]) -> str:
+    return ", ".join(f"{item} {metric} {kind}" for (item, metric, kind) in sorted(labels.elements())) or "-"
+
+
+def report(result: Score, mode: str, scenario_count: int, verbose: bool = False) -> str:
+    """The score as a text table; ``verbose`` lists each scenario whose events differ from the labels."""
     lines = [f"ledger scenarios ({mode}): {scenario_count} scenarios",
              f"{'kind':<14}{'expected':>9}{'raised':>8}{'matched':>9}{'precision':>11}{'recall':>8}"]
     for kind in EVENT_KINDS:
@@ -152,6 +161,8 @@ def report(result: Score, mode: str, scenario_count: int) -> str:
     verdict = "met" if result.meets_targets else "MISSED"
     lines.append(f"contradiction targets (precision >= {TARGET_PRECISION}, recall >= {TARGET_RECALL}, "
                  f"no hedged false contradiction): {verdict}")
+    if verbose:
+        lines.extend(result.misses)
     return "\n".join(lines)
 
 
@@ -175,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--claims", action="store_true",
                         help="feed the labeled claims instead of extracting them from the items")
     parser.add_argument("--scenarios", type=Path, default=SCENARIOS_FILE, help="scenario JSON Lines file")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list the scenarios that went wrong")
     args = parser.parse_args(argv)
     scenarios = load_scenarios(args.scenarios)
     kinds = metric_kinds_from_taxonomy()
@@ -183,7 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         extract = real_extractor()
         result = score(scenarios, lambda _: extract, kinds)
-    print(report(result, "labeled claims" if args.claims else "real extractor", len(scenarios)))
+    print(report(result, "labeled claims" if args.claims else "real extractor", len(scenarios), args.verbose))
     return 0 if result.meets_targets else 1
 
 

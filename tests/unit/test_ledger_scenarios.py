@@ -52,6 +52,9 @@ def test_score_counts_misses_and_hedged_false_contradictions() -> None:
     assert result.precision("contradiction") == 0.0
     assert result.recall("corroboration") == 0.0
     assert not result.meets_targets
+    assert result.misses == (
+        "ukraine-more-than-60-vs-75: missing ukraine-more-than-60-vs-75-2 killed corroboration; "
+        "unexpected ukraine-more-than-60-vs-75-2 killed contradiction",)
 
 
 def test_main_in_claims_mode_meets_the_targets(capsys: pytest.CaptureFixture[str]) -> None:
