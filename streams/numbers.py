@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -141,7 +141,8 @@ class Quantity:
 
     ``start``/``end`` cover the whole expression ("at least 12"); ``numbers`` are the plain numbers
     inside it (two for a range); ``tokens`` are the token indices ``[first, last)`` of the expression
-    in the :class:`Tokens` it was found in.
+    in the :class:`Tokens` it was found in; ``interval`` names the hedge's entry in ``qualifiers.json``
+    (``range`` and ``vague`` for those).
     """
 
     start: int
@@ -152,6 +153,7 @@ class Quantity:
     qualifier: str
     numbers: tuple[Number, ...]
     tokens: tuple[int, int]
+    interval: str = "exact"
 
     @property
     def vague(self) -> bool:
@@ -457,8 +459,9 @@ class NumberParser:
         if first.scale == 1 and second.scale > 1 and low < second.value / second.scale:
             low *= second.scale  # "2-3 million": the scale covers both
         high = second.value
-        if not low < high:
-            return None
+        mixed = not self._grouped(tokens, first) and "," in tokens.lows[second.i]
+        if not low < high or mixed:
+            return None  # "2023 to 3,645" mixes a year with a count
         numbers = (self._public(tokens, first), self._public(tokens, second))
         return Quantity(
             tokens.starts[start_i],
@@ -469,7 +472,14 @@ class NumberParser:
             "range",
             numbers,
             (start_i, second.j),
+            "range",
         )
+
+    @staticmethod
+    def _grouped(tokens: Tokens, found: _Found) -> bool:
+        """True when a number of 1,000 or more is written with thousands separators (or scale words)."""
+        text = tokens.lows[found.i]
+        return found.value < 1000 or not text.isdigit()
 
     def _hedged(self, tokens: Tokens, found: _Found) -> Quantity:
         number = self._public(tokens, found)
@@ -477,7 +487,7 @@ class NumberParser:
             vague = self.vocabulary.vague[tuple(found.vague.split())]
             span = (found.i, found.j)
             return Quantity(
-                number.start, number.end, vague.value, vague.low, vague.high, "vague", (number,), span
+                number.start, number.end, vague.value, vague.low, vague.high, "vague", (number,), span, "vague"
             )
         start, end = number.start, number.end
         first, last = found.i, found.j
@@ -494,7 +504,13 @@ class NumberParser:
                 start = tokens.starts[first]
         interval = self.vocabulary.intervals[name]
         low, high = interval.bounds(found.value)
-        return Quantity(start, end, found.value, low, high, interval.qualifier, (number,), (first, last))
+        return Quantity(start, end, found.value, low, high, interval.qualifier, (number,), (first, last), name)
+
+    def with_interval(self, quantity: Quantity, name: str) -> Quantity:
+        """``quantity`` read with the hedge ``name``: "at least 12 killed and 30 wounded" hedges both."""
+        interval = self.vocabulary.intervals[name]
+        low, high = interval.bounds(quantity.value)
+        return replace(quantity, low=low, high=high, qualifier=interval.qualifier, interval=name)
 
     def _hedge_before(self, tokens: Tokens, i: int) -> tuple[str, int] | None:
         for size in range(min(_MAX_HEDGE_WORDS, i), 0, -1):

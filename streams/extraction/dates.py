@@ -110,11 +110,7 @@ def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
             year = _year(tokens, i + 2)
             value = _safe(year, month, day) if year else _in_past(month, day, published)
             expr = None if value is None else DateExpr(i, i + 3 if year else i + 2, value, DAY)
-        elif (
-            _year(tokens, i) is not None
-            and "," not in low
-            and tokens.low(i - 1) in ("in", "since", "of", "by")
-        ):
+        elif _year(tokens, i) is not None and "," not in low and tokens.low(i - 1) in ("in", "since", "of", "by"):
             expr = DateExpr(i, i + 1, date(int(low), 1, 1), YEAR)
         if expr is None:
             i += 1

@@ -95,9 +95,7 @@ def score(extractor: Extractor, rows: Iterable[dict[str, Any]]) -> Score:
         for claim in claims:
             match = next((e for e in expected if _key_matches(claim, e)), None)
             if match is None:
-                result.extras.append(
-                    f"{item.id}: {claim.metric}={claim.value:g} [{claim.low:g},{claim.high}]"
-                )
+                result.extras.append(f"{item.id}: {claim.metric}={claim.value:g} [{claim.low:g},{claim.high}]")
                 continue
             expected.remove(match)
             result.true_positives += 1
@@ -106,8 +104,7 @@ def score(extractor: Extractor, rows: Iterable[dict[str, Any]]) -> Score:
                     result.field_right[name] += 1
                 else:
                     result.wrong.append(
-                        f"{item.id}: {claim.metric} {name}: got {getattr(claim, name)!r}"
-                        f" want {match.get(name)!r}"
+                        f"{item.id}: {claim.metric} {name}: got {getattr(claim, name)!r} want {match.get(name)!r}"
                     )
         result.misses.extend(f"{item.id}: {e['metric']}={e['value']} {e['qualifier']}" for e in expected)
     return result

@@ -40,6 +40,8 @@ _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
 _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
+_MAX_AHEAD_TOKENS = 8
+_LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 _MAX_SOURCE_TOKENS = 9
 _SOURCE_STOPS = frozenset({"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"})
 
@@ -53,6 +55,7 @@ class _Head:
     event: str | None = None
     group: str | None = None
     end: int = 0
+    explicit: bool = False  # a counted noun was named ("people", "children"), not only an event ("wounded")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,50 @@ class _Figure:
     noun: str
     group: str | None
     trigger: int  # token index of the trigger, or of the head noun
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence being read: its tokens, dates and the figures found so far."""
+
+    item: NewsItem
+    published: date
+    text: str
+    offset: int
+    tokens: Tokens
+    dates: list[DateExpr]
+    start_dates: list[DateExpr]  # dates inside a since-phrase: starts, not the as-of day
+    conflict: str
+    revision: bool
+
+
+def _breaks(lows: list[str], lo: int, hi: int) -> bool:
+    """True when tokens ``[lo, hi)`` cross a clause break (a comma right before ``hi`` does not count)."""
+    return any(lows[k] in (";", ":", "—") or (lows[k] == "," and k + 1 < hi) for k in range(lo, hi))
+
+
+def _clause(lows: list[str], first: int, last: int) -> tuple[int, int]:
+    lo = first
+    while lo > 0 and lows[lo - 1] not in _CLAUSE_BREAKS:
+        lo -= 1
+    hi = last
+    while hi < len(lows) and lows[hi] not in _CLAUSE_BREAKS:
+        hi += 1
+    return lo, hi
+
+
+def _elliptical(lows: list[str], last: int) -> bool:
+    """True for "1,109 since 7 October 2023": a bare number that continues the previous figure."""
+    after = lows[last] if last < len(lows) else ""
+    return after in _TRAILING_SOURCE_END or after in ("since", "in", "so", "this", "during", "over")
+
+
+def _as_of(sentence: _Sentence, segment: tuple[int, int]) -> date | None:
+    """The day the sentence states (not a since-date), preferring one in the figure's segment."""
+    days = [d for d in sentence.dates if d.precision == DAY and d not in sentence.start_dates]
+    local = [d for d in days if segment[0] <= d.i < segment[1]]
+    chosen = local or days
+    return chosen[0].value if chosen else None
 
 
 class Extractor:
@@ -109,14 +156,12 @@ class Extractor:
             return None
         return min(counts, key=lambda slug: (-counts[slug], self._order[slug]))
 
-    def _sentence(
-        self, item: NewsItem, published: date, body: str, start: int, end: int, dominant: str
-    ) -> list[Claim]:
+    def _sentence(self, item: NewsItem, published: date, body: str, start: int, end: int, dominant: str) -> list[Claim]:
         end = min(end, start + MAX_SENTENCE_CHARS)
-        sentence = body[start:end].rstrip()
-        if not _CANDIDATE.search(sentence):
+        text = body[start:end].rstrip()
+        if not _CANDIDATE.search(text):
             return []
-        tokens = Tokens(sentence)
+        tokens = Tokens(text)
         lows = tokens.lows
         if self._ctx["not_conflict"].find(lows, 0, len(lows)):
             return []
@@ -125,26 +170,22 @@ class Extractor:
         quantities = [
             q
             for q in self.numbers.quantities_in(tokens)
-            if not in_date.intersection(range(*q.tokens)) and self._is_count(tokens, q)
+            if in_date.isdisjoint(range(*q.tokens)) and self._is_count(tokens, q)
         ]
         if not quantities:
             return []
-        sentence_conflicts = Counter(self._conflicts_in(sentence))
-        conflict = dominant
-        if sentence_conflicts and dominant not in sentence_conflicts:
-            conflict = self._dominant(sentence_conflicts) or dominant
+        conflicts = Counter(self._conflicts_in(text))
+        conflict = dominant if dominant in conflicts or not conflicts else self._dominant(conflicts) or dominant
+        since_at = [k for k, low in enumerate(lows) if low == "since"]
+        start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
+        revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
+        sentence = _Sentence(item, published, text, start, tokens, dates, start_dates, conflict, revision)
         figures: list[_Figure] = []
         for q in quantities:
-            figure = self._figure(tokens, q, figures[-1] if figures else None)
+            figure = self._figure(sentence, q, figures[-1] if figures else None)
             if figure is not None:
                 figures.append(figure)
-        revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
-        claims = []
-        for n, figure in enumerate(figures):
-            claims.append(
-                self._claim(item, published, sentence, start, tokens, dates, figures, n, conflict, revision)
-            )
-        return claims
+        return [self._claim(sentence, figures, n) for n in range(len(figures))]
 
     # -- is this number a count of people? ----------------------------------------------------
 
@@ -166,8 +207,24 @@ class Extractor:
 
     # -- metric -------------------------------------------------------------------------------
 
-    def _head(self, tokens: Tokens, q: Quantity) -> _Head:
+    def _noun_at(self, text: str, tokens: Tokens, j: int, adjective: str | None) -> _Head | None:
+        """A head noun (group, class or event noun) starting at token ``j``, or None."""
         tx = self.taxonomy
+        lows = tokens.lows
+        group = tx.group_nouns.at(lows, j)
+        if group is not None:
+            event = tx.noun_events.at(lows, j + group[1])
+            end = j + group[1] + (event[1] if event else 0)
+            return _Head("noun", "person", event[0] if event else None, group[0], end, explicit=True)
+        noun = tx.nouns.at(lows, j)
+        event = tx.noun_events.at(lows, j)
+        if noun is None and event is None:
+            return None
+        size = max(noun[1] if noun else 0, event[1] if event else 0)
+        cls = noun[0] if noun else "person"
+        return _Head("noun", cls, event[0] if event else None, adjective, j + size, noun is not None)
+
+    def _head(self, text: str, tokens: Tokens, q: Quantity) -> _Head:
         lows = tokens.lows
         j = q.tokens[1]
         if q.vague and tokens.low(j) == "of":
@@ -179,30 +236,36 @@ class Extractor:
         for _ in range(_MAX_NP_TOKENS):
             if j >= len(lows):
                 return _Head("empty", end=j)
-            group = tx.group_nouns.at(lows, j)
-            if group is not None:
-                event = tx.noun_events.at(lows, j + group[1])
-                end = j + group[1] + (event[1] if event else 0)
-                return _Head("noun", "person", event[0] if event else None, group[0], end)
-            noun = tx.nouns.at(lows, j)
-            event = tx.noun_events.at(lows, j)
-            if noun is not None or event is not None:
-                size = max(noun[1] if noun else 0, event[1] if event else 0)
-                return _Head(
-                    "noun", noun[0] if noun else "person", event[0] if event else None, adjective, j + size
-                )
-            adjective_hit = tx.group_adjectives.at(lows, j)
+            head = self._noun_at(text, tokens, j, adjective)
+            if head is not None:
+                return self._coordinated(text, tokens, head)
+            adjective_hit = self.taxonomy.group_adjectives.at(lows, j)
             if adjective_hit is not None:
                 adjective = adjective_hit[0]
                 j += adjective_hit[1]
                 continue
-            if lows[j] in tx.modifiers:
+            # modifiers, and proper names used as modifiers ("UNRWA staff", "UN peacekeepers")
+            if lows[j] in self.taxonomy.modifiers or (j > q.tokens[1] - 1 and text[tokens.starts[j]].isupper()):
                 j += 1
                 continue
             if tokens.kinds[j] == "word" and not self._ctx["function_words"].at(lows, j):
                 return _Head("reject", end=j)
             return _Head("empty", end=j)
         return _Head("reject", end=j)
+
+    def _coordinated(self, text: str, tokens: Tokens, head: _Head) -> _Head:
+        """Extend "journalists and media workers" to its last noun; the first noun keeps the group."""
+        j = head.end
+        while tokens.low(j) in ("and", "or") and j + 1 < len(tokens):
+            k = j + 1
+            while tokens.low(k) in self.taxonomy.modifiers:
+                k += 1
+            more = self._noun_at(text, tokens, k, None)
+            if more is None:
+                break
+            head = _Head(head.kind, head.noun, head.event or more.event, head.group, more.end, head.explicit)
+            j = more.end
+        return head
 
     def _event_after(self, lows: list[str], k: int) -> tuple[str, int] | None:
         aux = self._ctx["auxiliaries"]
@@ -228,6 +291,7 @@ class Extractor:
         return None
 
     def _event_in_clause(self, lows: list[str], k: int) -> tuple[str, int] | None:
+        """The nearest trigger before token ``k`` in its clause ("freed 18 hostages and hundreds of ...")."""
         while k > 0 and lows[k - 1] not in _CLAUSE_BREAKS:
             hit = self.taxonomy.events.ending_at(lows, k)
             if hit is not None:
@@ -235,188 +299,143 @@ class Extractor:
             k -= 1
         return None
 
-    def _figure(self, tokens: Tokens, q: Quantity, previous: _Figure | None) -> _Figure | None:
+    def _event_ahead(self, tokens: Tokens, k: int) -> tuple[str, int] | None:
+        """The nearest trigger after token ``k`` in its clause, not past another number."""
+        lows = tokens.lows
+        for j in range(k, min(len(lows), k + _MAX_AHEAD_TOKENS)):
+            if lows[j] in _CLAUSE_BREAKS or tokens.kinds[j] == "num":
+                return None
+            hit = self.taxonomy.events.at(lows, j)
+            if hit is not None:
+                return hit[0], j
+        return None
+
+    def _figure(self, sentence: _Sentence, q: Quantity, previous: _Figure | None) -> _Figure | None:
+        tokens = sentence.tokens
         lows = tokens.lows
         first, last = q.tokens
-        head = self._head(tokens, q)
+        head = self._head(sentence.text, tokens, q)
         if head.kind == "reject":
             return None
-        included = self._ctx["inclusions"].ending_at(lows, first) is not None
         noun = head.noun
         if head.kind == "partitive":
             if previous is None:
                 return None
             noun = previous.noun
-        found: tuple[str, int] | None = (head.event, first) if head.event else None
         found = (
-            found
+            ((head.event, first) if head.event else None)
             or self._event_before(lows, first)
             or self._event_after(lows, head.end if head.kind != "empty" else last)
         )
-        if found is None and (head.kind != "empty" or previous is None):
-            found = self._event_in_clause(lows, first)
-        if found is None and previous is not None and (included or head.kind == "partitive"):
+        included = self._ctx["inclusions"].ending_at(lows, first) is not None
+        if previous is not None and found is None and (included or head.kind == "partitive"):
             return _Figure(q, previous.metric, previous.noun, head.group, previous.trigger)
-        if found is None and previous is not None and head.kind == "empty" and self._elliptical(lows, last):
-            return _Figure(q, previous.metric, previous.noun, head.group or previous.group, previous.trigger)
-        if head.kind == "empty" and found is None:
+        if previous is not None and found is None and head.kind == "empty" and _elliptical(lows, last):
+            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
+        if found is None:
+            found = self._event_in_clause(lows, first)
+        if found is None and head.kind == "noun":
+            found = self._event_ahead(tokens, head.end)
+        if found is None and head.kind == "empty":
             return None
         event, trigger = found if found is not None else (None, first)
         metric = self._metric(lows, noun, event)
         if metric is None:
             return None
-        return _Figure(q, metric, noun, head.group, trigger)
-
-    def _elliptical(self, lows: list[str], last: int) -> bool:
-        """True for "1,109 since 7 October 2023": a bare number that continues the previous figure."""
-        after = lows[last] if last < len(lows) else ""
-        return after in _TRAILING_SOURCE_END or after in ("since", "in", "so", "this", "during", "over")
+        group = head.group
+        if previous is not None and not head.explicit and not _breaks(lows, previous.quantity.tokens[1], first):
+            # "at least 3,961 people have been killed and 16,520 wounded": group and hedge carry over
+            group = previous.group
+            hedge = previous.quantity.interval
+            if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague"):
+                q = self.numbers.with_interval(q, hedge)
+        return _Figure(q, metric, noun, group, trigger)
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
-        signatures = self.taxonomy.signatures
         if noun == "person" and event == "release":
-            # "released three Israeli women": who was released is said by the sentence's other nouns.
-            classes = {self.taxonomy.nouns.at(lows, k) for k in range(len(lows))}
-            noun = (
-                "hostage" if ("hostage", 1) in classes else "prisoner" if ("prisoner", 1) in classes else noun
-            )
+            # "released three Israeli women": hostages when the sentence says so, else prisoners
+            hostages = any(self.taxonomy.nouns.at(lows, k) == ("hostage", 1) for k in range(len(lows)))
+            noun = "hostage" if hostages else "prisoner"
         if noun == "truck" and _AID_WORDS.isdisjoint(lows):
             return None
-        return signatures.get((noun, event))
+        return self.taxonomy.signatures.get((noun, event))
 
     # -- the claim ----------------------------------------------------------------------------
 
-    def _clause(self, lows: list[str], first: int, last: int) -> tuple[int, int]:
-        lo = first
-        while lo > 0 and lows[lo - 1] not in _CLAUSE_BREAKS:
-            lo -= 1
-        hi = last
-        while hi < len(lows) and lows[hi] not in _CLAUSE_BREAKS:
-            hi += 1
-        return lo, hi
-
-    def _claim(
-        self,
-        item: NewsItem,
-        published: date,
-        sentence: str,
-        offset: int,
-        tokens: Tokens,
-        dates: list[DateExpr],
-        figures: list[_Figure],
-        n: int,
-        conflict: str,
-        revision: bool,
-    ) -> Claim:
+    def _claim(self, sentence: _Sentence, figures: list[_Figure], n: int) -> Claim:
         figure = figures[n]
         q = figure.quantity
+        item, tokens = sentence.item, sentence.tokens
         lows = tokens.lows
         first, last = q.tokens
-        seg_lo = figures[n - 1].quantity.tokens[1] if n else 0
-        seg_hi = figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows)
-        clause = self._clause(lows, first, last)
-        # dates inside a since-phrase (the clause after "since") are starts, not the as-of day
-        since_at = [k for k in range(len(lows)) if lows[k] == "since"]
-        start_dates = [d for d in dates if any(k < d.i and not self._breaks(lows, k, d.i) for k in since_at)]
-        basis = self._basis(lows, q, figure, clause, seg_lo, seg_hi, dates)
-        as_of = self._as_of(dates, start_dates, seg_lo, seg_hi) or published
-        since = None
-        if basis == "total":
-            since = self._since(lows, dates, start_dates, seg_lo, seg_hi, clause, published, conflict)
-        place = self._place(sentence, tokens, seg_lo, seg_hi)
-        modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
-        span = (offset + q.start, offset + q.end)
-        digest = hashlib.sha256(
-            "\x1f".join(
-                (item.id, item.content_hash, str(span), conflict, figure.metric, str(q.low), str(q.high))
-            ).encode()
-        ).hexdigest()
+        segment = (
+            figures[n - 1].quantity.tokens[1] if n else 0,
+            figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows),
+        )
+        clause = _clause(lows, first, last)
+        basis = self._basis(sentence, figure, clause)
+        as_of = _as_of(sentence, segment) or sentence.published
+        since = self._since(sentence, segment, clause) if basis == "total" else None
+        span = (sentence.offset + q.start, sentence.offset + q.end)
+        key = (item.id, item.content_hash, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
         return Claim(
-            claim_id=digest,
+            claim_id=hashlib.sha256("\x1f".join(key).encode()).hexdigest(),
             item_id=item.id,
             outlet=item.outlet,
             url=item.url,
             published_at=item.published_at,
-            sentence=sentence,
+            sentence=sentence.text,
             span=span,
-            conflict=conflict,
+            conflict=sentence.conflict,
             metric=figure.metric,
             group=figure.group,
-            place=place,
+            place=self._place(sentence, segment),
             value=q.value,
             low=q.low,
             high=q.high,
             qualifier=q.qualifier,
-            modality=modality,
+            modality="planned" if self._planned(lows, figure.trigger, first) else "reported",
             basis=basis,
-            attributed_to=self._source(sentence, tokens, first, clause),
+            attributed_to=self._source(sentence.text, tokens, first, clause),
             as_of=as_of.isoformat(),
             since=since,
-            revision=revision,
+            revision=sentence.revision,
         )
 
-    @staticmethod
-    def _breaks(lows: list[str], lo: int, hi: int) -> bool:
-        return any(lows[k] in (";", ":", "—") or lows[k] == "," and k + 1 < hi for k in range(lo, hi))
-
-    def _basis(
-        self,
-        lows: list[str],
-        q: Quantity,
-        figure: _Figure,
-        clause: tuple[int, int],
-        seg_lo: int,
-        seg_hi: int,
-        dates: list[DateExpr],
-    ) -> str:
+    def _basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int]) -> str:
+        """Total or incident: local "another 30" first, then total cues in the clause, then the sentence."""
         ctx = self._ctx
-        first, last = q.tokens
-        if ctx["incident_local"].ending_at(lows, first) or (last < len(lows) and lows[last] == "more"):
+        lows = sentence.tokens.lows
+        first, last = figure.quantity.tokens
+        if ctx["incident_local"].ending_at(lows, first) or sentence.tokens.low(last) == "more":
             return "incident"
-        lo, hi = min(clause[0], seg_lo), max(clause[1], seg_hi)
-        if ctx["total"].find(lows, lo, hi):
-            return "total"
-        if any(d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in" for d in dates):
-            return "total"  # "in 2026"
+        lo, hi = clause
+        if ctx["total"].find(lows, lo, hi) or any(
+            d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in" for d in sentence.dates
+        ):
+            return "total"  # "since the war began", "the death toll", "so far", "in 2026"
         if ctx["incident"].find(lows, 0, len(lows)):
             return "incident"
-        if self.taxonomy.metrics[figure.metric].kind == "stock":
-            return "total"
-        if ctx["perfect"].find(lows, lo, hi):
-            return "total"
+        if self.taxonomy.metrics[figure.metric].kind == "stock" or ctx["perfect"].find(lows, lo, hi):
+            return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
 
-    @staticmethod
-    def _as_of(dates: list[DateExpr], start_dates: list[DateExpr], lo: int, hi: int) -> date | None:
-        days = [d for d in dates if d.precision == DAY and d not in start_dates]
-        local = [d for d in days if lo <= d.i < hi]
-        chosen = (local or days)[:1]
-        return chosen[0].value if chosen else None
-
-    def _since(
-        self,
-        lows: list[str],
-        dates: list[DateExpr],
-        start_dates: list[DateExpr],
-        seg_lo: int,
-        seg_hi: int,
-        clause: tuple[int, int],
-        published: date,
-        conflict: str,
-    ) -> str:
-        default = self.gazetteer.conflicts[conflict].start
-        for lo, hi in ((seg_lo, seg_hi), (min(clause[0], seg_lo), max(clause[1], seg_hi))):
-            for d in start_dates:
+    def _since(self, sentence: _Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
+        """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
+        lows = sentence.tokens.lows
+        default = self.gazetteer.conflicts[sentence.conflict].start
+        for lo, hi in (segment, (min(clause[0], segment[0]), max(clause[1], segment[1]))):
+            for d in sentence.start_dates:
                 if lo <= d.i < hi:
                     return d.value.isoformat()
-            if any(lows[k] == "since" for k in range(lo, hi)):
-                return default
-            for d in dates:
+            if "since" in lows[lo:hi]:
+                return default  # "since the war began", "since the coup"
+            for d in sentence.dates:
                 if d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in":
                     return d.value.isoformat()
             for k in range(lo, hi - 1):
                 if lows[k] == "this" and lows[k + 1] == "year":
-                    return date(published.year, 1, 1).isoformat()
+                    return date(sentence.published.year, 1, 1).isoformat()
         return default
 
     def _planned(self, lows: list[str], trigger: int, first: int) -> bool:
@@ -426,24 +445,18 @@ class Extractor:
             trigger < len(lows) - 1 and lows[trigger - 1 : trigger + 1] == ["for", "release"]
         )
 
-    def _place(self, sentence: str, tokens: Tokens, lo: int, hi: int) -> str | None:
-        lo_char = tokens.starts[lo] if lo < len(tokens) else len(sentence)
-        hi_char = tokens.starts[hi] if hi < len(tokens) else len(sentence)
-        for scope in ((lo_char, hi_char), (0, len(sentence))):
-            for at, phrase in self.gazetteer.scan(sentence[scope[0] : scope[1]]):
+    def _place(self, sentence: _Sentence, segment: tuple[int, int]) -> str | None:
+        """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence."""
+        text, tokens = sentence.text, sentence.tokens
+        lo_char = tokens.starts[segment[0]] if segment[0] < len(tokens) else len(text)
+        hi_char = tokens.starts[segment[1]] if segment[1] < len(tokens) else len(text)
+        for lo, hi in ((lo_char, hi_char), (0, len(text))):
+            for at, phrase in self.gazetteer.scan(text[lo:hi]):
                 place = self.gazetteer.terms[phrase][1]
-                before = sentence[max(0, scope[0] + at - 12) : scope[0] + at].lower().split()
-                if (
-                    place is not None
-                    and before
-                    and before[-1] in ("in", "across", "near", "inside", "on", "at")
-                ):
-                    return place
-                if (
-                    place is not None
-                    and before[-2:-1] == ["in"]
-                    and before[-1] in ("the", "occupied", "northern")
-                ):
+                before = text[max(0, lo + at - 16) : lo + at].lower().split()[-2:]
+                if before and before[-1] in ("the", "occupied", "northern", "southern", "eastern"):
+                    before = before[:-1]
+                if place is not None and before and before[-1] in _LOCATIVES:
                     return place
         return None
 

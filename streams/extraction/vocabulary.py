@@ -280,9 +280,7 @@ def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
             if noun not in NOUN_CLASSES or (event is not None and event not in event_names):
                 raise DataFileError(f"{at}: signature {pair!r} names an unknown noun class or event")
             if (noun, event) in signatures:
-                raise DataFileError(
-                    f"{at}: signature {pair!r} already belongs to {signatures[(noun, event)]}"
-                )
+                raise DataFileError(f"{at}: signature {pair!r} already belongs to {signatures[(noun, event)]}")
             signatures[(noun, event)] = slug
 
     nouns_raw = _obj(f"{where}: nouns", top["nouns"], {"description", "event", *NOUN_CLASSES})
