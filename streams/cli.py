@@ -199,8 +199,8 @@ def _json_or_raw(value: bytes | None) -> object:
 def _read_lines(path: str) -> Iterator[bytes]:
     stream: BinaryIO = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115
     with stream:
-        for line in stream:
-            line = line.rstrip(b"\r\n")
+        for raw in stream:
+            line = raw.rstrip(b"\r\n")
             if line.strip():
                 yield line
 

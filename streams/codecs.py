@@ -8,7 +8,7 @@ import orjson
 from faust.serializers.codecs import Codec
 
 
-class OrjsonCodec(Codec):  # type: ignore[misc]
+class OrjsonCodec(Codec):
     """JSON via orjson. Non-string dict keys and dataclasses are serialized as orjson allows."""
 
     def _dumps(self, obj: Any) -> bytes:

@@ -38,9 +38,8 @@ def item_key(line: bytes) -> bytes | None:
         data = orjson.loads(line)
     except orjson.JSONDecodeError:
         return None
-    if isinstance(data, dict) and isinstance(data.get("id"), str):
-        return data["id"].encode()
-    return None
+    item_id = data.get("id") if isinstance(data, dict) else None
+    return item_id.encode() if isinstance(item_id, str) else None
 
 
 def produce_lines(

@@ -17,7 +17,6 @@ FIGUREWATCH_KAFKA_PORT              9092                             local broke
 FIGUREWATCH_KAFKA_CONTROLLER_PORT   9093                             local broker controller port
 FIGUREWATCH_KAFKA_START_TIMEOUT     120                              seconds to wait for the local broker
 FIGUREWATCH_MAX_ITEM_BYTES          1048576                          larger news items go to the DLQ
-FIGUREWATCH_DEDUP_MAX_ITEMS         100000                           remembered item ids per partition
 FIGUREWATCH_GAZETTEER               (none)                           user gazetteer JSON merged over ours
 FIGUREWATCH_WEB_HOST                127.0.0.1                        worker web server bind address
 FIGUREWATCH_WEB_PORT                6066                             worker web server port
@@ -56,7 +55,6 @@ class Settings:
     kafka_controller_port: int = 9093
     kafka_start_timeout: float = 120.0
     max_item_bytes: int = 1_048_576
-    dedup_max_items: int = 100_000
     gazetteer: Path | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 6066
@@ -89,7 +87,7 @@ class Settings:
             raise ConfigError(f"FIGUREWATCH_PROCESSING_GUARANTEE must be one of {GUARANTEES}")
         if not self.store.startswith(("rocksdb://", "memory://")):
             raise ConfigError("FIGUREWATCH_STORE must be rocksdb:// or memory://")
-        for name in ("partitions", "max_item_bytes", "dedup_max_items", "kafka_port", "web_port"):
+        for name in ("partitions", "max_item_bytes", "kafka_port", "web_port"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
 

@@ -7,6 +7,7 @@ partitioned explicitly by conflict (:func:`partition_for`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 
@@ -64,10 +65,9 @@ def create_topics(settings: Settings) -> list[str]:
             if settings.topic(spec.name) not in existing
         ]
         if wanted:
-            try:
+            # Another worker may create them between our list and our create.
+            with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(wanted, wait_for_metadata=True)
-            except TopicAlreadyExistsError:
-                pass  # another worker created them between our list and our create
         return [t.name for t in wanted]
     except KafkaError as exc:
         raise BrokerError(f"cannot create topics on {settings.broker}: {exc}") from exc

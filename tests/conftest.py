@@ -99,9 +99,8 @@ class WorkerProcess:
             assert self.proc is not None
             if self.proc.poll() is not None:
                 raise AssertionError(f"worker exited with {self.proc.returncode}: {self.log_tail()}")
-            with suppress(OSError):
-                with urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}{path}", timeout=2) as r:
-                    return bytes(r.read())
+            with suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}{path}", timeout=2) as r:
+                return bytes(r.read())
             time.sleep(0.3)
         raise AssertionError(f"worker {path} did not answer in {timeout}s: {self.log_tail()}")
 
