@@ -11,18 +11,16 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections import Counter
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from streams._exceptions import WorkerError
 from streams.broker import LocalBroker, answers
 from streams.kafkaio import produce_lines, read_topic
 from streams.ledger import render_tables
+from streams.metrics import drained, scrape, total
 from streams.settings import Settings
 from streams.topics import FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, create_topics
 
@@ -77,12 +75,12 @@ def _feed_and_show(settings: Settings, corpus: Path) -> int:
                                   stderr=subprocess.STDOUT)
     try:
         metrics_url = f"http://{settings.web_host}:{settings.web_port}/metrics"
-        _wait_for(lambda: _scrape(metrics_url) is not None, worker, log_path, "the worker to start")
+        _wait_for(lambda: scrape(metrics_url) is not None, worker, log_path, "the worker to start")
         lines = [line for line in corpus.read_bytes().splitlines() if line.strip()]
         sent = produce_lines(settings, settings.topic(NEWS_ITEMS.name), lines)
         _say(f"produced {sent} news items from {corpus}; waiting for the worker ...")
-        _wait_for(lambda: _done(_scrape(metrics_url), sent), worker, log_path, "the worker to process them")
-        _show(settings, _scrape(metrics_url) or {})
+        _wait_for(lambda: drained(scrape(metrics_url), sent), worker, log_path, "the worker to process them")
+        _show(settings, scrape(metrics_url) or {})
         _say(f"worker log: {log_path}")
         return 0
     finally:
@@ -108,33 +106,7 @@ def _show(settings: Settings, samples: dict[str, float]) -> None:
     for name in ("received", "accepted", "duplicate"):
         print(f"items {name}: {samples.get(f'figurewatch_items_{name}_total', 0):.0f}")
     print(f"items on the dead-letter topic: {dead}")
-    print(f"claims extracted: {_sum(samples, 'figurewatch_claims_extracted_total'):.0f}")
-
-
-def _done(samples: dict[str, float] | None, sent: int) -> bool:
-    if not samples or samples.get("figurewatch_items_received_total", 0) < sent:
-        return False
-    claims = _sum(samples, "figurewatch_claims_extracted_total")
-    ledger = samples.get('figurewatch_processing_seconds_count{agent="ledger"}', 0)
-    return ledger >= claims
-
-
-def _sum(samples: dict[str, float], name: str) -> float:
-    return sum(v for k, v in samples.items() if k == name or k.startswith(name + "{"))
-
-
-def _scrape(url: str) -> dict[str, float] | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own loopback URL
-            text = response.read().decode()
-    except OSError:
-        return None
-    samples = {}
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            name, _, value = line.rpartition(" ")
-            samples[name] = float(value)
-    return samples
+    print(f"claims extracted: {total(samples, 'figurewatch_claims_extracted_total'):.0f}")
 
 
 def _wait_for(check: Any, worker: subprocess.Popen[bytes], log_path: Path, what: str) -> None:

@@ -6,6 +6,7 @@ carries a per-item value, so cardinality stays bounded by conflicts x metrics x 
 
 from __future__ import annotations
 
+import urllib.request
 from dataclasses import dataclass, field
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -56,3 +57,31 @@ class Metrics:
     def exposition(self) -> bytes:
         """The registry in Prometheus' text format."""
         return generate_latest(self.registry)
+
+
+def scrape(url: str, timeout: float = 2.0) -> dict[str, float] | None:
+    """Samples from a ``/metrics`` page as {'name{labels}': value}; None when it does not answer."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - an operator-given URL
+            text = response.read().decode()
+    except OSError:
+        return None
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples
+
+
+def total(samples: dict[str, float], name: str) -> float:
+    """The sum of a metric over all its label sets."""
+    return sum(v for k, v in samples.items() if k == name or k.startswith(name + "{"))
+
+
+def drained(samples: dict[str, float] | None, sent: int) -> bool:
+    """True when the worker has read ``sent`` items and the ledger has applied every claim extracted."""
+    if not samples or samples.get("figurewatch_items_received_total", 0) < sent:
+        return False
+    ledger = samples.get('figurewatch_processing_seconds_count{agent="ledger"}', 0)
+    return ledger >= total(samples, "figurewatch_claims_extracted_total")
