@@ -28,7 +28,7 @@ __all__ = [
     "ItemRejected",
     "NewsItem",
     "Settings",
-    "__version__",
     "WorkerError",
+    "__version__",
     "parse_item",
 ]

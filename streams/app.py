@@ -16,10 +16,10 @@ import faust
 from faust.web import Request, Response, View
 
 from streams.claims import Claim
-from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.codecs import OrjsonCodec
 from streams.deadletter import Origin, dead_letter
 from streams.errors import ProcessingErrorCallback, skip_and_log
+from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.logs import get_logger, logging_config
 from streams.metrics import Metrics
 from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest

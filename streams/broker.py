@@ -184,7 +184,7 @@ class LocalBroker:
             "-cp", classpath, "kafka.Kafka", str(config),
         ]
         with open(self.home / "logs" / "stdout.log", "ab") as out:
-            proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            proc = subprocess.Popen(
                 cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
             )
         self._pid_file.write_text(str(proc.pid))
