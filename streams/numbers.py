@@ -223,9 +223,7 @@ class NumberParser:
         return [self._public(tokens, found) for found in self._scan(tokens)]
 
     def _public(self, tokens: Tokens, found: _Found) -> Number:
-        return Number(
-            tokens.starts[found.i], tokens.ends[found.j - 1], found.value, found.vague, found.fraction
-        )
+        return Number(tokens.starts[found.i], tokens.ends[found.j - 1], found.value, found.vague, found.fraction)
 
     def _scan(self, tokens: Tokens) -> list[_Found]:
         found: list[_Found] = []
@@ -323,13 +321,7 @@ class NumberParser:
             current, group, last, j = 1.0, 1.0, "unit", i + 1
         while j < n:
             kind, low = tokens.kinds[j], tokens.lows[j]
-            small = (
-                _digit_value(low)
-                if kind == _NUM
-                else _UNITS.get(low, _TENS.get(low))
-                if kind == _WORD
-                else None
-            )
+            small = _digit_value(low) if kind == _NUM else _UNITS.get(low, _TENS.get(low)) if kind == _WORD else None
             if small is not None:
                 is_unit = kind == _WORD and low in _UNITS
                 if last == "tens" and is_unit and 0 < small < 10:
@@ -343,12 +335,7 @@ class NumberParser:
                 else:
                     break
                 last = "digit" if kind == _NUM else "unit" if is_unit else "tens"
-                if (
-                    kind == _NUM
-                    and j + 1 < n
-                    and tokens.touching(j + 1)
-                    and tokens.lows[j + 1] in _SUFFIX_SCALES
-                ):
+                if kind == _NUM and j + 1 < n and tokens.touching(j + 1) and tokens.lows[j + 1] in _SUFFIX_SCALES:
                     scale = _SUFFIX_SCALES[tokens.lows[j + 1]]
                     return _Found(i, j + 2, total + current * scale, scale)
                 j += 1
@@ -359,9 +346,7 @@ class NumberParser:
                 current = (current or 1.0) * 100
                 group, hundreds, last = 0.0, True, "hundred"
                 j += 1
-            elif (
-                low in _SCALES and last in ("digit", "unit", "tens", "hundred") and _SCALES[low] < last_scale
-            ):
+            elif low in _SCALES and last in ("digit", "unit", "tens", "hundred") and _SCALES[low] < last_scale:
                 last_scale = _SCALES[low]
                 total += current * last_scale
                 current = group = 0.0
@@ -595,9 +580,7 @@ def parse_vocabulary(data: Any, where: str = "qualifiers.json") -> NumberVocabul
         if phrase == "description":
             continue
         entry = _keys(f"{where}: vague.{phrase}", spec, {"value", "low", "high"})
-        if not (
-            entry["low"] <= entry["value"] and (entry["high"] is None or entry["value"] <= entry["high"])
-        ):
+        if not (entry["low"] <= entry["value"] and (entry["high"] is None or entry["value"] <= entry["high"])):
             raise DataFileError(f"{where}: vague.{phrase}: value must lie in [low, high]")
         vague[tuple(phrase.split())] = Vague(
             float(entry["value"]),

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from streams._exceptions import InputError
 from streams.claims import Claim
-from streams.extraction.dates import DAY, YEAR, DateExpr, find_dates
+from streams.extraction.dates import DAY, WEEKDAYS, YEAR, DateExpr, find_dates
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -43,6 +43,8 @@ _MAX_AUX_TOKENS = 6
 _MAX_AHEAD_TOKENS = 8
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 _MAX_SOURCE_TOKENS = 9
+_SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
+_PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset({"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"})
 
 
@@ -65,6 +67,7 @@ class _Figure:
     noun: str
     group: str | None
     trigger: int  # token index of the trigger, or of the head noun
+    part: bool = False  # "including 669 children": a part of the previous figure, same basis
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,12 @@ def _elliptical(lows: list[str], last: int) -> bool:
 
 def _as_of(sentence: _Sentence, segment: tuple[int, int]) -> date | None:
     """The day the sentence states (not a since-date), preferring one in the figure's segment."""
-    days = [d for d in sentence.dates if d.precision == DAY and d not in sentence.start_dates]
+    lows = sentence.tokens.lows
+    days = [
+        d
+        for d in sentence.dates
+        if d.precision == DAY and d not in sentence.start_dates and lows[d.j : d.j + 1] not in (["'"], ["’"])
+    ]  # "Saturday's strike" names the incident, not the day of the figure
     local = [d for d in days if segment[0] <= d.i < segment[1]]
     chosen = local or days
     return chosen[0].value if chosen else None
@@ -143,9 +151,9 @@ class Extractor:
         claims: list[Claim] = []
         start = 0
         for match in _SENTENCE_END.finditer(body):
-            claims.extend(self._sentence(item, published, body, start, match.start() + 1, dominant))
+            claims.extend(self._sentence(item, published, body, (start, match.start() + 1), dominant))
             start = match.end()
-        claims.extend(self._sentence(item, published, body, start, len(body), dominant))
+        claims.extend(self._sentence(item, published, body, (start, len(body)), dominant))
         return claims
 
     def _conflicts_in(self, text: str) -> list[str]:
@@ -156,8 +164,10 @@ class Extractor:
             return None
         return min(counts, key=lambda slug: (-counts[slug], self._order[slug]))
 
-    def _sentence(self, item: NewsItem, published: date, body: str, start: int, end: int, dominant: str) -> list[Claim]:
-        end = min(end, start + MAX_SENTENCE_CHARS)
+    def _sentence(
+        self, item: NewsItem, published: date, body: str, bounds: tuple[int, int], dominant: str
+    ) -> list[Claim]:
+        start, end = bounds[0], min(bounds[1], bounds[0] + MAX_SENTENCE_CHARS)
         text = body[start:end].rstrip()
         if not _CANDIDATE.search(text):
             return []
@@ -185,7 +195,10 @@ class Extractor:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
             if figure is not None:
                 figures.append(figure)
-        return [self._claim(sentence, figures, n) for n in range(len(figures))]
+        claims: list[Claim] = []
+        for n in range(len(figures)):
+            claims.append(self._claim(sentence, figures, n, claims[-1] if claims else None))
+        return claims
 
     # -- is this number a count of people? ----------------------------------------------------
 
@@ -329,7 +342,7 @@ class Extractor:
         )
         included = self._ctx["inclusions"].ending_at(lows, first) is not None
         if previous is not None and found is None and (included or head.kind == "partitive"):
-            return _Figure(q, previous.metric, previous.noun, head.group, previous.trigger)
+            return _Figure(q, previous.metric, previous.noun, head.group, previous.trigger, part=True)
         if previous is not None and found is None and head.kind == "empty" and _elliptical(lows, last):
             return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
         if found is None:
@@ -362,7 +375,7 @@ class Extractor:
 
     # -- the claim ----------------------------------------------------------------------------
 
-    def _claim(self, sentence: _Sentence, figures: list[_Figure], n: int) -> Claim:
+    def _claim(self, sentence: _Sentence, figures: list[_Figure], n: int, previous: Claim | None) -> Claim:
         figure = figures[n]
         q = figure.quantity
         item, tokens = sentence.item, sentence.tokens
@@ -376,6 +389,16 @@ class Extractor:
         basis = self._basis(sentence, figure, clause)
         as_of = _as_of(sentence, segment) or sentence.published
         since = self._since(sentence, segment, clause) if basis == "total" else None
+        if previous is not None and (
+            (figure.part and not self._incident_cue(sentence, *segment))
+            or (
+                # "... killed 75 worshippers, and the network later put the toll at 78": a second count
+                previous.metric == figure.metric
+                and previous.basis == "incident"
+                and not self._ctx["strong_total"].find(lows, clause[0], clause[1])
+            )
+        ):
+            basis, since = previous.basis, previous.since
         span = (sentence.offset + q.start, sentence.offset + q.end)
         key = (item.id, item.content_hash, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
         return Claim(
@@ -403,22 +426,48 @@ class Extractor:
         )
 
     def _basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int]) -> str:
-        """Total or incident: local "another 30" first, then total cues in the clause, then the sentence."""
+        """Total or incident; see the comments for the order of the rules."""
         ctx = self._ctx
         lows = sentence.tokens.lows
         first, last = figure.quantity.tokens
+        # "another 30", "30 more": a new increment
         if ctx["incident_local"].ending_at(lows, first) or sentence.tokens.low(last) == "more":
             return "incident"
-        lo, hi = clause
+        # a fronted "Since October 8, 2023, ..." or "In total, ..." governs the whole sentence
+        lo, hi = (0 if ctx["fronted"].at(lows, 0) else clause[0]), clause[1]
+        incident = self._incident_cue(sentence, 0, len(lows))
+        # "the death toll from Saturday's strike rose to 45" is the toll of one incident
+        toll = ctx["toll_of_incident"].find(lows, lo, hi)
+        if toll is not None and self._incident_cue(sentence, toll[1], hi):
+            return "incident"
         if ctx["total"].find(lows, lo, hi) or any(
             d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in" for d in sentence.dates
         ):
             return "total"  # "since the war began", "the death toll", "so far", "in 2026"
-        if ctx["incident"].find(lows, 0, len(lows)):
+        if incident:
             return "incident"
         if self.taxonomy.metrics[figure.metric].kind == "stock" or ctx["perfect"].find(lows, lo, hi):
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
+
+    def _incident_cue(self, sentence: _Sentence, lo: int, hi: int) -> bool:
+        """An incident word in tokens ``[lo, hi)``; the day of a statement ("said on Friday") is not one."""
+        lows = sentence.tokens.lows
+        cues = self._ctx["incident"]
+        speech = self._ctx["speech_verbs"]
+        k = lo
+        while k < hi:
+            hit = cues.find(lows, k, hi)
+            if hit is None:
+                return False
+            at = hit[1]
+            statement_day = lows[at] in WEEKDAYS and any(
+                speech.ending_at(lows, back) for back in range(max(0, at - 3), at)
+            )
+            if not statement_day:
+                return True
+            k = at + 1
+        return False
 
     def _since(self, sentence: _Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
         """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
@@ -475,8 +524,8 @@ class Extractor:
         best: str | None = None
         for k in range(len(lows)):
             verb = ctx["speech_verbs"].at(lows, k)
-            if verb is None or (k and lows[k - 1] in ("been", "be", "was", "were", "is", "are")):
-                continue  # "no casualties were reported" is not a source
+            if verb is None or not _PASSIVE.isdisjoint(lows[max(0, k - 3) : k]):
+                continue  # "no casualties were reported", "claims that could not be verified"
             if k < first:  # "the ministry said 12 were killed": the nearest verb before the figure
                 best = self._phrase_before(sentence, tokens, k) or best
                 continue
@@ -495,6 +544,8 @@ class Extractor:
 
     def _phrase_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
         lows = tokens.lows
+        while k > 0 and lows[k - 1] in _SOURCE_AUXILIARIES:
+            k -= 1  # "the mission has verified"
         lo = k
         while lo > 0 and k - lo < _MAX_SOURCE_TOKENS:
             low = lows[lo - 1]

@@ -30,7 +30,7 @@ CONFLICT_KEYS = {"slug", "name", "start", "start_note", "aliases", "parties", "p
 CONTEXT_KEYS = {
     "description", "auxiliaries", "skip_before", "function_words", "partitives", "inclusions", "planned",
     "total", "incident", "incident_local", "perfect", "revision", "speech_verbs", "by_verbs", "not_conflict",
-    "not_count_after", "not_count_before",
+    "not_count_after", "not_count_before", "fronted", "toll_of_incident", "strong_total",
 }  # fmt: skip
 
 V = TypeVar("V")
