@@ -6,7 +6,7 @@ same shape for dashboard authors, and a unit test keeps the two in step.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any
 
 QUALIFIERS = ("exact", "at_least", "more_than", "at_most", "less_than", "about", "range", "vague")
@@ -53,7 +53,7 @@ class Claim:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready form (integral numbers as ints, the span as a list)."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in _FIELD_NAMES}
         data["span"] = list(self.span)
         for key in ("value", "low", "high"):
             data[key] = _plain_number(data[key])
@@ -62,10 +62,12 @@ class Claim:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Claim:
         """Rebuild a claim from :meth:`to_dict` output (unknown keys are ignored)."""
-        names = {f.name for f in fields(cls)}
-        kwargs = {k: v for k, v in data.items() if k in names}
+        kwargs = {k: v for k, v in data.items() if k in _FIELD_NAMES}
         kwargs["span"] = (int(data["span"][0]), int(data["span"][1]))
         return cls(**kwargs)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(Claim))
 
 
 def _plain_number(value: float | None) -> float | int | None:

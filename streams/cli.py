@@ -147,7 +147,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract)
         if isinstance(result, Rejected):
             rejected += 1
-            print(f"figurewatch: skipped a line: {result.reason}: {result.detail}", file=sys.stderr)
+            _report_rejected(result)
         elif isinstance(result, Accepted):
             for claim in result.claims:
                 out.write(orjson.dumps(claim.to_dict()) + b"\n")
@@ -158,12 +158,18 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     ledger = offline_ledger(settings)
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
-    for event in replay(_read_lines(args.file), extractor.extract, ledger, max_bytes=settings.max_item_bytes):
+    events = replay(_read_lines(args.file), extractor.extract, ledger, max_bytes=settings.max_item_bytes,
+                    on_reject=_report_rejected)
+    for event in events:
         out.write(orjson.dumps(event) + b"\n")
     if args.tables:
         out.flush()
         sys.stdout.write(render_tables(ledger.tables()))
     return 0
+
+
+def _report_rejected(result: Rejected) -> None:
+    print(f"figurewatch: skipped a line: {result.reason}: {result.detail}", file=sys.stderr)
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:

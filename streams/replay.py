@@ -1,6 +1,8 @@
-"""Replay news items through extraction and the figure ledger, yielding change events in file order.
+"""Replay raw news-item lines through ingest, extraction and the figure ledger, yielding change events.
 
-Pure: the caller supplies the items, the extract function and the ledger (usually over a MemoryStore);
+Pure: the caller supplies the lines, the extract function and the ledger (usually over a MemoryStore).
+Each line goes through :func:`streams.pipeline.ingest`, exactly as a message on ``news.items`` goes
+through the worker's ingest agent, so exact repeats are skipped and bad lines are rejected the same way.
 ``figurewatch replay FILE [--tables]`` wires it to a JSON Lines file.
 """
 
@@ -9,16 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from streams.claims import Claim
-from streams.items import NewsItem
 from streams.ledger import Ledger
+from streams.pipeline import Accepted, Extract, Rejected, ingest
 
 
-def replay(items: Iterable[NewsItem], extract: Callable[[NewsItem], list[Claim]],
-           ledger: Ledger) -> Iterator[dict[str, Any]]:
-    """Apply every claim of every item, in order, and yield the change events they raise."""
-    for item in items:
-        for claim in extract(item):
-            event = ledger.apply(claim).event
-            if event is not None:
-                yield event
+def replay(lines: Iterable[bytes], extract: Extract, ledger: Ledger, *, max_bytes: int,
+           on_reject: Callable[[Rejected], None] | None = None) -> Iterator[dict[str, Any]]:
+    """Apply every claim of every accepted line, in order, and yield the change events they raise."""
+    seen: dict[str, str] = {}
+    for line in lines:
+        result = ingest(line, seen, max_bytes=max_bytes, extract=extract)
+        if isinstance(result, Rejected) and on_reject is not None:
+            on_reject(result)
+        elif isinstance(result, Accepted):
+            for claim in result.claims:
+                event = ledger.apply(claim).event
+                if event is not None:
+                    yield event

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
+import orjson
 import pytest
 
 from streams.claims import Claim
@@ -15,7 +16,8 @@ from tests.unit.ledger_claims import KINDS, claim
 
 pytestmark = pytest.mark.unit
 
-ITEMS = [NewsItem(id=f"n{i}", published_at=f"2025-01-1{i}T09:00:00Z", outlet="Reuters", title="t", body="b")
+ITEMS = [orjson.dumps(NewsItem(id=f"n{i}", published_at=f"2025-01-1{i}T09:00:00Z", outlet="Reuters", title="t",
+                               body="b").to_dict())
          for i in range(3, 6)]
 CLAIMS = {
     "n3": [claim("n3#0", as_of="2025-01-13", value=46700)],
@@ -31,15 +33,24 @@ def fake_extract(item: NewsItem) -> list[Claim]:
 
 def test_replay_yields_events_in_file_order() -> None:
     ledger = Ledger(MemoryStore(), KINDS)
-    events = list(replay(ITEMS, fake_extract, ledger))
+    events = list(replay(ITEMS, fake_extract, ledger, max_bytes=10_000))
     assert [(e["claim"]["claim_id"], e["kind"]) for e in events] == [
         ("n3#0", "new"), ("n4#0", "contradiction"), ("n4#1", "new"), ("n5#0", "update")]
-    assert list(replay(ITEMS, fake_extract, ledger)) == []
+    assert list(replay(ITEMS, fake_extract, ledger, max_bytes=10_000)) == []
+
+
+def test_replay_skips_exact_repeats_and_reports_rejected_lines() -> None:
+    ledger = Ledger(MemoryStore(), KINDS)
+    rejected = []
+    lines = [ITEMS[0], b"not json", ITEMS[0], ITEMS[1]]
+    events = list(replay(lines, fake_extract, ledger, max_bytes=10_000, on_reject=rejected.append))
+    assert [e["claim"]["claim_id"] for e in events] == ["n3#0", "n4#0", "n4#1"]
+    assert [r.reason for r in rejected] == ["not_json"]
 
 
 def test_render_tables_lists_current_figures() -> None:
     ledger = Ledger(MemoryStore(), KINDS)
-    list(replay(ITEMS, fake_extract, ledger))
+    list(replay(ITEMS, fake_extract, ledger, max_bytes=10_000))
     text = render_tables(ledger.tables())
     lines = text.splitlines()
     assert lines[0].split() == ["conflict", "metric", "group", "place", "basis/period", "figure", "source",
@@ -57,7 +68,7 @@ def test_a_mapping_store_over_any_mutable_mapping_behaves_like_the_memory_store(
     results = []
     for store in stores:
         ledger = Ledger(store, KINDS)
-        events = list(replay(ITEMS, fake_extract, ledger))
+        events = list(replay(ITEMS, fake_extract, ledger, max_bytes=10_000))
         results.append((events, ledger.tables()))
         store.delete("no-such-key")
         assert len(store) == 2
