@@ -101,7 +101,7 @@ class Interval:
     @staticmethod
     def _apply(bound: tuple[float, float], value: float) -> float:
         raw = bound[0] * value + bound[1]
-        return float(round(raw)) if value.is_integer() else raw
+        return float(round(raw)) if float(value).is_integer() else raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +273,7 @@ class NumberParser:
 
     def _fraction_at(self, tokens: Tokens, i: int, scaled: bool = True) -> _Found | None:
         """A fraction that starts the expression: "half", "a third", "two thirds", "half a million"."""
-        low = tokens.lows[i]
+        low = tokens.low(i)
         if low in ("half", "quarter") and tokens.low(i + 1) not in _DENOMINATORS:
             value, j = 1 / _DENOMINATORS[low], i + 1
         else:
