@@ -22,7 +22,7 @@ test: $(STAMP) lint
 	$(BIN)/pytest -p no:cacheprovider
 
 lint: $(STAMP)
-	$(BIN)/ruff check streams tests bench
+	$(BIN)/ruff check .
 	$(BIN)/mypy
 
 unit: $(STAMP)
