@@ -44,6 +44,7 @@ _MAX_AHEAD_TOKENS = 8
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 _MAX_SOURCE_TOKENS = 9
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
+_AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset({"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"})
 
@@ -530,10 +531,8 @@ class Extractor:
                 best = self._phrase_before(sentence, tokens, k) or best
                 continue
             # after the figure only a trailing ", the ministry said." or "..., said the ministry" counts
-            if tokens.low(k + verb[1]) not in _TRAILING_SOURCE_END and tokens.low(k + verb[1]) not in (
-                "on",
-                "in",
-            ):
+            follower = tokens.low(k + verb[1])
+            if follower not in _TRAILING_SOURCE_END and follower not in _AFTER_SOURCE:
                 continue
             source = self._phrase_before(sentence, tokens, k)
             if source is None and k and lows[k - 1] == ",":

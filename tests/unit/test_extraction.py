@@ -1,0 +1,287 @@
+"""Unit tests for the claim extractor (streams.extraction) and its vocabulary files."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from streams._exceptions import DataFileError, InputError
+from streams.claims import BASES, MODALITIES, QUALIFIERS, Claim
+from streams.extraction import Extractor
+from streams.extraction.vocabulary import (
+    GAZETTEER_FILE,
+    METRIC_KINDS,
+    TAXONOMY_FILE,
+    load_gazetteer,
+    parse_taxonomy,
+)
+from streams.items import NewsItem
+
+pytestmark = pytest.mark.unit
+
+EXTRACTOR = Extractor.from_files()
+
+
+def item(body: str, published: str = "2025-02-09T10:00:00Z", title: str = "Gaza") -> NewsItem:
+    return NewsItem(id="t-1", published_at=published, outlet="Wire", title=title, body=body)
+
+
+def claims(body: str, **kwargs: str) -> list[Claim]:
+    return EXTRACTOR.extract(item(body, **kwargs))
+
+
+def brief(claim: Claim) -> tuple[object, ...]:
+    return (claim.metric, claim.value, claim.qualifier, claim.modality, claim.basis)
+
+
+def test_the_issue_example() -> None:
+    got = claims(
+        "Four swaps have freed 18 hostages and hundreds of Palestinian prisoners. In total, 33 hostages are "
+        "planned for release during the first phase. There are 79 hostages still being held in the Gaza Strip, "
+        "35 of whom are presumed dead by Israel."
+    )
+    assert [brief(c) for c in got] == [
+        ("hostages_released", 18, "exact", "reported", "total"),
+        ("prisoners_released", 500, "vague", "reported", "total"),
+        ("hostages_released", 33, "exact", "planned", "total"),
+        ("hostages_held", 79, "exact", "reported", "total"),
+        ("hostages_dead", 35, "exact", "reported", "total"),
+    ]
+    assert (got[1].low, got[1].high, got[1].group) == (200, 999, "Palestinians")
+    assert got[3].place == "Gaza Strip"
+    assert [c.attributed_to for c in got] == [None, None, None, None, "Israel"]
+    assert {c.conflict for c in got} == {"israel-hamas"}
+    assert {c.since for c in got} == {"2023-10-07"}
+
+
+def test_totals_with_different_starts_in_one_sentence() -> None:
+    got = claims(
+        "In the occupied West Bank, 63 Palestinians have been killed by Israeli forces or settlers in 2026 "
+        "and 1,109 since 7 October 2023, according to OCHA.",
+        published="2026-03-10T08:00:00Z",
+    )
+    assert [(c.metric, c.value, c.basis, c.since, c.group, c.attributed_to) for c in got] == [
+        ("killed", 63, "total", "2026-01-01", "Palestinians", "OCHA"),
+        ("killed", 1109, "total", "2023-10-07", "Palestinians", "OCHA"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("An Israeli strike killed at least 12 people in Rafah overnight.", [("killed", 12, "at_least", "incident")]),
+        ("At least 12 people were killed in Gaza on Tuesday.", [("killed", 12, "at_least", "incident")]),
+        (
+            "The death toll in Gaza has risen to 46,645, the Gaza health ministry said.",
+            [("killed", 46645, "exact", "total")],
+        ),
+        (
+            "Strikes on Khan Younis killed 12 and wounded 30.",
+            [("killed", 12, "exact", "incident"), ("injured", 30, "exact", "incident")],
+        ),
+        (
+            "Israeli strikes killed another 30 Palestinians in Gaza, bringing the toll to 46,675.",
+            [("killed", 30, "exact", "incident"), ("killed", 46675, "exact", "total")],
+        ),
+        (
+            "Some 1.9 million people have been forced from their homes in Gaza.",
+            [("displaced", 1_900_000, "about", "total")],
+        ),
+        ("Dozens of aid trucks entered Gaza through Kerem Shalom.", [("aid_trucks", 50, "vague", "incident")]),
+        ("Ten people are still missing under the rubble in Gaza City.", [("missing", 10, "exact", "total")]),
+        ("Israel will free 90 Palestinian prisoners on Sunday.", [("prisoners_released", 90, "exact", "incident")]),
+    ],
+)
+def test_voice_coordination_and_basis(body: str, expected: list[tuple[object, ...]]) -> None:
+    assert [brief(c)[:3] + (c.basis,) for c in claims(body)] == expected
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "A 12-year-old boy told reporters in Gaza he had walked 15 kilometres to reach Rafah.",
+        "The Israeli cabinet will vote on the three-phase Gaza deal, whose first stage is to last 42 days.",
+        "Negotiators on Gaza have held four rounds of talks over more than two weeks.",
+        "Hamas fired about 320 rockets at Israel on October 7, 2023.",
+        "The strike on Gaza City flattened six buildings.",
+        "Around 70% of Gaza's buildings have been damaged or destroyed.",
+        "The US approved $1.2 billion in aid for Israel and Gaza.",
+        "The Rafah crossing reopened at 9 a.m. on Saturday after nearly seven months.",
+        "In 2014, Israel and Hamas fought a 50-day war in Gaza.",
+        "Nearly all of Gaza's 2.1 million residents rely on aid.",
+        "The earthquake in Myanmar killed 2,056 people, state media said.",
+    ],
+)
+def test_must_yield_nothing(body: str) -> None:
+    assert claims(body) == []
+
+
+def test_item_about_no_known_conflict_yields_nothing() -> None:
+    assert claims("A bus crash killed 12 people in Peru on Tuesday.", title="Crash") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Israel will free 90 Palestinian prisoners in Gaza.",
+        "Israel was expected to free 90 Palestinian prisoners from Gaza.",
+        "In total, 33 hostages are to be released from Gaza.",
+        "Hamas agreed to release 33 hostages held in Gaza.",
+    ],
+)
+def test_planned_modality(body: str) -> None:
+    assert [c.modality for c in claims(body)] == ["planned"]
+
+
+def test_as_of_weekday_and_date() -> None:
+    [monday] = claims("A strike killed 40 people in Gaza on Monday.", published="2025-08-12T10:00:00Z")
+    assert monday.as_of == "2025-08-11"
+    [jan] = claims("On January 19, 33 hostages were held in Gaza.", published="2025-02-09T10:00:00Z")
+    assert jan.as_of == "2025-01-19"
+    [dec] = claims("On December 30, 12 people were killed in Gaza.", published="2025-01-02T10:00:00Z")
+    assert dec.as_of == "2024-12-30"
+
+
+def test_since_ceasefire_and_revision() -> None:
+    [claim] = claims(
+        "Since the ceasefire took effect on 10 October, Israeli strikes have killed 360 people in Gaza, "
+        "the health ministry said after it revised its toll down.",
+        published="2025-12-01T10:00:00Z",
+    )
+    assert (claim.basis, claim.since, claim.revision, claim.attributed_to) == (
+        "total",
+        "2025-10-10",
+        True,
+        "health ministry",
+    )
+
+
+def test_claim_ids_are_stable_and_distinct() -> None:
+    body = "Strikes on Khan Younis killed 12 and wounded 30."
+    first, second = claims(body), claims(body)
+    assert [c.claim_id for c in first] == [c.claim_id for c in second]
+    assert len({c.claim_id for c in first}) == 2
+    assert all(len(c.claim_id) == 64 for c in first)
+
+
+def test_claims_use_contract_values() -> None:
+    for claim in claims("Four swaps have freed 18 hostages and at least 300 Palestinian prisoners in Gaza."):
+        assert claim.qualifier in QUALIFIERS and claim.modality in MODALITIES and claim.basis in BASES
+        assert Claim.from_dict(json.loads(json.dumps(claim.to_dict()))) == claim
+
+
+# -- robustness ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "Израильский удар по Газе убил 12 человек.",
+        "\x00\x01\xff\ufffd" * 1000,
+        "Gaza " + "1,2,3,4,5,6,7,8,9," * 20_000,
+        "Gaza killed " * 450_000,  # 5 MB
+    ],
+)
+def test_robust_to_odd_bodies(body: str) -> None:
+    assert isinstance(claims(body), list)
+
+
+def test_bad_timestamp_is_an_input_error() -> None:
+    with pytest.raises(InputError):
+        EXTRACTOR.extract(item("12 people were killed in Gaza.", published="yesterday"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=400))
+def test_any_text_gives_claims_or_nothing(body: str) -> None:
+    assert isinstance(claims("Gaza: " + body), list)
+
+
+# -- vocabulary files agree with the code -------------------------------------------------------
+
+
+def test_taxonomy_metrics_are_the_tracked_ones() -> None:
+    taxonomy = parse_taxonomy(orjson.loads(TAXONOMY_FILE.read_bytes()))
+    assert set(taxonomy.metrics) == {
+        "killed", "injured", "casualties", "missing", "hostages_held", "hostages_released", "hostages_dead",
+        "prisoners_released", "detained", "displaced", "aid_trucks",
+    }  # fmt: skip
+    assert {m.kind for m in taxonomy.metrics.values()} <= set(METRIC_KINDS)
+    assert all(m.description for m in taxonomy.metrics.values())
+
+
+@pytest.mark.parametrize(
+    ("path", "bad"),
+    [
+        (("metrics", "killed", "kind"), "sometimes"),
+        (("metrics", "killed", "signatures"), [["person", "no_such_event"]]),
+        (("metrics", "killed", "signatures"), [["vehicle", "kill"]]),
+        (("nouns", "event", "deaths"), "no_such_event"),
+        (("context", "unknown_cue"), ["x"]),
+        (("groups", "children", "plural"), ["kids"]),
+    ],
+)
+def test_taxonomy_disagreeing_with_code_is_rejected(path: tuple[str, ...], bad: object) -> None:
+    data = copy.deepcopy(orjson.loads(TAXONOMY_FILE.read_bytes()))
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = bad
+    with pytest.raises(DataFileError):
+        parse_taxonomy(data)
+
+
+def test_gazetteer_conflicts_and_starts() -> None:
+    conflicts = load_gazetteer().conflicts
+    assert {slug: c.start for slug, c in conflicts.items()} == {
+        "israel-hamas": "2023-10-07", "israel-hezbollah": "2023-10-08", "russia-ukraine": "2022-02-24",
+        "sudan": "2023-04-15", "drc": "2022-03-28", "myanmar": "2021-02-01", "yemen": "2015-03-26",
+        "syria": "2011-03-15", "haiti": "2024-02-29",
+    }  # fmt: skip
+
+
+def test_user_gazetteer_extends_without_code_changes(tmp_path: Path) -> None:
+    user = tmp_path / "mine.json"
+    user.write_text(
+        json.dumps(
+            {
+                "conflicts": [
+                    {"slug": "sahel", "name": "Sahel insurgency", "start": "2012-01-17", "parties": ["JNIM"],
+                     "places": {"Burkina Faso": ["Burkina Faso"], "Djibo": ["Djibo"]}},
+                    {"slug": "sudan", "places": {"Tawila": ["Tawila"]}},
+                ]
+            }
+        )
+    )  # fmt: skip
+    extractor = Extractor.from_files(user)
+    [claim] = extractor.extract(item("JNIM fighters killed at least 50 soldiers near Djibo.", title="Burkina"))
+    assert (claim.conflict, claim.metric, claim.group, claim.place) == ("sahel", "killed", "soldiers", "Djibo")
+    [sudan] = extractor.extract(item("Shelling killed 20 people in Tawila on Monday.", title="Darfur"))
+    assert sudan.conflict == "sudan"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"conflicts": [{"slug": "x", "start": "not a date"}]},
+        {"conflicts": [{"slug": "x", "start": "2020-01-01", "colour": "red"}]},
+        {"conflicts": [{"slug": "x"}]},
+        {"wars": []},
+    ],
+)
+def test_bad_user_gazetteer_is_a_data_file_error(tmp_path: Path, bad: object) -> None:
+    user = tmp_path / "bad.json"
+    user.write_text(json.dumps(bad))
+    with pytest.raises(DataFileError):
+        load_gazetteer(user)
+
+
+def test_shipped_files_exist() -> None:
+    assert GAZETTEER_FILE.is_file() and TAXONOMY_FILE.is_file()
