@@ -99,7 +99,7 @@ def test_totals_with_different_starts_in_one_sentence() -> None:
     ],
 )
 def test_voice_coordination_and_basis(body: str, expected: list[tuple[object, ...]]) -> None:
-    assert [brief(c)[:3] + (c.basis,) for c in claims(body)] == expected
+    assert [(*brief(c)[:3], c.basis) for c in claims(body)] == expected
 
 
 @pytest.mark.parametrize(
