@@ -14,6 +14,7 @@ from typing import Any
 
 import faust
 from faust.web import Request, Response, View
+from mode import BaseSignalT
 
 from streams.claims import Claim
 from streams.codecs import OrjsonCodec
@@ -27,6 +28,8 @@ from streams.settings import Settings
 from streams.topics import CLAIMS, FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, partition_for
 
 log = get_logger("app")
+ARRIVAL_HEADER = "figurewatch-arrival-ms"
+GAUGE_INTERVAL_SECONDS = 5.0
 
 
 @dataclass
@@ -75,6 +78,12 @@ def create_app(
     seen = app.Table("item-versions", partitions=settings.partitions, key_type=str)
     series = app.Table("series", partitions=settings.partitions, key_type=str)
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
+    sources = {news_items.get_topic_name(), claims.get_topic_name()}
+    processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
+
+    def _progress(agent: str, message: Any) -> None:
+        processed[(message.topic, message.partition)] = message.offset + 1
+        metrics.last_progress.labels(agent).set(time.time())
 
     @app.agent(news_items, name="ingest")
     async def ingest_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
@@ -100,15 +109,17 @@ def create_app(
             elif isinstance(result, Duplicate):
                 metrics.items_duplicate.inc()
             else:
-                await _send_claims(result)
+                await _send_claims(result, origin)
             metrics.processing_seconds.labels("ingest").observe(time.perf_counter() - started)
+            _progress("ingest", message)
             yield None
 
-    async def _send_claims(result: Accepted) -> None:
+    async def _send_claims(result: Accepted, origin: Origin) -> None:
         metrics.items_accepted.inc()
+        arrival = str(origin.timestamp_ms or int(time.time() * 1000)).encode()
         for claim in result.claims:
             metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
-            await claims.send(key=claim.conflict.encode(), value=claim.to_dict())
+            await claims.send(key=claim.conflict.encode(), value=claim.to_dict(), headers={ARRIVAL_HEADER: arrival})
 
     @app.agent(claims, name="ledger")
     async def ledger_agent(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
@@ -121,12 +132,14 @@ def create_app(
                 if not on_error(exc, Origin(message.topic, message.partition, message.offset,
                                             _timestamp_ms(message))):
                     raise
+                _progress("ledger", message)
                 continue
-            await _publish(outcome)
+            await _publish(outcome, _arrival_ms(message))
             metrics.processing_seconds.labels("ledger").observe(time.perf_counter() - started)
+            _progress("ledger", message)
             yield None
 
-    async def _publish(outcome: Outcome) -> None:
+    async def _publish(outcome: Outcome, arrival_ms: int | None) -> None:
         for key in outcome.evicted:
             await current.send(key=key.encode(), value=None, partition=_partition_of(key))
         partition = _partition_of(outcome.series_key)
@@ -138,13 +151,51 @@ def create_app(
             if event["kind"] == "contradiction":
                 metrics.contradictions.labels(event["conflict"], event["metric"]).inc()
             await changes.send(key=outcome.series_key.encode(), value=event, partition=partition)
+            if arrival_ms is not None:
+                metrics.end_to_end_seconds.observe(max(0.0, time.time() - arrival_ms / 1000))
 
     def _partition_of(series_key: str) -> int:
         return partition_for(series_key.split("|", 1)[0], settings.partitions)
 
+    recovery: Any = app.tables.recovery  # type: ignore[attr-defined]  # on TableManager, not its interface
+
+    def _ready() -> bool:
+        return bool(recovery.completed.is_set() and not app.rebalancing)
+
+    async def sample_gauges() -> None:
+        """Lag per assigned source partition (cleared first: nothing stale after a rebalance), sizes, state."""
+        assigned = [tp for tp in app.consumer.assignment() if tp.topic in sources]
+        highwaters = await app.consumer.highwaters(*assigned) if assigned else {}
+        # Faust has no public accessor for committed offsets; they are the position until we process one.
+        committed = getattr(app.consumer, "_committed_offset", {})
+        metrics.consumer_lag.clear()
+        for tp in assigned:
+            position = processed.get((tp.topic, tp.partition)) or committed.get(tp) or 0
+            highwater = highwaters.get(tp)
+            if highwater is not None and highwater >= 0:
+                metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, highwater - position))
+        for key in [key for key in processed if key not in {(tp.topic, tp.partition) for tp in assigned}]:
+            del processed[key]
+        metrics.recovery_remaining.set(recovery.active_remaining_total())
+        metrics.worker_ready.set(1 if _ready() else 0)
+        states = [state for _, state in ledger.store.items()]
+        metrics.table_series.set(len(states))
+        metrics.table_history.set(sum(len(state["history"]) for state in states))
+
+    async def on_assigned(sender: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
+        metrics.rebalances.inc()
+
+    app.timer(interval=GAUGE_INTERVAL_SECONDS)(sample_gauges)
+    app.on_partitions_assigned.connect(on_assigned)
+
     @app.page("/metrics")
     async def metrics_page(web: View, request: Request) -> Response:
         return web.bytes(metrics.exposition(), content_type="text/plain")
+
+    @app.page("/readyz")
+    async def readyz(web: View, request: Request) -> Response:
+        ready = _ready()
+        return web.json({"status": "ready" if ready else "not ready"}, status=200 if ready else 503)
 
     @app.page("/healthz")
     async def healthz(web: View, request: Request) -> Response:
@@ -156,6 +207,15 @@ def create_app(
 def ledger_settings(settings: Settings) -> LedgerSettings:
     """The ledger's rules and bounds as the settings state them."""
     return LedgerSettings(same_period_days=settings.same_period_days)
+
+
+def _arrival_ms(message: Any) -> int | None:
+    headers = message.headers or {}
+    pairs = headers.items() if isinstance(headers, dict) else headers
+    for name, value in pairs:
+        if name == ARRIVAL_HEADER and value:
+            return int(value)
+    return None
 
 
 def _timestamp_ms(message: Any) -> int | None:

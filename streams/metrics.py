@@ -9,7 +9,7 @@ from __future__ import annotations
 import urllib.request
 from dataclasses import dataclass, field
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -53,6 +53,34 @@ class Metrics:
             "figurewatch_processing_seconds", "Time to process one message, by agent.", ["agent"],
             buckets=LATENCY_BUCKETS, registry=r,
         )
+
+        self.end_to_end_seconds = Histogram(
+            "figurewatch_end_to_end_seconds",
+            "From a message's arrival on news.items to its change event being produced.",
+            buckets=LATENCY_BUCKETS, registry=r,
+        )
+        self.consumer_lag = Gauge(
+            "figurewatch_consumer_lag", "Messages not yet processed, per assigned source partition.",
+            ["topic", "partition"], registry=r,
+        )
+        self.last_progress = Gauge(
+            "figurewatch_last_progress_timestamp_seconds", "Unix time an agent last finished a message.",
+            ["agent"], registry=r,
+        )
+        self.table_series = Gauge("figurewatch_table_series", "Figure series held by this worker.", registry=r)
+        self.table_history = Gauge(
+            "figurewatch_table_history_entries", "Claims kept in the histories of those series.", registry=r
+        )
+        self.recovery_remaining = Gauge(
+            "figurewatch_recovery_remaining_records", "Changelog records left to recover before processing.",
+            registry=r,
+        )
+        self.rebalances = Counter("figurewatch_rebalances", "Partition assignments received.", registry=r)
+        self.worker_up = Gauge("figurewatch_worker_up", "1 while the worker process serves metrics.", registry=r)
+        self.worker_ready = Gauge(
+            "figurewatch_worker_ready", "1 when tables are recovered and the worker is consuming.", registry=r
+        )
+        self.worker_up.set(1)
 
     def exposition(self) -> bytes:
         """The registry in Prometheus' text format."""

@@ -66,3 +66,25 @@ def test_ingest_routes_every_message_and_keeps_running(start_worker: Callable[..
     assert by_item["v3"] == [14]
     assert {c["conflict"] for c in claims} == {"israel-hamas", "russia-ukraine"}  # type: ignore[index]
     assert worker.alive(), worker.log_tail()
+
+
+def test_operational_metrics_and_readiness(start_worker: Callable[..., WorkerProcess]) -> None:
+    worker = start_worker()
+    settings = worker.settings
+    lines = [orjson.dumps(v) for v in VALID]
+    produce_lines(settings, settings.topic("news.items"), lines)
+    assert worker.wait_metric("figurewatch_items_received_total", len(lines)) == len(lines)
+    assert orjson.loads(worker.wait_http("/readyz", timeout=60)) == {"status": "ready"}
+    assert worker.wait_metric("figurewatch_table_series", 3, timeout=30) == 3
+    assert worker.metric("figurewatch_table_history_entries") == 3
+    assert worker.metric("figurewatch_worker_up") == 1
+    assert worker.metric("figurewatch_worker_ready") == 1
+    assert worker.metric("figurewatch_rebalances_total") >= 1
+    assert worker.metric("figurewatch_end_to_end_seconds_count") == 3, "one event per new series"
+    assert worker.metric("figurewatch_last_progress_timestamp_seconds", 'agent="ledger"') > 0
+    text = worker.wait_http("/metrics", timeout=10).decode()
+    lags = [line for line in text.splitlines() if line.startswith("figurewatch_consumer_lag{")]
+    topics = {settings.topic("news.items"), settings.topic("claims")}
+    assert {line.split('topic="')[1].split('"')[0] for line in lags} == topics
+    assert len(lags) == 2 * settings.partitions, "one lag series per assigned source partition"
+    assert all(float(line.rsplit(" ", 1)[1]) == 0 for line in lags), lags
