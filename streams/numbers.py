@@ -215,6 +215,8 @@ class NumberParser:
     def __init__(self, vocabulary: NumberVocabulary) -> None:
         self.vocabulary = vocabulary
         self._vague_first = {key[0] for key in vocabulary.vague}
+        # the only non-digit tokens a number can start with
+        self._starters = frozenset({*_UNITS, *_TENS, *_DENOMINATORS, *_VULGAR, "a", "hundred", *self._vague_first})
 
     # -- layer 1: plain numbers ---------------------------------------------------------------
 
@@ -228,7 +230,11 @@ class NumberParser:
     def _scan(self, tokens: Tokens) -> list[_Found]:
         found: list[_Found] = []
         i, n = 0, len(tokens)
+        kinds, lows, starters = tokens.kinds, tokens.lows, self._starters
         while i < n:
+            if kinds[i] != _NUM and lows[i] not in starters:
+                i += 1
+                continue
             hit = self._number_at(tokens, i)
             if hit is None:
                 i += 1

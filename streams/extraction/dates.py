@@ -23,6 +23,7 @@ RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": 1}
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 DAY, MONTH, YEAR = "day", "month", "year"
+_DATE_WORDS = frozenset({*MONTHS, *WEEKDAYS, *RELATIVE_DAYS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +96,12 @@ def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
     found: list[DateExpr] = []
     lows = tokens.lows
     i = 0
+    kinds = tokens.kinds
     while i < len(lows):
         low = lows[i]
+        if kinds[i] != "num" and low not in _DATE_WORDS:
+            i += 1
+            continue
         expr: DateExpr | None = None
         if low in WEEKDAYS:
             back = (published.weekday() - WEEKDAYS[low]) % 7

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +35,8 @@ MAX_SENTENCE_CHARS = 2_000
 """Longer "sentences" are lists or tables, not prose; only their start is read."""
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*")
-_CANDIDATE = re.compile(r"\d|\b(?:" + "|".join(sorted(NUMBER_WORDS)) + r")\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
+_PUNCTUATION = str.maketrans({c: " " for c in "-,.;:!?()[]\"'“”‘’—–/"})
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
@@ -72,14 +74,26 @@ class _Figure:
 
 
 @dataclass(frozen=True, slots=True)
-class _Sentence:
-    """One sentence being read: its tokens, dates and the figures found so far."""
+class _Item:
+    """One item being read: its body (capped), gazetteer terms in it and its identity for claim ids."""
 
     item: NewsItem
     published: date
+    body: str
+    terms: list[tuple[int, str]]
+    starts: list[int]
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence being read: its tokens, gazetteer terms (sentence offsets) and dates."""
+
+    context: _Item
     text: str
     offset: int
     tokens: Tokens
+    terms: list[tuple[int, str]]
     dates: list[DateExpr]
     start_dates: list[DateExpr]  # dates inside a since-phrase: starts, not the as-of day
     conflict: str
@@ -146,37 +160,37 @@ class Extractor:
         except (ValueError, AttributeError, TypeError) as exc:
             raise InputError(f"item {item.id!r}: bad published_at {item.published_at!r}") from exc
         body = item.body[:MAX_BODY_CHARS]
-        dominant = self._dominant(Counter(self._conflicts_in(item.title + "\n" + body)))
+        terms = self.gazetteer.scan(body)
+        dominant = self._dominant(Counter(self._conflicts_in(self.gazetteer.scan(item.title) + terms)))
         if dominant is None:
             return []
+        context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}")
         claims: list[Claim] = []
         start = 0
         for match in _SENTENCE_END.finditer(body):
-            claims.extend(self._sentence(item, published, body, (start, match.start() + 1), dominant))
+            claims.extend(self._sentence(context, (start, match.start() + 1), dominant))
             start = match.end()
-        claims.extend(self._sentence(item, published, body, (start, len(body)), dominant))
+        claims.extend(self._sentence(context, (start, len(body)), dominant))
         return claims
 
-    def _conflicts_in(self, text: str) -> list[str]:
-        return [slug for _, phrase in self.gazetteer.scan(text) for slug in self.gazetteer.terms[phrase][0]]
+    def _conflicts_in(self, terms: list[tuple[int, str]]) -> list[str]:
+        return [slug for _, phrase in terms for slug in self.gazetteer.terms[phrase][0]]
 
     def _dominant(self, counts: Counter[str]) -> str | None:
         if not counts:
             return None
         return min(counts, key=lambda slug: (-counts[slug], self._order[slug]))
 
-    def _sentence(
-        self, item: NewsItem, published: date, body: str, bounds: tuple[int, int], dominant: str
-    ) -> list[Claim]:
+    def _sentence(self, context: _Item, bounds: tuple[int, int], dominant: str) -> list[Claim]:
         start, end = bounds[0], min(bounds[1], bounds[0] + MAX_SENTENCE_CHARS)
-        text = body[start:end].rstrip()
-        if not _CANDIDATE.search(text):
+        text = context.body[start:end].rstrip()
+        if not _DIGIT.search(text) and NUMBER_WORDS.isdisjoint(text.lower().translate(_PUNCTUATION).split()):
             return []
         tokens = Tokens(text)
         lows = tokens.lows
         if self._ctx["not_conflict"].find(lows, 0, len(lows)):
             return []
-        dates = find_dates(tokens, published)
+        dates = find_dates(tokens, context.published)
         in_date = {k for d in dates for k in range(d.i, d.j)}
         quantities = [
             q
@@ -185,12 +199,14 @@ class Extractor:
         ]
         if not quantities:
             return []
-        conflicts = Counter(self._conflicts_in(text))
+        lo, hi = bisect_left(context.starts, start), bisect_left(context.starts, end)
+        terms = [(at - start, phrase) for at, phrase in context.terms[lo:hi]]
+        conflicts = Counter(self._conflicts_in(terms))
         conflict = dominant if dominant in conflicts or not conflicts else self._dominant(conflicts) or dominant
         since_at = [k for k, low in enumerate(lows) if low == "since"]
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
-        sentence = _Sentence(item, published, text, start, tokens, dates, start_dates, conflict, revision)
+        sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
         figures: list[_Figure] = []
         for q in quantities:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
@@ -379,7 +395,7 @@ class Extractor:
     def _claim(self, sentence: _Sentence, figures: list[_Figure], n: int, previous: Claim | None) -> Claim:
         figure = figures[n]
         q = figure.quantity
-        item, tokens = sentence.item, sentence.tokens
+        item, tokens = sentence.context.item, sentence.tokens
         lows = tokens.lows
         first, last = q.tokens
         segment = (
@@ -388,7 +404,7 @@ class Extractor:
         )
         clause = _clause(lows, first, last)
         basis = self._basis(sentence, figure, clause)
-        as_of = _as_of(sentence, segment) or sentence.published
+        as_of = _as_of(sentence, segment) or sentence.context.published
         since = self._since(sentence, segment, clause) if basis == "total" else None
         if previous is not None and (
             (figure.part and not self._incident_cue(sentence, *segment))
@@ -401,7 +417,7 @@ class Extractor:
         ):
             basis, since = previous.basis, previous.since
         span = (sentence.offset + q.start, sentence.offset + q.end)
-        key = (item.id, item.content_hash, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
+        key = (sentence.context.key, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
         return Claim(
             claim_id=hashlib.sha256("\x1f".join(key).encode()).hexdigest(),
             item_id=item.id,
@@ -485,7 +501,7 @@ class Extractor:
                     return d.value.isoformat()
             for k in range(lo, hi - 1):
                 if lows[k] == "this" and lows[k + 1] == "year":
-                    return date(sentence.published.year, 1, 1).isoformat()
+                    return date(sentence.context.published.year, 1, 1).isoformat()
         return default
 
     def _planned(self, lows: list[str], trigger: int, first: int) -> bool:
@@ -501,12 +517,14 @@ class Extractor:
         lo_char = tokens.starts[segment[0]] if segment[0] < len(tokens) else len(text)
         hi_char = tokens.starts[segment[1]] if segment[1] < len(tokens) else len(text)
         for lo, hi in ((lo_char, hi_char), (0, len(text))):
-            for at, phrase in self.gazetteer.scan(text[lo:hi]):
+            for at, phrase in sentence.terms:
                 place = self.gazetteer.terms[phrase][1]
-                before = text[max(0, lo + at - 16) : lo + at].lower().split()[-2:]
+                if place is None or not lo <= at < hi:
+                    continue
+                before = text[max(0, at - 16) : at].lower().split()[-2:]
                 if before and before[-1] in ("the", "occupied", "northern", "southern", "eastern"):
                     before = before[:-1]
-                if place is not None and before and before[-1] in _LOCATIVES:
+                if before and before[-1] in _LOCATIVES:
                     return place
         return None
 

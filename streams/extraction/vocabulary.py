@@ -44,7 +44,7 @@ def words_of(phrase: str) -> tuple[str, ...]:
 class Phrases(Generic[V]):
     """Phrases (tuples of lower-cased tokens) mapped to values, matched longest first."""
 
-    __slots__ = ("_by_first", "table")
+    __slots__ = ("_by_first", "_firsts", "table")
 
     def __init__(self, table: Mapping[tuple[str, ...], V]) -> None:
         self.table = dict(table)
@@ -52,6 +52,7 @@ class Phrases(Generic[V]):
         for key in sorted(self.table, key=len, reverse=True):
             by_first.setdefault(key[0], []).append(key)
         self._by_first = by_first
+        self._firsts = frozenset(by_first)
 
     @classmethod
     def of(cls, phrases: Iterable[str], value: V) -> Phrases[V]:
@@ -80,10 +81,14 @@ class Phrases(Generic[V]):
 
     def find(self, lows: list[str], start: int, end: int) -> tuple[V, int] | None:
         """The first phrase inside tokens ``[start, end)``: its value and start index."""
-        for i in range(max(start, 0), min(end, len(lows))):
-            hit = self.at(lows, i)
-            if hit is not None and i + hit[1] <= end:
-                return hit[0], i
+        by_first = self._by_first
+        start, end = max(start, 0), min(end, len(lows))
+        if self._firsts.isdisjoint(lows[start:end]):
+            return None
+        for i in range(start, end):
+            for key in by_first.get(lows[i], ()):
+                if i + len(key) <= end and tuple(lows[i : i + len(key)]) == key:
+                    return self.table[key], i
         return None
 
 
@@ -95,6 +100,9 @@ class Conflict:
 
 
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
+# Terms start with a capital letter except for a few listed lower-case first words; scanning only for
+# those is several times faster than looking at every word.
+_SCAN_WORDS = r"\b[^\W\d_a-z][^\W\d_]*"
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +112,13 @@ class Gazetteer:
     conflicts: Mapping[str, Conflict]
     terms: Mapping[str, tuple[tuple[str, ...], str | None]]
     by_first: Mapping[str, tuple[str, ...]]
+    first_words: re.Pattern[str]
 
     def scan(self, text: str) -> list[tuple[int, str]]:
         """Every term in ``text`` as (start offset, phrase), longest match first, not overlapping."""
         found: list[tuple[int, str]] = []
         skip_to = 0
-        for match in _FIRST_WORD.finditer(text):
+        for match in self.first_words.finditer(text):
             start = match.start()
             candidates = self.by_first.get(match.group())
             if candidates is None or start < skip_to or (start and text[start - 1].isalnum()):
@@ -248,7 +257,9 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         first = _FIRST_WORD.match(phrase)
         assert first is not None
         by_first.setdefault(first.group(), []).append(phrase)
-    return Gazetteer(conflicts, terms, {k: tuple(v) for k, v in by_first.items()})
+    lower = sorted(word for word in by_first if not word[0].isupper())
+    pattern = _SCAN_WORDS + (r"|\b(?:" + "|".join(map(re.escape, lower)) + r")\b" if lower else "")
+    return Gazetteer(conflicts, terms, {k: tuple(v) for k, v in by_first.items()}, re.compile(pattern))
 
 
 # -- taxonomy ----------------------------------------------------------------------------------
