@@ -8,7 +8,7 @@ level. Agents only move bytes: parsing, de-duplication and extraction happen in
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from streams.metrics import Metrics
 from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest
 from streams.settings import Settings
 from streams.topics import CLAIMS, FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, partition_for
+from streams.writebuffer import WriteBuffer
 
 log = get_logger("app")
 ARRIVAL_HEADER = "figurewatch-arrival-ms"
@@ -75,8 +76,11 @@ def create_app(
     claims = app.topic(settings.topic(CLAIMS.name), key_serializer="raw")
     current = app.topic(settings.topic(FIGURES_CURRENT.name), key_serializer="raw")
     changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw")
-    seen = app.Table("item-versions", partitions=settings.partitions, key_type=str)
-    series = app.Table("series", partitions=settings.partitions, key_type=str)
+    # Table writes go through write buffers, committed only once the message's outputs are acknowledged.
+    seen: WriteBuffer[str, str] = WriteBuffer(app.Table("item-versions", partitions=settings.partitions,
+                                                        key_type=str))
+    series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(app.Table("series", partitions=settings.partitions,
+                                                                     key_type=str))
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
     sources = {news_items.get_topic_name(), claims.get_topic_name()}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
@@ -97,6 +101,7 @@ def create_app(
                 with metrics.extraction_seconds.time():
                     result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract)
             except Exception as exc:
+                seen.rollback()
                 if not on_error(exc, origin):
                     raise
                 result = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
@@ -104,12 +109,13 @@ def create_app(
                 metrics.items_rejected.labels(result.reason).inc()
                 log.warning("item rejected", extra={"reason": result.reason, "detail": result.detail[:300],
                                                     "partition": origin.partition, "offset": origin.offset})
-                await dlq.send(key=message.key, value=dead_letter(raw, result.reason, result.detail, origin,
-                                                                  message.key))
+                await _deliver([await dlq.send(key=message.key, value=dead_letter(
+                    raw, result.reason, result.detail, origin, message.key), force=True)])
             elif isinstance(result, Duplicate):
                 metrics.items_duplicate.inc()
             else:
                 await _send_claims(result, origin)
+            await _commit(seen)
             metrics.processing_seconds.labels("ingest").observe(time.perf_counter() - started)
             _progress("ingest", message)
             yield None
@@ -117,9 +123,24 @@ def create_app(
     async def _send_claims(result: Accepted, origin: Origin) -> None:
         metrics.items_accepted.inc()
         arrival = str(origin.timestamp_ms or int(time.time() * 1000)).encode()
+        sent = [
+            await claims.send(key=claim.conflict.encode(), value=claim.to_dict(), headers={ARRIVAL_HEADER: arrival},
+                              force=True)
+            for claim in result.claims
+        ]
+        await _deliver(sent)
         for claim in result.claims:
             metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
-            await claims.send(key=claim.conflict.encode(), value=claim.to_dict(), headers={ARRIVAL_HEADER: arrival})
+
+    async def _deliver(futures: list[Awaitable[Any]]) -> None:
+        """Wait until the broker has acknowledged every output of the current message."""
+        for future in futures:
+            await future
+
+    async def _commit(buffer: WriteBuffer[Any, Any]) -> None:
+        """Write the message's state change and flush it to the changelog before its offset can commit."""
+        buffer.commit()
+        await app.producer.flush()
 
     @app.agent(claims, name="ledger")
     async def ledger_agent(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
@@ -129,28 +150,34 @@ def create_app(
             try:
                 outcome = ledger.apply(Claim.from_dict(event.value))
             except Exception as exc:
+                series.rollback()
                 if not on_error(exc, Origin(message.topic, message.partition, message.offset,
                                             _timestamp_ms(message))):
                     raise
                 _progress("ledger", message)
                 continue
             await _publish(outcome, _arrival_ms(message))
+            await _commit(series)
             metrics.processing_seconds.labels("ledger").observe(time.perf_counter() - started)
             _progress("ledger", message)
             yield None
 
     async def _publish(outcome: Outcome, arrival_ms: int | None) -> None:
-        for key in outcome.evicted:
-            await current.send(key=key.encode(), value=None, partition=_partition_of(key))
+        sent = [await current.send(key=key.encode(), value=None, partition=_partition_of(key), force=True)
+                for key in outcome.evicted]
         partition = _partition_of(outcome.series_key)
         if outcome.state is not None:
-            await current.send(key=outcome.series_key.encode(), value=outcome.state, partition=partition)
-        if outcome.event is not None:
-            event = outcome.event
+            sent.append(await current.send(key=outcome.series_key.encode(), value=outcome.state,
+                                           partition=partition, force=True))
+        event = outcome.event
+        if event is not None:
+            sent.append(await changes.send(key=outcome.series_key.encode(), value=event, partition=partition,
+                                           force=True))
+        await _deliver(sent)
+        if event is not None:
             metrics.change_events.labels(event["kind"], event["conflict"]).inc()
             if event["kind"] == "contradiction":
                 metrics.contradictions.labels(event["conflict"], event["metric"]).inc()
-            await changes.send(key=outcome.series_key.encode(), value=event, partition=partition)
             if arrival_ms is not None:
                 metrics.end_to_end_seconds.observe(max(0.0, time.time() - arrival_ms / 1000))
 
