@@ -170,17 +170,14 @@ class Tokens:
 
     def __init__(self, text: str) -> None:
         lowered = text.lower()
+        # the token classes do not depend on case, so the lower-cased text is cut when lowering kept
+        # every offset (it nearly always does)
         same_length = len(lowered) == len(text)
-        self.kinds: list[str] = []
-        self.lows: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for match in _TOKEN_RE.finditer(text):
-            start, end = match.span()
-            self.kinds.append(match.lastgroup or _SYM)
-            self.lows.append(lowered[start:end] if same_length else match.group().lower())
-            self.starts.append(start)
-            self.ends.append(end)
+        matches = list(_TOKEN_RE.finditer(lowered if same_length else text))
+        self.kinds: list[str] = [m.lastgroup or _SYM for m in matches]
+        self.lows: list[str] = [m.group() for m in matches] if same_length else [m.group().lower() for m in matches]
+        self.starts: list[int] = [m.start() for m in matches]
+        self.ends: list[int] = [m.end() for m in matches]
 
     def __len__(self) -> int:
         return len(self.kinds)

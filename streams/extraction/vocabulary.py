@@ -44,7 +44,7 @@ def words_of(phrase: str) -> tuple[str, ...]:
 class Phrases(Generic[V]):
     """Phrases (tuples of lower-cased tokens) mapped to values, matched longest first."""
 
-    __slots__ = ("_by_first", "_firsts", "table")
+    __slots__ = ("_by_first", "_firsts", "_lasts", "_longest", "table")
 
     def __init__(self, table: Mapping[tuple[str, ...], V]) -> None:
         self.table = dict(table)
@@ -53,6 +53,8 @@ class Phrases(Generic[V]):
             by_first.setdefault(key[0], []).append(key)
         self._by_first = by_first
         self._firsts = frozenset(by_first)
+        self._lasts = frozenset(key[-1] for key in self.table)
+        self._longest = max(map(len, self.table), default=0)
 
     @classmethod
     def of(cls, phrases: Iterable[str], value: V) -> Phrases[V]:
@@ -74,7 +76,9 @@ class Phrases(Generic[V]):
         return best
 
     def _ending_candidates(self, lows: list[str], j: int) -> Iterable[tuple[tuple[str, ...], V]]:
-        for size in range(1, min(j, 5) + 1):
+        if j <= 0 or j > len(lows) or lows[j - 1] not in self._lasts:
+            return
+        for size in range(1, min(j, 5, self._longest) + 1):
             key = tuple(lows[j - size : j])
             if key in self.table:
                 yield key, self.table[key]
