@@ -19,6 +19,7 @@ import orjson
 
 from streams.claims import Claim
 from streams.extraction.extractor import Extractor
+from streams.extraction.vocabulary import Gazetteer
 from streams.items import NewsItem
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "dev" / "extraction.jsonl"
@@ -77,10 +78,10 @@ def _key_matches(claim: Claim, expected: dict[str, Any]) -> bool:
     )
 
 
-def _field_right(name: str, claim: Claim, expected: dict[str, Any]) -> bool:
+def _field_right(name: str, claim: Claim, expected: dict[str, Any], gazetteer: Gazetteer) -> bool:
     got = getattr(claim, name)
     if name == "attributed_to":
-        return _source(got) == _source(expected.get(name))
+        return _source(got) == _source(gazetteer.source(claim.conflict, expected.get(name)))
     return bool(got == expected.get(name))
 
 
@@ -100,7 +101,7 @@ def score(extractor: Extractor, rows: Iterable[dict[str, Any]]) -> Score:
             expected.remove(match)
             result.true_positives += 1
             for name in FIELDS:
-                if _field_right(name, claim, match):
+                if _field_right(name, claim, match, extractor.gazetteer):
                     result.field_right[name] += 1
                 else:
                     result.wrong.append(

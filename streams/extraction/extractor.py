@@ -436,7 +436,7 @@ class Extractor:
             qualifier=q.qualifier,
             modality="planned" if self._planned(lows, figure.trigger, first) else "reported",
             basis=basis,
-            attributed_to=self._source(sentence.text, tokens, first, clause),
+            attributed_to=self.gazetteer.source(sentence.conflict, self._source(sentence.text, tokens, first, clause)),
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
@@ -545,6 +545,8 @@ class Extractor:
             verb = ctx["speech_verbs"].at(lows, k)
             if verb is None or not _PASSIVE.isdisjoint(lows[max(0, k - 3) : k]):
                 continue  # "no casualties were reported", "claims that could not be verified"
+            if ctx["not_speech_after"].ending_at(lows, k):
+                continue  # "added to its records": a noun, not a verb
             if k < first:  # "the ministry said 12 were killed": the nearest verb before the figure
                 best = self._phrase_before(sentence, tokens, k) or best
                 continue
@@ -566,6 +568,10 @@ class Extractor:
         lo = k
         while lo > 0 and k - lo < _MAX_SOURCE_TOKENS:
             low = lows[lo - 1]
+            place_next = lo < k and sentence[tokens.starts[lo]].isupper()
+            if low == "in" and place_next and lo > 1 and tokens.kinds[lo - 2] == "word":
+                lo -= 1  # "the health ministry in Gaza said", "officials in El Fasher said"
+                continue
             if tokens.kinds[lo - 1] == "num" or (low in _CLAUSE_BREAKS or low in _SOURCE_STOPS):
                 break
             if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’"):
@@ -582,10 +588,46 @@ class Extractor:
             hi += 1
         return self._clean(sentence, tokens, k, hi)
 
-    @staticmethod
-    def _clean(sentence: str, tokens: Tokens, lo: int, hi: int) -> str | None:
-        while lo < hi and tokens.lows[lo] in ("the", "a", "an"):
+    def _clean(self, sentence: str, tokens: Tokens, lo: int, hi: int) -> str | None:
+        """The source named by tokens ``[lo, hi)``: an organization, official or party, or None.
+
+        Wire copy names a source as "the health ministry in Gaza", "World Health Organization chief
+        Tedros ...", "a tally by The Irrawaddy" or "a Reuters tally"; the organization is the source.
+        Verbs, adverbs ("separately") and what follows them are cut; pronoun-like subjects ("the
+        group") and bare places name no source.
+        """
+        ctx, lows = self._ctx, tokens.lows
+        while lo < hi and lows[lo] in ("the", "a", "an"):
             lo += 1
-        if lo >= hi or tokens.kinds[lo] != "word":
+        # a count noun owned by a source: "a tally by The Irrawaddy" -> The Irrawaddy
+        for k in range(lo, hi):
+            if ctx["source_counts"].at(lows, k) is not None and sentence[tokens.starts[k]].islower():
+                after = k + 1 + (lows[k + 1 : k + 2] == ["compiled"])
+                if lows[after : after + 1] == ["by"]:
+                    return self._clean(sentence, tokens, after + 1, hi)
+                if k == lo:
+                    return None  # "figures compiled from hospitals" names no one
+                hi = min(hi, after) if lows[after : after + 1] == ["from"] else hi
+                break
+        # verbs and adverbs end the phrase: "Sudan Doctors Network separately", "office revised its"
+        for k in range(lo + 1, hi):
+            if ctx["source_ends"].at(lows, k) is not None and sentence[tokens.starts[k]].islower():
+                hi = k
+                break
+        if lo >= hi or tokens.kinds[lo] != "word" or ctx["source_ends"].at(lows, lo) is not None:
             return None
-        return sentence[tokens.starts[lo] : tokens.ends[hi - 1]].strip() or None
+        # a title before a person's name: "World Health Organization chief Tedros ..." -> the organization
+        for k in range(lo + 1, hi - 1):
+            title = ctx["source_titles"].at(lows, k)
+            if title is None or not sentence[tokens.starts[k]].islower():
+                continue
+            named = k + title[1] < hi and sentence[tokens.starts[k + title[1]]].isupper()
+            if named and all(sentence[tokens.starts[j]].isupper() or tokens.kinds[j] == "sym" for j in range(lo, k)):
+                owner = sentence[tokens.starts[lo] : tokens.ends[k - 1]].strip()
+                return owner[:-2] if owner.endswith(("'s", "’s")) else owner
+            break
+        text = sentence[tokens.starts[lo] : tokens.ends[hi - 1]].strip()
+        text = text[:-2] if text.endswith(("'s", "’s")) else text
+        if not text or ctx["source_anaphors"].at(lows, lo) == (True, hi - lo):
+            return None
+        return text

@@ -26,11 +26,12 @@ TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 
 METRIC_KINDS = ("cumulative", "stock")
 NOUN_CLASSES = ("person", "hostage", "prisoner", "truck")
-CONFLICT_KEYS = {"slug", "name", "start", "start_note", "aliases", "parties", "places"}
+CONFLICT_KEYS = {"slug", "name", "start", "start_note", "aliases", "parties", "places", "sources"}
 CONTEXT_KEYS = {
     "description", "auxiliaries", "skip_before", "function_words", "partitives", "inclusions", "planned",
     "total", "incident", "incident_local", "perfect", "revision", "speech_verbs", "by_verbs", "not_conflict",
     "not_count_after", "not_count_before", "fronted", "toll_of_incident", "strong_total",
+    "source_titles", "source_counts", "source_anaphors", "source_ends", "not_speech_after",
 }  # fmt: skip
 
 V = TypeVar("V")
@@ -111,12 +112,26 @@ _SCAN_WORDS = r"\b[^\W\d_a-z][^\W\d_]*"
 
 @dataclass(frozen=True, slots=True)
 class Gazetteer:
-    """Conflicts, and their terms (case-sensitive phrases) mapped to (conflict slugs, canonical place)."""
+    """Conflicts, and their terms (case-sensitive phrases) mapped to (conflict slugs, canonical place).
+
+    ``sources`` maps a conflict to its source aliases (lower-cased, without a leading "the") and
+    the one name each stands for; ``places_only`` holds the terms that name a place and no party.
+    """
 
     conflicts: Mapping[str, Conflict]
     terms: Mapping[str, tuple[tuple[str, ...], str | None]]
     by_first: Mapping[str, tuple[str, ...]]
     first_words: re.Pattern[str]
+    sources: Mapping[str, Mapping[str, str]]
+    places_only: frozenset[str]
+
+    def source(self, conflict: str, name: str | None) -> str | None:
+        """The canonical name of ``name`` in ``conflict``: "health ministry in Gaza" -> "Gaza health ministry"."""
+        if not name:
+            return name
+        key = name.strip().lower()
+        key = key[4:] if key.startswith("the ") else key
+        return self.sources.get(conflict, {}).get(key, name)
 
     def scan(self, text: str) -> list[tuple[int, str]]:
         """Every term in ``text`` as (start offset, phrase), longest match first, not overlapping."""
@@ -207,6 +222,9 @@ def _conflict_entries(where: str, data: Any) -> list[dict[str, Any]]:
         places = _obj(f"{at}.places", entry.get("places", {}), set(entry.get("places", {})))
         for name, aliases in places.items():
             _strings(f"{at}.places.{name}", aliases)
+        sources = _obj(f"{at}.sources", entry.get("sources", {}), set(entry.get("sources", {})))
+        for name, aliases in sources.items():
+            _strings(f"{at}.sources.{name}", aliases)
         if "start" in entry:
             _iso_date(f"{at}.start", entry["start"])
         entries.append(entry)
@@ -222,10 +240,11 @@ def _merge(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict
             continue
         for key in ("aliases", "parties"):
             known[key] = [*known.get(key, []), *entry.get(key, [])]
-        places = dict(known.get("places", {}))
-        for name, aliases in entry.get("places", {}).items():
-            places[name] = [*places.get(name, []), *aliases]
-        known["places"] = places
+        for group in ("places", "sources"):
+            named = dict(known.get(group, {}))
+            for name, aliases in entry.get(group, {}).items():
+                named[name] = [*named.get(name, []), *aliases]
+            known[group] = named
         for key in ("name", "start", "start_note"):
             if key in entry:
                 known[key] = entry[key]
@@ -239,6 +258,8 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         entries = _merge(entries, _conflict_entries(str(user_file), _read(user_file)))
     conflicts: dict[str, Conflict] = {}
     terms: dict[str, tuple[tuple[str, ...], str | None]] = {}
+    sources: dict[str, dict[str, str]] = {}
+    named: set[str] = set()
 
     def add(phrase: str, slug: str, place: str | None) -> None:
         if not _FIRST_WORD.match(phrase):
@@ -253,6 +274,15 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         conflicts[slug] = Conflict(slug, entry.get("name", slug), _iso_date(slug, entry["start"]))
         for phrase in [*entry.get("aliases", []), *entry.get("parties", [])]:
             add(phrase, slug, None)
+            named.add(phrase)
+        aliases_of = sources.setdefault(slug, {})
+        for canonical, aliases in entry.get("sources", {}).items():
+            for alias in {canonical, *aliases}:
+                key = alias.strip().lower()
+                key = key[4:] if key.startswith("the ") else key
+                if aliases_of.get(key, canonical) != canonical:
+                    raise DataFileError(f"gazetteer: source alias {alias!r} of {slug!r} names two sources")
+                aliases_of[key] = canonical
         for place, aliases in entry.get("places", {}).items():
             for phrase in sorted({place, *aliases}):
                 add(phrase, slug, place)
@@ -263,7 +293,10 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         by_first.setdefault(first.group(), []).append(phrase)
     lower = sorted(word for word in by_first if not word[0].isupper())
     pattern = _SCAN_WORDS + (r"|\b(?:" + "|".join(map(re.escape, lower)) + r")\b" if lower else "")
-    return Gazetteer(conflicts, terms, {k: tuple(v) for k, v in by_first.items()}, re.compile(pattern))
+    places_only = frozenset(phrase for phrase, (_, place) in terms.items() if place and phrase not in named)
+    return Gazetteer(
+        conflicts, terms, {k: tuple(v) for k, v in by_first.items()}, re.compile(pattern), sources, places_only
+    )
 
 
 # -- taxonomy ----------------------------------------------------------------------------------
