@@ -121,6 +121,16 @@ class WorkerProcess:
             value = self.metric(name, labels)
         return value
 
+    def assigned(self) -> set[tuple[str, int]]:
+        """The source partitions this worker reports lag for, i.e. holds now."""
+        text = self.wait_http("/metrics", timeout=10).decode()
+        found = set()
+        for line in text.splitlines():
+            if line.startswith("figurewatch_consumer_lag{"):
+                labels = dict(part.split("=", 1) for part in line[line.index("{") + 1:line.index("}")].split(","))
+                found.add((labels["topic"].strip('"'), int(labels["partition"].strip('"'))))
+        return found
+
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 

@@ -7,7 +7,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -15,17 +14,16 @@ from streams.demo import SAMPLE_CORPUS, latest_states
 from streams.kafkaio import produce_lines, read_topic
 from streams.ledger import render_tables
 from streams.metrics import drained, scrape
-from streams.replay import replay
-from streams.runtime import build_extractor, offline_ledger
 from streams.settings import Settings
 from tests.conftest import REPO, WorkerProcess
+from tests.integration.support import corpus_lines, offline
 
 pytestmark = pytest.mark.integration
 
 
 def stream_corpus(worker: WorkerProcess, corpus: Path) -> tuple[Settings, list[object]]:
     settings = worker.settings
-    lines = [line for line in corpus.read_bytes().splitlines() if line.strip()]
+    lines = corpus_lines(corpus)
     assert produce_lines(settings, settings.topic("news.items"), lines) == len(lines)
     deadline = time.monotonic() + 120
     url = f"http://127.0.0.1:{worker.web_port}/metrics"
@@ -36,23 +34,17 @@ def stream_corpus(worker: WorkerProcess, corpus: Path) -> tuple[Settings, list[o
     return settings, events
 
 
-def offline(settings: Settings, corpus: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    ledger = offline_ledger(settings)
-    lines = [line for line in corpus.read_bytes().splitlines() if line.strip()]
-    events = list(replay(lines, build_extractor(settings).extract, ledger, max_bytes=settings.max_item_bytes))
-    return events, ledger.tables()
-
-
 def test_single_partition_stream_equals_replay_event_for_event(
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
     worker = start_worker(FIGUREWATCH_PARTITIONS="1")
     settings, streamed = stream_corpus(worker, SAMPLE_CORPUS)
-    replayed, tables = offline(settings, SAMPLE_CORPUS)
+    replayed, expected = offline(settings, corpus_lines(SAMPLE_CORPUS))
+    tables = list(expected.values())
     assert len(replayed) > 50, "the sample corpus raises a good number of events"
     assert {e["kind"] for e in replayed} >= {"new", "update", "corroboration", "contradiction"}
     assert streamed == replayed
-    assert latest_states(settings) == {t["series_key"]: t for t in tables}
+    assert latest_states(settings) == expected
 
     figures = subprocess.run(
         [sys.executable, "-m", "streams", "figures", "--conflict", "sudan"], env=worker.env, cwd=REPO,
@@ -65,8 +57,8 @@ def test_single_partition_stream_equals_replay_event_for_event(
 def test_partitioned_stream_ends_in_the_replay_state(start_worker: Callable[..., WorkerProcess]) -> None:
     worker = start_worker(FIGUREWATCH_PARTITIONS="3")
     settings, streamed = stream_corpus(worker, SAMPLE_CORPUS)
-    _, tables = offline(settings, SAMPLE_CORPUS)
-    assert latest_states(settings) == {t["series_key"]: t for t in tables}
+    _, expected = offline(settings, corpus_lines(SAMPLE_CORPUS))
+    assert latest_states(settings) == expected
     assert len(streamed) == len({e["event_id"] for e in streamed}), "no event is emitted twice"  # type: ignore[index]
     partitions = {m.partition for m in read_topic(settings, settings.topic("figures.current"))
                   if m.key and m.key.startswith(b"sudan|")}
