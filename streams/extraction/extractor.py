@@ -622,9 +622,9 @@ class Extractor:
             if title is None or not sentence[tokens.starts[k]].islower():
                 continue
             named = k + title[1] < hi and sentence[tokens.starts[k + title[1]]].isupper()
-            if named and all(sentence[tokens.starts[j]].isupper() or tokens.kinds[j] == "sym" for j in range(lo, k)):
-                owner = sentence[tokens.starts[lo] : tokens.ends[k - 1]].strip()
-                return owner[:-2] if owner.endswith(("'s", "’s")) else owner
+            owner = sentence[tokens.starts[lo] : tokens.ends[k - 1]].strip()
+            if named and owner[:1].isupper() and owner.split()[0] not in self.gazetteer.places_only:
+                return owner[:-2] if owner.endswith(("'s", "’s")) else owner  # not "Kharkiv regional governor"
             break
         text = sentence[tokens.starts[lo] : tokens.ends[hi - 1]].strip()
         text = text[:-2] if text.endswith(("'s", "’s")) else text

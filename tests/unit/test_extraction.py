@@ -285,3 +285,56 @@ def test_bad_user_gazetteer_is_a_data_file_error(tmp_path: Path, bad: object) ->
 
 def test_shipped_files_exist() -> None:
     assert GAZETTEER_FILE.is_file() and TAXONOMY_FILE.is_file()
+
+
+# -- attribution: a source is an organization, official or party ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "source"),
+    [
+        # an adverb after the source is not part of it
+        ("The Red Crescent separately said 9 people were killed in a strike on Kadugli.", "Sudan", "Red Crescent"),
+        # a title followed by a person's name: the organization is the source
+        (
+            "Nine civilians were killed in shelling of Omdurman, UN refugee agency chief Filippo Grandi said.",
+            "Sudan",
+            "UN refugee agency",
+        ),
+        # "a tally by X": X
+        ("At least 14 people were killed in Sagaing, according to a count by Radio Free Asia.", "Myanmar", "Radio Free Asia"),
+        # a locative place stays inside the source ("officials in <Place>"), never alone
+        ("Medical officials in Nyala said 11 people were killed overnight.", "Sudan", "Medical officials in Nyala"),
+        # a pronoun-like subject names nobody
+        ("The group said 40 fighters were killed in the fighting near Goma.", "Congo", None),
+        # a possessive noun after its owner is not a speech verb ("added to its records")
+        ("The toll rose to 52 after more bodies were added to its records in Kherson.", "Ukraine", None),
+    ],
+)
+def test_source_is_a_named_party(body: str, title: str, source: str | None) -> None:
+    got = claims(body, title=title)
+    assert got and got[0].attributed_to == source
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["Gaza's health ministry said", "The health ministry in Gaza said", "The Hamas-run health ministry said"],
+)
+def test_one_source_one_name_across_reports(phrase: str) -> None:
+    got = claims(f"{phrase} 31 people were killed in Rafah on Tuesday.")
+    assert [c.attributed_to for c in got] == ["Gaza health ministry"]
+
+
+def test_revising_source_is_attributed_and_marked() -> None:
+    got = claims("Ukraine's State Emergency Service lowered its toll for the Dnipro strike to 38 on Sunday.", title="Ukraine")
+    assert [(c.attributed_to, c.revision) for c in got] == [("Ukraine's State Emergency Service", True)]
+
+
+def test_source_aliases_are_validated(tmp_path: Path) -> None:
+    user = tmp_path / "g.json"
+    user.write_text(json.dumps({"conflicts": [{"slug": "sudan", "sources": {"A": ["RSF"]}}]}))
+    with pytest.raises(DataFileError, match="names two sources"):
+        load_gazetteer(user)
+    user.write_text(json.dumps({"conflicts": [{"slug": "sudan", "sources": {"A": "RSF"}}]}))
+    with pytest.raises(DataFileError):
+        load_gazetteer(user)
