@@ -302,7 +302,11 @@ def test_shipped_files_exist() -> None:
             "UN refugee agency",
         ),
         # "a tally by X": X
-        ("At least 14 people were killed in Sagaing, according to a count by Radio Free Asia.", "Myanmar", "Radio Free Asia"),
+        (
+            "At least 14 people were killed in Sagaing, according to a count by Radio Free Asia.",
+            "Myanmar",
+            "Radio Free Asia",
+        ),
         # a locative place stays inside the source ("officials in <Place>"), never alone
         ("Medical officials in Nyala said 11 people were killed overnight.", "Sudan", "Medical officials in Nyala"),
         # a pronoun-like subject names nobody
@@ -326,7 +330,9 @@ def test_one_source_one_name_across_reports(phrase: str) -> None:
 
 
 def test_revising_source_is_attributed_and_marked() -> None:
-    got = claims("Ukraine's State Emergency Service lowered its toll for the Dnipro strike to 38 on Sunday.", title="Ukraine")
+    got = claims(
+        "Ukraine's State Emergency Service lowered its toll for the Dnipro strike to 38 on Sunday.", title="Ukraine"
+    )
     assert [(c.attributed_to, c.revision) for c in got] == [("Ukraine's State Emergency Service", True)]
 
 
