@@ -24,7 +24,7 @@ from pathlib import Path
 
 from streams._exceptions import InputError
 from streams.claims import Claim
-from streams.extraction.dates import DAY, WEEKDAYS, YEAR, DateExpr, find_dates
+from streams.extraction.dates import DAY, MONTH, WEEKDAYS, YEAR, DateExpr, find_dates
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -132,6 +132,15 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int]) -> date | None:
     local = [d for d in days if segment[0] <= d.i < segment[1]]
     chosen = local or days
     return chosen[0].value if chosen else None
+
+
+def _incident_day(sentence: _Sentence) -> date | None:
+    """The day of a possessive "Sunday's strike" / "Saturday's attack", which names the incident."""
+    lows = sentence.tokens.lows
+    for d in sentence.dates:
+        if d.precision == DAY and d not in sentence.start_dates and lows[d.j : d.j + 1] in (["'"], ["’"]):
+            return d.value
+    return None
 
 
 class Extractor:
@@ -404,7 +413,11 @@ class Extractor:
         )
         clause = _clause(lows, first, last)
         basis = self._basis(sentence, figure, clause)
-        as_of = _as_of(sentence, segment) or sentence.context.published
+        modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
+        as_of = _as_of(sentence, segment) or (
+            # "the toll from Sunday's strike rose to 12": the incident's day is the figure's period
+            basis == "incident" and _incident_day(sentence)
+        ) or sentence.context.published
         since = self._since(sentence, segment, clause) if basis == "total" else None
         if previous is not None and (
             (figure.part and not self._incident_cue(sentence, *segment))
@@ -429,12 +442,12 @@ class Extractor:
             conflict=sentence.conflict,
             metric=figure.metric,
             group=figure.group,
-            place=self._place(sentence, segment),
+            place=self._place(sentence, segment, basis, self.taxonomy.metrics[figure.metric].kind == "cumulative"),
             value=q.value,
             low=q.low,
             high=q.high,
             qualifier=q.qualifier,
-            modality="planned" if self._planned(lows, figure.trigger, first) else "reported",
+            modality=modality,
             basis=basis,
             attributed_to=self.gazetteer.source(sentence.conflict, self._source(sentence.text, tokens, first, clause)),
             as_of=as_of.isoformat(),
@@ -493,7 +506,9 @@ class Extractor:
         for lo, hi in (segment, (min(clause[0], segment[0]), max(clause[1], segment[1]))):
             for d in sentence.start_dates:
                 if lo <= d.i < hi:
-                    return d.value.isoformat()
+                    # "since October 2023" names the month the conflict began: its start day
+                    same_month = d.precision == MONTH and default[:7] == d.value.isoformat()[:7]
+                    return default if same_month else d.value.isoformat()
             if "since" in lows[lo:hi]:
                 return default  # "since the war began", "since the coup"
             for d in sentence.dates:
@@ -511,8 +526,19 @@ class Extractor:
             trigger < len(lows) - 1 and lows[trigger - 1 : trigger + 1] == ["for", "release"]
         )
 
-    def _place(self, sentence: _Sentence, segment: tuple[int, int]) -> str | None:
-        """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence."""
+    def _place(self, sentence: _Sentence, segment: tuple[int, int], basis: str, cumulative: bool) -> str | None:
+        """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence.
+
+        A running total over the conflict's whole territory ("killed in Gaza since the war began")
+        of a cumulative metric has no narrower place: null, as when no place is named, so both reports
+        meet in one series.
+        """
+        place = self._stated_place(sentence, segment)
+        if basis == "total" and place in self.gazetteer.territory.get(sentence.conflict, ()) and cumulative:
+            return None  # a stock keeps its place: "79 hostages still held in the Gaza Strip"
+        return place
+
+    def _stated_place(self, sentence: _Sentence, segment: tuple[int, int]) -> str | None:
         text, tokens = sentence.text, sentence.tokens
         lo_char = tokens.starts[segment[0]] if segment[0] < len(tokens) else len(text)
         hi_char = tokens.starts[segment[1]] if segment[1] < len(tokens) else len(text)

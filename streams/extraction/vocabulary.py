@@ -26,7 +26,7 @@ TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 
 METRIC_KINDS = ("cumulative", "stock")
 NOUN_CLASSES = ("person", "hostage", "prisoner", "truck")
-CONFLICT_KEYS = {"slug", "name", "start", "start_note", "aliases", "parties", "places", "sources"}
+CONFLICT_KEYS = {"slug", "name", "start", "start_note", "aliases", "parties", "places", "sources", "territory"}
 CONTEXT_KEYS = {
     "description", "auxiliaries", "skip_before", "function_words", "partitives", "inclusions", "planned",
     "total", "incident", "incident_local", "perfect", "revision", "speech_verbs", "by_verbs", "not_conflict",
@@ -124,6 +124,7 @@ class Gazetteer:
     first_words: re.Pattern[str]
     sources: Mapping[str, Mapping[str, str]]
     places_only: frozenset[str]
+    territory: Mapping[str, frozenset[str]]  # conflict -> places that are its whole territory
 
     def source(self, conflict: str, name: str | None) -> str | None:
         """The canonical name of ``name`` in ``conflict``: "health ministry in Gaza" -> "Gaza health ministry"."""
@@ -209,8 +210,16 @@ def _iso_date(where: str, text: Any) -> str:
 # -- gazetteer ---------------------------------------------------------------------------------
 
 
+def _global_sources(where: str, data: Any) -> dict[str, list[str]]:
+    raw = data.get("sources", {}) if isinstance(data, dict) else {}
+    sources = _obj(f"{where}: sources", raw, set(raw) if isinstance(raw, dict) else set())
+    for name, aliases in sources.items():
+        _strings(f"{where}: sources.{name}", aliases)
+    return sources
+
+
 def _conflict_entries(where: str, data: Any) -> list[dict[str, Any]]:
-    top = _obj(where, data, {"description", "conflicts"}, {"conflicts"})
+    top = _obj(where, data, {"description", "sources", "conflicts"}, {"conflicts"})
     if not isinstance(top["conflicts"], list):
         raise DataFileError(f"{where}: 'conflicts' must be a list")
     entries = []
@@ -225,6 +234,9 @@ def _conflict_entries(where: str, data: Any) -> list[dict[str, Any]]:
         sources = _obj(f"{at}.sources", entry.get("sources", {}), set(entry.get("sources", {})))
         for name, aliases in sources.items():
             _strings(f"{at}.sources.{name}", aliases)
+        unknown = set(_strings(f"{at}.territory", entry.get("territory", ["-"]))) - set(places) - {"-"}
+        if unknown:
+            raise DataFileError(f"{at}.territory: {sorted(unknown)} are not places of the conflict")
         if "start" in entry:
             _iso_date(f"{at}.start", entry["start"])
         entries.append(entry)
@@ -238,7 +250,7 @@ def _merge(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict
         if known is None:
             merged[entry["slug"]] = dict(entry)
             continue
-        for key in ("aliases", "parties"):
+        for key in ("aliases", "parties", "territory"):
             known[key] = [*known.get(key, []), *entry.get(key, [])]
         for group in ("places", "sources"):
             named = dict(known.get(group, {}))
@@ -253,12 +265,18 @@ def _merge(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict
 
 def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     """The shipped gazetteer, extended by ``user_file`` when given."""
-    entries = _conflict_entries(GAZETTEER_FILE.name, _read(GAZETTEER_FILE))
+    shipped = _read(GAZETTEER_FILE)
+    entries = _conflict_entries(GAZETTEER_FILE.name, shipped)
+    common = _global_sources(GAZETTEER_FILE.name, shipped)
     if user_file is not None:
-        entries = _merge(entries, _conflict_entries(str(user_file), _read(user_file)))
+        user = _read(user_file)
+        entries = _merge(entries, _conflict_entries(str(user_file), user))
+        for name, aliases in _global_sources(str(user_file), user).items():
+            common[name] = [*common.get(name, []), *aliases]
     conflicts: dict[str, Conflict] = {}
     terms: dict[str, tuple[tuple[str, ...], str | None]] = {}
     sources: dict[str, dict[str, str]] = {}
+    territories: dict[str, frozenset[str]] = {}
     named: set[str] = set()
 
     def add(phrase: str, slug: str, place: str | None) -> None:
@@ -275,8 +293,9 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         for phrase in [*entry.get("aliases", []), *entry.get("parties", [])]:
             add(phrase, slug, None)
             named.add(phrase)
+        territories[slug] = frozenset(entry.get("territory", []))
         aliases_of = sources.setdefault(slug, {})
-        for canonical, aliases in entry.get("sources", {}).items():
+        for canonical, aliases in [*common.items(), *entry.get("sources", {}).items()]:
             for alias in {canonical, *aliases}:
                 key = alias.strip().lower()
                 key = key[4:] if key.startswith("the ") else key
@@ -293,10 +312,9 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         by_first.setdefault(first.group(), []).append(phrase)
     lower = sorted(word for word in by_first if not word[0].isupper())
     pattern = _SCAN_WORDS + (r"|\b(?:" + "|".join(map(re.escape, lower)) + r")\b" if lower else "")
-    places_only = frozenset(phrase for phrase, (_, place) in terms.items() if place and phrase not in named)
-    return Gazetteer(
-        conflicts, terms, {k: tuple(v) for k, v in by_first.items()}, re.compile(pattern), sources, places_only
-    )
+    places_only = frozenset(phrase for phrase, (_, where) in terms.items() if where and phrase not in named)
+    firsts = {k: tuple(v) for k, v in by_first.items()}
+    return Gazetteer(conflicts, terms, firsts, re.compile(pattern), sources, places_only, territories)
 
 
 # -- taxonomy ----------------------------------------------------------------------------------
