@@ -44,6 +44,9 @@ _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
 _MAX_AHEAD_TOKENS = 8
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
+# "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
+_PLACE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "shelled", "bombed", "pounded", "targeted", "attacked"})
+_PLACE_OF = [[w, "of"] for w in ("village", "town", "city", "district", "camp", "region", "province", "state")]
 _MAX_SOURCE_TOKENS = 9
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
@@ -61,6 +64,7 @@ class _Head:
     group: str | None = None
     end: int = 0
     explicit: bool = False  # a counted noun was named ("people", "children"), not only an event ("wounded")
+    subset: bool = False  # "35 of the hostages": a part of a named whole, its own predicate follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,13 +275,17 @@ class Extractor:
         partitive = self._ctx["partitives"].at(lows, j)
         if partitive is not None:
             return _Head("partitive", end=j + partitive[1])
+        subset = tokens.low(j) == "of" and tokens.low(j + 1) in ("the", "those", "these")
+        if subset:
+            j += 2  # "35 of the hostages": the noun after "of the" is counted
         adjective: str | None = None
         for _ in range(_MAX_NP_TOKENS):
             if j >= len(lows):
                 return _Head("empty", end=j)
             head = self._noun_at(text, tokens, j, adjective)
             if head is not None:
-                return self._coordinated(text, tokens, head)
+                head = self._coordinated(text, tokens, head)
+                return _Head(head.kind, head.noun, head.event, head.group, head.end, head.explicit, subset)
             adjective_hit = self.taxonomy.group_adjectives.at(lows, j)
             if adjective_hit is not None:
                 adjective = adjective_hit[0]
@@ -286,6 +294,9 @@ class Extractor:
             # modifiers, and proper names used as modifiers ("UNRWA staff", "UN peacekeepers")
             if lows[j] in self.taxonomy.modifiers or (j > q.tokens[1] - 1 and text[tokens.starts[j]].isupper()):
                 j += 1
+                continue
+            if subset and tokens.kinds[j] == "word" and lows[j + 1 : j + 3] in (["'", "s"], ["’", "s"]):
+                j += 3  # a possessor: "2,500 of the group's fighters"
                 continue
             if tokens.kinds[j] == "word" and not self._ctx["function_words"].at(lows, j):
                 return _Head("reject", end=j)
@@ -378,6 +389,14 @@ class Extractor:
         if found is None and head.kind == "empty":
             return None
         event, trigger = found if found is not None else (None, first)
+        if head.subset and event == "hold":
+            # "35 of the hostages still held in Gaza are dead": "held" describes the whole, the
+            # predicate of the part comes later in the clause
+            later = self._event_ahead(tokens, trigger + 1)
+            while later is not None and later[0] == "hold":  # "still held": skip the rest of the phrase
+                later = self._event_ahead(tokens, later[1] + 1)
+            if later is not None and later[0] == "kill":
+                event, trigger = later
         metric = self._metric(lows, noun, event)
         if metric is None:
             return None
@@ -550,7 +569,7 @@ class Extractor:
                 before = text[max(0, at - 16) : at].lower().split()[-2:]
                 if before and before[-1] in ("the", "occupied", "northern", "southern", "eastern"):
                     before = before[:-1]
-                if before and before[-1] in _LOCATIVES:
+                if before and (before[-1] in _LOCATIVES or before[-1] in _PLACE_VERBS or before[-2:] in _PLACE_OF):
                     return place
         return None
 

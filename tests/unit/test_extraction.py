@@ -344,3 +344,43 @@ def test_source_aliases_are_validated(tmp_path: Path) -> None:
     user.write_text(json.dumps({"conflicts": [{"slug": "sudan", "sources": {"A": "RSF"}}]}))
     with pytest.raises(DataFileError):
         load_gazetteer(user)
+
+
+# -- series fields stay stable across reports of one figure -----------------------------------------
+
+
+def test_running_total_over_the_whole_territory_has_no_place() -> None:
+    stated = claims("More than 31,000 Palestinians have been killed in Gaza, the Gaza health ministry said.")
+    unstated = claims("The Gaza health ministry said 31,200 Palestinians have been killed since the war began.")
+    assert [(c.basis, c.place) for c in stated + unstated] == [("total", None), ("total", None)]
+    # a sub-area narrows the total; a stock keeps where it is held
+    assert claims("Since October 2023, 520 Palestinians have been killed in the West Bank.")[0].place == "West Bank"
+    assert claims("Some 101 hostages are still held in Gaza, officials said.")[0].place == "Gaza Strip"
+
+
+def test_since_the_start_month_is_the_conflict_start() -> None:
+    got = claims("Lebanon's health ministry said 2,950 people have been killed since October 2023.", title="Lebanon")
+    assert [(c.conflict, c.since) for c in got] == [("israel-hezbollah", "2023-10-08")]
+
+
+def test_incident_toll_dated_by_its_possessive_day() -> None:
+    got = claims(
+        "The toll from Tuesday's missile strike on Dnipro rose to 19, regional officials said.",
+        published="2025-01-16T09:00:00Z",
+        title="Ukraine",
+    )
+    assert [(c.basis, c.as_of, c.place) for c in got] == [("incident", "2025-01-14", "Dnipro")]
+
+
+def test_part_of_the_hostages_is_dead() -> None:
+    got = claims("At least 20 of the hostages still held in Gaza are believed to be dead, Israeli officials said.")
+    assert [(c.metric, c.low) for c in got] == [("hostages_dead", 20)]
+    got = claims("Israel said it killed more than 900 of the movement's fighters in Rafah since May.")
+    assert [(c.metric, c.group) for c in got] == [("killed", "fighters")]
+
+
+def test_place_of_an_attack() -> None:
+    got = claims("Russian drones struck Odesa overnight, killing 4 people, the governor said.", title="Ukraine")
+    assert [c.place for c in got] == ["Odesa"]
+    got = claims("Gunmen killed 23 people in an attack on the town of Kalogi, the local council said.", title="Sudan")
+    assert [c.place for c in got] == ["Kalogi"]
