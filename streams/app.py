@@ -69,6 +69,8 @@ def create_app(
         web_tables_enabled=False,
         autodiscover=False,
         table_standby_replicas=0,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
         logging_config=logging_config(settings.log_level),
     )
     news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")

@@ -23,6 +23,7 @@ FIGUREWATCH_WEB_PORT                6066                             worker web 
 FIGUREWATCH_LOG_LEVEL               info                             worker log level
 FIGUREWATCH_PROCESSING_GUARANTEE    at_least_once                    or exactly_once
 FIGUREWATCH_SAME_PERIOD_DAYS        0                                as_of days apart that count as one period
+FIGUREWATCH_SESSION_TIMEOUT         30                               seconds before a silent worker loses its partitions
 ==================================  ===============================  ==========================================
 """
 
@@ -61,6 +62,7 @@ class Settings:
     log_level: str = "info"
     processing_guarantee: str = "at_least_once"
     same_period_days: int = 0
+    session_timeout: float = 30.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:

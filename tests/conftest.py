@@ -162,6 +162,7 @@ def worker_env(kafka_bootstrap: str, tmp_path: Path) -> dict[str, str]:
         "FIGUREWATCH_TOPIC_PREFIX": f"t{run}.",
         "FIGUREWATCH_APP_ID": f"figurewatch-test-{run}",
         "FIGUREWATCH_PARTITIONS": "2",
+        "FIGUREWATCH_SESSION_TIMEOUT": "10",
     })
     return env
 

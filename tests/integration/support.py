@@ -33,3 +33,15 @@ def wait_for_state(settings: Settings, expected: dict[str, dict[str, Any]], aliv
         time.sleep(1.0)
         states = latest_states(settings)
     return states
+
+
+def state_diff(actual: dict[str, dict[str, Any]], expected: dict[str, dict[str, Any]]) -> str:
+    """A short account of how two figures.current states differ, for assertion messages."""
+    missing = sorted(set(expected) - set(actual))
+    extra = sorted(set(actual) - set(expected))
+    changed = sorted(k for k in set(actual) & set(expected) if actual[k] != expected[k])
+    lines = [f"missing {missing[:5]}", f"extra {extra[:5]}", f"changed {changed[:5]}"]
+    for key in changed[:2]:
+        fields = sorted(f for f in expected[key] if actual[key].get(f) != expected[key][f])
+        lines.append(f"{key}: fields {fields}: {[(actual[key][f], expected[key][f]) for f in fields][:1]}")
+    return "\n".join(lines)
