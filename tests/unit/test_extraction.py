@@ -384,3 +384,26 @@ def test_place_of_an_attack() -> None:
     assert [c.place for c in got] == ["Odesa"]
     got = claims("Gunmen killed 23 people in an attack on the town of Kalogi, the local council said.", title="Sudan")
     assert [c.place for c in got] == ["Kalogi"]
+
+
+# -- recall: asides, partitives and wire phrasings --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        ("Eleven fishermen, most of them teenagers, were killed when a shell hit their boat off Hodeidah.", "Yemen",
+         ("killed", 11)),
+        ("Some 400,000 people - nearly a third of the city's residents - have fled Goma since January.", "Congo",
+         ("displaced", 400_000)),
+        ("At least 27 civilians (among them nine children) were killed in the shelling of Kherson.", "Ukraine",
+         ("killed", 27)),
+        ("Gunmen hacked to death 16 farmers near Beni overnight, local officials said.", "Congo", ("killed", 16)),
+        ("Rescuers said 31 women had been identified among the dead after the strike on Sumy.", "Ukraine",
+         ("killed", 31)),
+        ("The Houthis are still holding 14 UN staff in Sanaa, the UN said.", "Yemen", ("detained", 14)),
+    ],
+)  # fmt: skip
+def test_figure_past_an_aside_or_wire_phrasing(body: str, title: str, expected: tuple[str, float]) -> None:
+    assert (claims(body, title=title)[0].metric, claims(body, title=title)[0].value) == expected
+
