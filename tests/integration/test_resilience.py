@@ -112,7 +112,7 @@ def test_broker_restart_while_the_worker_runs(start_worker: Callable[..., Worker
         state = wait_for_state(settings, expected_state, worker.alive)
         assert state == expected_state, state_diff(state, expected_state)
         assert worker.alive()
-        distinct = len({orjson.loads(line)["id"] for line in lines})
+        distinct = len(set(lines))  # exact repeats are skipped; a changed version of an id is a new item
         accepted = worker.metric("figurewatch_items_accepted_total")
         assert accepted == distinct, "every item accepted once: re-read items count as duplicates, not twice"
     finally:
