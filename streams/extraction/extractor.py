@@ -36,7 +36,8 @@ MAX_SENTENCE_CHARS = 2_000
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*")
 _DIGIT = re.compile(r"\d")
-_PUNCTUATION = str.maketrans({c: " " for c in "-,.;:!?()[]\"'“”‘’—–/"})
+# a sentence without digits is read only when it has a number word ("Thirteen people", "dozens of")
+_NUMBER_WORD = re.compile(r"\b(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
@@ -157,6 +158,7 @@ class Extractor:
         self.numbers = numbers
         self._order = {slug: n for n, slug in enumerate(gazetteer.conflicts)}
         self._ctx = taxonomy.context
+        self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
 
     @classmethod
     def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
@@ -198,7 +200,7 @@ class Extractor:
     def _sentence(self, context: _Item, bounds: tuple[int, int], dominant: str) -> list[Claim]:
         start, end = bounds[0], min(bounds[1], bounds[0] + MAX_SENTENCE_CHARS)
         text = context.body[start:end].rstrip()
-        if not _DIGIT.search(text) and NUMBER_WORDS.isdisjoint(text.lower().translate(_PUNCTUATION).split()):
+        if not _DIGIT.search(text) and not _NUMBER_WORD.search(text):
             return []
         tokens = Tokens(text)
         lows = tokens.lows
@@ -434,7 +436,7 @@ class Extractor:
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
         if noun == "person" and event == "release":
             # "released three Israeli women": hostages when the sentence says so, else prisoners
-            hostages = any(self.taxonomy.nouns.at(lows, k) == ("hostage", 1) for k in range(len(lows)))
+            hostages = not self._hostage_words.isdisjoint(lows)
             noun = "hostage" if hostages else "prisoner"
         if noun == "truck" and _AID_WORDS.isdisjoint(lows):
             return None
@@ -604,12 +606,14 @@ class Extractor:
         for k in range(first, clause[1] - 1):
             if lows[k] == "by" and ctx["by_verbs"].find(lows, max(first, k - 3), k):
                 return self._phrase_after(sentence, tokens, k + 1)
-        for k in range(len(lows) - 1):
-            if lows[k] == "according" and lows[k + 1] == "to":
-                return self._phrase_after(sentence, tokens, k + 2)
+        if "according" in lows:
+            for k in range(len(lows) - 1):
+                if lows[k] == "according" and lows[k + 1] == "to":
+                    return self._phrase_after(sentence, tokens, k + 2)
         best: str | None = None
-        for k in range(len(lows)):
-            verb = ctx["speech_verbs"].at(lows, k)
+        speech = ctx["speech_verbs"]
+        for k in [k for k, low in enumerate(lows) if low in speech.firsts]:
+            verb = speech.at(lows, k)
             if verb is None or not _PASSIVE.isdisjoint(lows[max(0, k - 3) : k]):
                 continue  # "no casualties were reported", "claims that could not be verified"
             if ctx["not_speech_after"].ending_at(lows, k):
@@ -667,8 +671,9 @@ class Extractor:
         while lo < hi and lows[lo] in ("the", "a", "an"):
             lo += 1
         # a count noun owned by a source: "a tally by The Irrawaddy" -> The Irrawaddy
+        counts, ends, titles = ctx["source_counts"], ctx["source_ends"], ctx["source_titles"]
         for k in range(lo, hi):
-            if ctx["source_counts"].at(lows, k) is not None and sentence[tokens.starts[k]].islower():
+            if lows[k] in counts.firsts and counts.at(lows, k) is not None and sentence[tokens.starts[k]].islower():
                 after = k + 1 + (lows[k + 1 : k + 2] == ["compiled"])
                 if lows[after : after + 1] == ["by"]:
                     return self._clean(sentence, tokens, after + 1, hi)
@@ -678,14 +683,14 @@ class Extractor:
                 break
         # verbs and adverbs end the phrase: "Sudan Doctors Network separately", "office revised its"
         for k in range(lo + 1, hi):
-            if ctx["source_ends"].at(lows, k) is not None and sentence[tokens.starts[k]].islower():
+            if lows[k] in ends.firsts and ends.at(lows, k) is not None and sentence[tokens.starts[k]].islower():
                 hi = k
                 break
-        if lo >= hi or tokens.kinds[lo] != "word" or ctx["source_ends"].at(lows, lo) is not None:
+        if lo >= hi or tokens.kinds[lo] != "word" or ends.at(lows, lo) is not None:
             return None
         # a title before a person's name: "World Health Organization chief Tedros ..." -> the organization
         for k in range(lo + 1, hi - 1):
-            title = ctx["source_titles"].at(lows, k)
+            title = titles.at(lows, k) if lows[k] in titles.firsts else None
             if title is None or not sentence[tokens.starts[k]].islower():
                 continue
             named = k + title[1] < hi and sentence[tokens.starts[k + title[1]]].isupper()

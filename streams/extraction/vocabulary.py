@@ -46,7 +46,7 @@ def words_of(phrase: str) -> tuple[str, ...]:
 class Phrases(Generic[V]):
     """Phrases (tuples of lower-cased tokens) mapped to values, matched longest first."""
 
-    __slots__ = ("_by_first", "_firsts", "_lasts", "_longest", "table")
+    __slots__ = ("_by_first", "_lasts", "_longest", "firsts", "table")
 
     def __init__(self, table: Mapping[tuple[str, ...], V]) -> None:
         self.table = dict(table)
@@ -54,7 +54,8 @@ class Phrases(Generic[V]):
         for key in sorted(self.table, key=len, reverse=True):
             by_first.setdefault(key[0], []).append(key)
         self._by_first = by_first
-        self._firsts = frozenset(by_first)
+        self.firsts = frozenset(by_first)
+        """The first words of the phrases: a word not in it starts no phrase."""
         self._lasts = frozenset(key[-1] for key in self.table)
         self._longest = max(map(len, self.table), default=0)
 
@@ -89,7 +90,7 @@ class Phrases(Generic[V]):
         """The first phrase inside tokens ``[start, end)``: its value and start index."""
         by_first = self._by_first
         start, end = max(start, 0), min(end, len(lows))
-        if self._firsts.isdisjoint(lows[start:end]):
+        if self.firsts.isdisjoint(lows[start:end]):
             return None
         for i in range(start, end):
             for key in by_first.get(lows[i], ()):
