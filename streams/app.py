@@ -24,6 +24,7 @@ from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.logs import get_logger, logging_config
 from streams.metrics import Metrics
 from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest
+from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.topics import CLAIMS, FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, partition_for
 from streams.writebuffer import WriteBuffer
@@ -66,9 +67,10 @@ def create_app(
         web_bind=settings.web_host,
         web_host=settings.web_host,
         web_port=settings.web_port,
-        web_tables_enabled=False,
+        web_tables_enabled=settings.web_tables,
         autodiscover=False,
         table_standby_replicas=0,
+        broker_credentials=faust_credentials(settings),
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
         logging_config=logging_config(settings.log_level),

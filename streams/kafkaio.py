@@ -14,6 +14,7 @@ from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
 from streams._exceptions import BrokerError
+from streams.security import kafka_python_options
 from streams.settings import Settings
 
 
@@ -48,7 +49,8 @@ def produce_lines(
     """Send each line as one message keyed by :func:`item_key`; return how many were acknowledged."""
     try:
         producer = KafkaProducer(
-            bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=5, max_request_size=16 * 2**20
+            bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=5, max_request_size=16 * 2**20,
+            **kafka_python_options(settings),
         )
     except (KafkaError, OSError) as exc:
         raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
@@ -78,6 +80,7 @@ def read_topic(settings: Settings, topic: str, *, idle_timeout: float = 2.0, fol
         consumer = KafkaConsumer(
             bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False, group_id=None,
             auto_offset_reset="earliest", consumer_timeout_ms=int(idle_timeout * 1000),
+            **kafka_python_options(settings),
         )
     except (KafkaError, OSError) as exc:
         raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc

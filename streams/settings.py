@@ -20,10 +20,17 @@ FIGUREWATCH_MAX_ITEM_BYTES          1048576                          larger news
 FIGUREWATCH_GAZETTEER               (none)                           user gazetteer JSON merged over ours
 FIGUREWATCH_WEB_HOST                127.0.0.1                        worker web server bind address
 FIGUREWATCH_WEB_PORT                6066                             worker web server port
+FIGUREWATCH_WEB_TABLES              false                            serve Faust's HTTP table views (true/false)
 FIGUREWATCH_LOG_LEVEL               info                             worker log level
 FIGUREWATCH_PROCESSING_GUARANTEE    at_least_once                    or exactly_once
 FIGUREWATCH_SAME_PERIOD_DAYS        0                                as_of days apart that count as one period
 FIGUREWATCH_SESSION_TIMEOUT         30                               seconds before a silent worker loses its partitions
+FIGUREWATCH_SECURITY_PROTOCOL       PLAINTEXT                        or SSL, SASL_PLAINTEXT, SASL_SSL
+FIGUREWATCH_SASL_MECHANISM          PLAIN                            or SCRAM-SHA-256, SCRAM-SHA-512
+FIGUREWATCH_SASL_USERNAME           (none)                           SASL user
+FIGUREWATCH_SASL_PASSWORD           (none)                           SASL password (never printed or logged)
+FIGUREWATCH_SASL_PASSWORD_FILE      (none)                           file holding the SASL password instead
+FIGUREWATCH_SSL_CAFILE              (none)                           CA bundle to verify the brokers with
 ==================================  ===============================  ==========================================
 """
 
@@ -31,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +46,8 @@ from streams._exceptions import ConfigError
 
 PREFIX = "FIGUREWATCH_"
 GUARANTEES = ("at_least_once", "exactly_once")
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +68,17 @@ class Settings:
     gazetteer: Path | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 6066
+    web_tables: bool = False
     log_level: str = "info"
     processing_guarantee: str = "at_least_once"
     same_period_days: int = 0
     session_timeout: float = 30.0
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str = "PLAIN"
+    sasl_username: str | None = None
+    sasl_password: str | None = field(default=None, repr=False)
+    sasl_password_file: Path | None = None
+    ssl_cafile: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -87,11 +103,26 @@ class Settings:
     def validate(self) -> None:
         if self.processing_guarantee not in GUARANTEES:
             raise ConfigError(f"FIGUREWATCH_PROCESSING_GUARANTEE must be one of {GUARANTEES}")
+        if self.security_protocol not in SECURITY_PROTOCOLS:
+            raise ConfigError(f"FIGUREWATCH_SECURITY_PROTOCOL must be one of {SECURITY_PROTOCOLS}")
+        if self.sasl_mechanism not in SASL_MECHANISMS:
+            raise ConfigError(f"FIGUREWATCH_SASL_MECHANISM must be one of {SASL_MECHANISMS}")
+        if self.security_protocol.startswith("SASL") and not self.sasl_username:
+            raise ConfigError("FIGUREWATCH_SASL_USERNAME is required with a SASL security protocol")
         if not self.store.startswith(("rocksdb://", "memory://")):
             raise ConfigError("FIGUREWATCH_STORE must be rocksdb:// or memory://")
         for name in ("partitions", "max_item_bytes", "kafka_port", "web_port"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
+
+    def sasl_secret(self) -> str | None:
+        """The SASL password, from the setting or its file (read when needed, never stored in logs)."""
+        if self.sasl_password_file is not None:
+            try:
+                return self.sasl_password_file.read_text().strip()
+            except OSError as exc:
+                raise ConfigError(f"cannot read FIGUREWATCH_SASL_PASSWORD_FILE: {exc.strerror}") from exc
+        return self.sasl_password
 
     def topic(self, name: str) -> str:
         """The full name of one of our topics."""
@@ -106,12 +137,19 @@ class Settings:
 _NOT_SETTINGS = frozenset({"FIGUREWATCH_TEST_BOOTSTRAP"})
 
 
+_BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
 def _env_names() -> list[str]:
     return [PREFIX + f.name.upper() for f in dataclasses.fields(Settings)]
 
 
 def _convert(key: str, type_name: str, raw: str) -> Any:
     try:
+        if type_name == "bool":
+            if raw.lower() not in _BOOLEANS:
+                raise ValueError(raw)
+            return _BOOLEANS[raw.lower()]
         if type_name == "int":
             return int(raw)
         if type_name == "float":

@@ -16,6 +16,7 @@ from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams._exceptions import BrokerError
+from streams.security import kafka_python_options
 from streams.settings import Settings
 
 DAY_MS = 24 * 3600 * 1000
@@ -54,7 +55,8 @@ def partition_for(conflict: str, partitions: int) -> int:
 def create_topics(settings: Settings) -> list[str]:
     """Create any of our topics that do not exist yet; return the names created."""
     try:
-        admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="figurewatch-admin")
+        admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="figurewatch-admin",
+                                 **kafka_python_options(settings))
     except (KafkaError, OSError) as exc:
         raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
     try:
