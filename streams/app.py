@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import faust
+import orjson
 from faust.web import Request, Response, View
 from mode import BaseSignalT
 
@@ -77,9 +78,10 @@ def create_app(
     )
     news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")
     dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw")
-    claims = app.topic(settings.topic(CLAIMS.name), key_serializer="raw")
-    current = app.topic(settings.topic(FIGURES_CURRENT.name), key_serializer="raw")
-    changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw")
+    # Values we encode ourselves (inside the error handling) travel as raw bytes.
+    claims = app.topic(settings.topic(CLAIMS.name), key_serializer="raw", value_serializer="raw")
+    current = app.topic(settings.topic(FIGURES_CURRENT.name), key_serializer="raw", value_serializer="raw")
+    changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw", value_serializer="raw")
     # Table writes go through write buffers, committed only once the message's outputs are acknowledged.
     seen: WriteBuffer[str, str] = WriteBuffer(app.Table("item-versions", partitions=settings.partitions,
                                                         key_type=str))
@@ -101,9 +103,12 @@ def create_app(
             message = event.message
             origin = Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))
             metrics.items_received.inc()
+            outputs: list[tuple[bytes, bytes]] = []
             try:
                 with metrics.extraction_seconds.time():
                     result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract)
+                if isinstance(result, Accepted):  # encode here, so a claim that cannot be sent is caught too
+                    outputs = [(c.conflict.encode(), orjson.dumps(c.to_dict())) for c in result.claims]
             except Exception as exc:
                 seen.rollback()
                 if not on_error(exc, origin):
@@ -113,28 +118,22 @@ def create_app(
                 metrics.items_rejected.labels(result.reason).inc()
                 log.warning("item rejected", extra={"reason": result.reason, "detail": result.detail[:300],
                                                     "partition": origin.partition, "offset": origin.offset})
-                await _deliver([await dlq.send(key=message.key, value=dead_letter(
-                    raw, result.reason, result.detail, origin, message.key), force=True)])
+                # No state changes with a rejection: Faust publishes it before the offset commits.
+                await dlq.send(key=message.key, value=dead_letter(raw, result.reason, result.detail, origin,
+                                                                  message.key))
             elif isinstance(result, Duplicate):
                 metrics.items_duplicate.inc()
             else:
-                await _send_claims(result, origin)
-            await _commit(seen)
+                metrics.items_accepted.inc()
+                arrival = str(origin.timestamp_ms or int(time.time() * 1000)).encode()
+                await _deliver([await claims.send(key=key, value=value, headers={ARRIVAL_HEADER: arrival}, force=True)
+                                for key, value in outputs])
+                for claim in result.claims:
+                    metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
+                await _commit(seen)
             metrics.processing_seconds.labels("ingest").observe(time.perf_counter() - started)
             _progress("ingest", message)
             yield None
-
-    async def _send_claims(result: Accepted, origin: Origin) -> None:
-        metrics.items_accepted.inc()
-        arrival = str(origin.timestamp_ms or int(time.time() * 1000)).encode()
-        sent = [
-            await claims.send(key=claim.conflict.encode(), value=claim.to_dict(), headers={ARRIVAL_HEADER: arrival},
-                              force=True)
-            for claim in result.claims
-        ]
-        await _deliver(sent)
-        for claim in result.claims:
-            metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
 
     async def _deliver(futures: list[Awaitable[Any]]) -> None:
         """Wait until the broker has acknowledged every output of the current message."""
@@ -143,8 +142,8 @@ def create_app(
 
     async def _commit(buffer: WriteBuffer[Any, Any]) -> None:
         """Write the message's state change and flush it to the changelog before its offset can commit."""
-        buffer.commit()
-        await app.producer.flush()
+        if buffer.commit():
+            await app.producer.flush()
 
     @app.agent(claims, name="ledger")
     async def ledger_agent(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
@@ -152,7 +151,8 @@ def create_app(
             started = time.perf_counter()
             message = event.message
             try:
-                outcome = ledger.apply(Claim.from_dict(event.value))
+                outcome = ledger.apply(Claim.from_dict(orjson.loads(event.value)))
+                outputs = _encode(outcome)
             except Exception as exc:
                 series.rollback()
                 if not on_error(exc, Origin(message.topic, message.partition, message.offset,
@@ -160,30 +160,35 @@ def create_app(
                     raise
                 _progress("ledger", message)
                 continue
-            await _publish(outcome, _arrival_ms(message))
+            await _deliver([await topic.send(key=key, value=value, partition=partition, force=True)
+                            for topic, key, value, partition in outputs])
+            _count(outcome.event, _arrival_ms(message))
             await _commit(series)
             metrics.processing_seconds.labels("ledger").observe(time.perf_counter() - started)
             _progress("ledger", message)
             yield None
 
-    async def _publish(outcome: Outcome, arrival_ms: int | None) -> None:
-        sent = [await current.send(key=key.encode(), value=None, partition=_partition_of(key), force=True)
-                for key in outcome.evicted]
+    def _encode(outcome: Outcome) -> list[tuple[Any, bytes, bytes | None, int]]:
+        """The outcome's messages, encoded: tombstones for evicted series, the new state, the event."""
         partition = _partition_of(outcome.series_key)
+        key = outcome.series_key.encode()
+        outputs: list[tuple[Any, bytes, bytes | None, int]] = [
+            (current, evicted.encode(), None, _partition_of(evicted)) for evicted in outcome.evicted
+        ]
         if outcome.state is not None:
-            sent.append(await current.send(key=outcome.series_key.encode(), value=outcome.state,
-                                           partition=partition, force=True))
-        event = outcome.event
-        if event is not None:
-            sent.append(await changes.send(key=outcome.series_key.encode(), value=event, partition=partition,
-                                           force=True))
-        await _deliver(sent)
-        if event is not None:
-            metrics.change_events.labels(event["kind"], event["conflict"]).inc()
-            if event["kind"] == "contradiction":
-                metrics.contradictions.labels(event["conflict"], event["metric"]).inc()
-            if arrival_ms is not None:
-                metrics.end_to_end_seconds.observe(max(0.0, time.time() - arrival_ms / 1000))
+            outputs.append((current, key, orjson.dumps(outcome.state), partition))
+        if outcome.event is not None:
+            outputs.append((changes, key, orjson.dumps(outcome.event), partition))
+        return outputs
+
+    def _count(event: dict[str, Any] | None, arrival_ms: int | None) -> None:
+        if event is None:
+            return
+        metrics.change_events.labels(event["kind"], event["conflict"]).inc()
+        if event["kind"] == "contradiction":
+            metrics.contradictions.labels(event["conflict"], event["metric"]).inc()
+        if arrival_ms is not None:
+            metrics.end_to_end_seconds.observe(max(0.0, time.time() - arrival_ms / 1000))
 
     def _partition_of(series_key: str) -> int:
         return partition_for(series_key.split("|", 1)[0], settings.partitions)

@@ -63,14 +63,16 @@ class WriteBuffer(MutableMapping[K, V], Generic[K, V]):
             return self._pending[key] is not _DELETED
         return key in self.base
 
-    def commit(self) -> None:
-        """Apply the held writes and deletes to the base mapping."""
+    def commit(self) -> bool:
+        """Apply the held writes and deletes to the base mapping; False when there were none."""
+        changed = bool(self._pending)
         for key, value in self._pending.items():
             if value is _DELETED:
                 self.base.pop(key, None)
             else:
                 self.base[key] = value  # type: ignore[assignment]
         self._pending.clear()
+        return changed
 
     def rollback(self) -> None:
         """Forget the held writes."""
