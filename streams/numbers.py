@@ -226,18 +226,18 @@ class NumberParser:
 
     def _scan(self, tokens: Tokens) -> list[_Found]:
         found: list[_Found] = []
-        i, n = 0, len(tokens)
-        kinds, lows, starters = tokens.kinds, tokens.lows, self._starters
-        while i < n:
-            if kinds[i] != _NUM and lows[i] not in starters:
-                i += 1
-                continue
+        starters = self._starters
+        # only digit groups and the few words a number can start with are tried, left to right
+        pairs = enumerate(zip(tokens.kinds, tokens.lows, strict=True))
+        candidates = [i for i, (kind, low) in pairs if kind == _NUM or low in starters]
+        resume = 0
+        for i in candidates:
+            if i < resume:
+                continue  # inside the number found last
             hit = self._number_at(tokens, i)
-            if hit is None:
-                i += 1
-            else:
+            if hit is not None:
                 found.append(hit)
-                i = hit.j
+                resume = hit.j
         return found
 
     def _number_at(self, tokens: Tokens, i: int) -> _Found | None:

@@ -95,13 +95,14 @@ def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
     """The date expressions in a tokenized sentence, left to right."""
     found: list[DateExpr] = []
     lows = tokens.lows
-    i = 0
-    kinds = tokens.kinds
-    while i < len(lows):
-        low = lows[i]
-        if kinds[i] != "num" and low not in _DATE_WORDS:
-            i += 1
+    resume = 0
+    # only digit groups and date words can start a date
+    pairs = enumerate(zip(tokens.kinds, lows, strict=True))
+    candidates = [i for i, (kind, low) in pairs if kind == "num" or low in _DATE_WORDS]
+    for i in candidates:
+        if i < resume:
             continue
+        low = lows[i]
         expr: DateExpr | None = None
         if low in WEEKDAYS:
             back = (published.weekday() - WEEKDAYS[low]) % 7
@@ -117,9 +118,7 @@ def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
             expr = None if value is None else DateExpr(i, i + 3 if year else i + 2, value, DAY)
         elif _year(tokens, i) is not None and "," not in low and tokens.low(i - 1) in ("in", "since", "of", "by"):
             expr = DateExpr(i, i + 1, date(int(low), 1, 1), YEAR)
-        if expr is None:
-            i += 1
-        else:
+        if expr is not None:
             found.append(expr)
-            i = expr.j
+            resume = expr.j
     return found
