@@ -50,9 +50,11 @@ class Phrases(Generic[V]):
 
     def __init__(self, table: Mapping[tuple[str, ...], V]) -> None:
         self.table = dict(table)
-        by_first: dict[str, list[tuple[str, ...]]] = {}
+        # first word -> (phrase as a list, its length, value), longest first: a list slice compares
+        # without building a tuple, and a one-word phrase needs no comparison at all
+        by_first: dict[str, list[tuple[list[str], int, V]]] = {}
         for key in sorted(self.table, key=len, reverse=True):
-            by_first.setdefault(key[0], []).append(key)
+            by_first.setdefault(key[0], []).append((list(key), len(key), self.table[key]))
         self._by_first = by_first
         self.firsts = frozenset(by_first)
         """The first words of the phrases: a word not in it starts no phrase."""
@@ -65,26 +67,22 @@ class Phrases(Generic[V]):
 
     def at(self, lows: list[str], i: int) -> tuple[V, int] | None:
         """The value and length of the longest phrase starting at token ``i``."""
-        for key in self._by_first.get(lows[i], ()) if 0 <= i < len(lows) else ():
-            if tuple(lows[i : i + len(key)]) == key:
-                return self.table[key], len(key)
+        if 0 <= i < len(lows):
+            for key, size, value in self._by_first.get(lows[i], ()):
+                if size == 1 or lows[i : i + size] == key:
+                    return value, size
         return None
 
     def ending_at(self, lows: list[str], j: int) -> tuple[V, int] | None:
         """The value and length of the longest phrase ending just before token ``j``."""
-        best: tuple[V, int] | None = None
-        for key, value in self._ending_candidates(lows, j):
-            if best is None or len(key) > best[1]:
-                best = (value, len(key))
-        return best
-
-    def _ending_candidates(self, lows: list[str], j: int) -> Iterable[tuple[tuple[str, ...], V]]:
         if j <= 0 or j > len(lows) or lows[j - 1] not in self._lasts:
-            return
-        for size in range(1, min(j, 5, self._longest) + 1):
+            return None
+        table = self.table
+        for size in range(min(j, 5, self._longest), 0, -1):
             key = tuple(lows[j - size : j])
-            if key in self.table:
-                yield key, self.table[key]
+            if key in table:
+                return table[key], size
+        return None
 
     def find(self, lows: list[str], start: int, end: int) -> tuple[V, int] | None:
         """The first phrase inside tokens ``[start, end)``: its value and start index."""
@@ -93,9 +91,9 @@ class Phrases(Generic[V]):
         if self.firsts.isdisjoint(lows[start:end]):
             return None
         for i in range(start, end):
-            for key in by_first.get(lows[i], ()):
-                if i + len(key) <= end and tuple(lows[i : i + len(key)]) == key:
-                    return self.table[key], i
+            for key, size, value in by_first.get(lows[i], ()):
+                if i + size <= end and (size == 1 or lows[i : i + size] == key):
+                    return value, i
         return None
 
 
