@@ -89,6 +89,7 @@ class _Item:
     terms: list[tuple[int, str]]
     starts: list[int]
     key: str
+    sources: list[str]  # sources named so far in the item, in order, for "the ministry said"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +181,7 @@ class Extractor:
         dominant = self._dominant(Counter(self._conflicts_in(self.gazetteer.scan(item.title) + terms)))
         if dominant is None:
             return []
-        context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}")
+        context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}", [])
         claims: list[Claim] = []
         start = 0
         for match in _SENTENCE_END.finditer(body):
@@ -492,7 +493,7 @@ class Extractor:
             qualifier=q.qualifier,
             modality=modality,
             basis=basis,
-            attributed_to=self.gazetteer.source(sentence.conflict, self._source(sentence.text, tokens, first, clause)),
+            attributed_to=self._named_source(sentence, self._source(sentence.text, tokens, first, clause)),
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
@@ -631,6 +632,19 @@ class Extractor:
             if source is not None:
                 return source
         return best
+
+    def _named_source(self, sentence: _Sentence, source: str | None) -> str | None:
+        """The canonical source; a bare "the ministry" is the last source of the item with that head."""
+        canonical = self.gazetteer.source(sentence.conflict, source)
+        if canonical is None:
+            return None
+        named = sentence.context.sources
+        if " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0):
+            head = canonical
+            canonical = next((s for s in reversed(named) if s.lower().rsplit(" ", 1)[-1] == head), canonical)
+        elif not named or named[-1] != canonical:
+            named.append(canonical)
+        return canonical
 
     def _phrase_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
         lows = tokens.lows

@@ -407,3 +407,13 @@ def test_place_of_an_attack() -> None:
 def test_figure_past_an_aside_or_wire_phrasing(body: str, title: str, expected: tuple[str, float]) -> None:
     assert (claims(body, title=title)[0].metric, claims(body, title=title)[0].value) == expected
 
+
+def test_a_bare_head_noun_is_the_source_named_before() -> None:
+    got = claims(
+        "Lebanon's health ministry said Israeli strikes killed 14 people in Tyre on Monday. "
+        "The ministry said 31 others were wounded.",
+        title="Lebanon",
+    )
+    assert [c.attributed_to for c in got] == ["Lebanese health ministry", "Lebanese health ministry"]
+    # with no earlier source of that kind it stays as written
+    assert claims("The ministry said 9 people were killed in Sidon.", title="Lebanon")[0].attributed_to == "ministry"
