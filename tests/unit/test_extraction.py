@@ -417,3 +417,14 @@ def test_a_bare_head_noun_is_the_source_named_before() -> None:
     assert [c.attributed_to for c in got] == ["Lebanese health ministry", "Lebanese health ministry"]
     # with no earlier source of that kind it stays as written
     assert claims("The ministry said 9 people were killed in Sidon.", title="Lebanon")[0].attributed_to == "ministry"
+
+
+def test_number_of_victims_of_one_incident_is_an_incident_figure() -> None:
+    got = claims(
+        "Officials in Kharkiv corrected the number of people killed in Thursday's glide bomb attack to 6.",
+        published="2025-05-03T08:00:00Z",
+        title="Ukraine",
+    )
+    assert [(c.basis, c.as_of, c.revision) for c in got] == [("incident", "2025-05-01", True)]
+    got = claims("The number of people killed in Gaza since the war began passed 40,000, the ministry said.")
+    assert [c.basis for c in got] == ["total"]
