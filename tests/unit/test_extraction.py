@@ -428,3 +428,8 @@ def test_number_of_victims_of_one_incident_is_an_incident_figure() -> None:
     assert [(c.basis, c.as_of, c.revision) for c in got] == [("incident", "2025-05-01", True)]
     got = claims("The number of people killed in Gaza since the war began passed 40,000, the ministry said.")
     assert [c.basis for c in got] == ["total"]
+
+
+def test_a_count_over_a_truce_is_a_running_total() -> None:
+    got = claims("Israel freed 240 Palestinian prisoners during the truce, the prison service said.")
+    assert [(c.metric, c.basis) for c in got] == [("prisoners_released", "total")]
