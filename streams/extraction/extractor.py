@@ -218,8 +218,8 @@ class Extractor:
             return []
         lo, hi = bisect_left(context.starts, start), bisect_left(context.starts, end)
         terms = [(at - start, phrase) for at, phrase in context.terms[lo:hi]]
-        conflicts = Counter(self._conflicts_in(terms))
-        conflict = dominant if dominant in conflicts or not conflicts else self._dominant(conflicts) or dominant
+        named = self._conflicts_in(terms) if terms else []
+        conflict = dominant if not named or dominant in named else self._dominant(Counter(named)) or dominant
         since_at = [k for k, low in enumerate(lows) if low == "since"]
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None

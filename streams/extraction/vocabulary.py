@@ -88,7 +88,7 @@ class Phrases(Generic[V]):
         """The first phrase inside tokens ``[start, end)``: its value and start index."""
         by_first = self._by_first
         start, end = max(start, 0), min(end, len(lows))
-        if self.firsts.isdisjoint(lows[start:end]):
+        if self.firsts.isdisjoint(lows if start == 0 and end == len(lows) else lows[start:end]):
             return None
         for i in range(start, end):
             for key, size, value in by_first.get(lows[i], ()):
