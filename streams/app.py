@@ -33,6 +33,7 @@ from streams.writebuffer import WriteBuffer
 log = get_logger("app")
 ARRIVAL_HEADER = "figurewatch-arrival-ms"
 GAUGE_INTERVAL_SECONDS = 5.0
+RECOVERY_STALL_SECONDS = 60.0
 
 
 @dataclass
@@ -198,6 +199,19 @@ def create_app(
     def _ready() -> bool:
         return bool(recovery.completed.is_set() and not app.rebalancing)
 
+    stall = {"remaining": 0, "since": time.monotonic()}
+
+    def _watch_recovery(remaining: int) -> None:
+        """Say loudly, once a minute, when table recovery has made no progress for a minute."""
+        now = time.monotonic()
+        if remaining == 0 or remaining < stall["remaining"]:
+            stall.update(remaining=remaining, since=now)
+        elif now - stall["since"] >= RECOVERY_STALL_SECONDS:
+            log.error("table recovery stalled", extra={"remaining_records": remaining,
+                                                       "stalled_seconds": round(now - stall["since"])})
+            stall["since"] = now
+        stall["remaining"] = remaining
+
     async def sample_gauges() -> None:
         """Lag per assigned source partition (cleared first: nothing stale after a rebalance), sizes, state."""
         assigned = [tp for tp in app.consumer.assignment() if tp.topic in sources]
@@ -212,7 +226,9 @@ def create_app(
                 metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, highwater - position))
         for key in [key for key in processed if key not in {(tp.topic, tp.partition) for tp in assigned}]:
             del processed[key]
-        metrics.recovery_remaining.set(recovery.active_remaining_total())
+        remaining = recovery.active_remaining_total()
+        metrics.recovery_remaining.set(remaining)
+        _watch_recovery(remaining)
         metrics.worker_ready.set(1 if _ready() else 0)
         states = [state for _, state in ledger.store.items()]
         metrics.table_series.set(len(states))
