@@ -456,6 +456,9 @@ class Extractor:
             figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows),
         )
         clause = _clause(lows, first, last)
+        resume = self._past_aside(lows, clause[1])
+        if resume != clause[1]:  # "120 aid workers, most of them Sudanese, have been killed since ...": one clause
+            clause = (clause[0], _clause(lows, resume, resume)[1])
         basis = self._basis(sentence, figure, clause)
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
         as_of = _as_of(sentence, segment) or (

@@ -433,3 +433,10 @@ def test_number_of_victims_of_one_incident_is_an_incident_figure() -> None:
 def test_a_count_over_a_truce_is_a_running_total() -> None:
     got = claims("Israel freed 240 Palestinian prisoners during the truce, the prison service said.")
     assert [(c.metric, c.basis) for c in got] == [("prisoners_released", "total")]
+
+
+def test_an_aside_does_not_cut_the_figure_from_its_since() -> None:
+    got = claims(
+        "At least 60 journalists, most of them Palestinians, have been killed since the war began, a watchdog said."
+    )
+    assert [(c.metric, c.basis, c.since) for c in got] == [("killed", "total", "2023-10-07")]
