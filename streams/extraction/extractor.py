@@ -31,6 +31,8 @@ from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, defaul
 
 MAX_BODY_CHARS = 100_000
 """Longer bodies are cut here: wire reports are 1-10 KB, and the cap bounds the work per item."""
+MAX_COUNT = 10_000_000_000
+"""The largest count read as a figure: above it a number is a code or noise, and would not fit 64 bits."""
 MAX_SENTENCE_CHARS = 2_000
 """Longer "sentences" are lists or tables, not prose; only their start is read."""
 
@@ -237,8 +239,8 @@ class Extractor:
     # -- is this number a count of people? ----------------------------------------------------
 
     def _is_count(self, tokens: Tokens, q: Quantity) -> bool:
-        if q.value < 1:
-            return False
+        if not 1 <= q.value <= MAX_COUNT:
+            return False  # no conflict counts more people than live on Earth; bigger "figures" are noise
         first, last = q.tokens
         lows = tokens.lows
         before = tokens.low(first - 1)

@@ -440,3 +440,8 @@ def test_an_aside_does_not_cut_the_figure_from_its_since() -> None:
         "At least 60 journalists, most of them Palestinians, have been killed since the war began, a watchdog said."
     )
     assert [(c.metric, c.basis, c.since) for c in got] == [("killed", "total", "2023-10-07")]
+
+
+def test_numbers_beyond_any_population_are_not_counts() -> None:
+    assert claims("Strikes killed 99999999999999999999999999 people in Gaza on Monday.") == []
+    assert claims("Strikes killed 4 trillion people in Gaza on Monday.") == []
