@@ -8,6 +8,7 @@ and data folder. Kafka is never mocked.
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -67,6 +68,21 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield bootstrap
     finally:
         broker.stop()
+
+
+@pytest.fixture(scope="session")
+def prometheus_tools() -> Path:
+    """The folder holding prometheus and promtool, installed by deploy/prometheus/install.sh when missing.
+
+    Fails, never skips, with the installer's output when they cannot be installed.
+    """
+    done = subprocess.run(
+        ["sh", str(REPO / "deploy/prometheus/install.sh")], capture_output=True, text=True, timeout=900, check=False
+    )
+    found = [shutil.which(tool) for tool in ("prometheus", "promtool")]
+    if done.returncode != 0 or None in found:
+        pytest.fail(f"cannot install prometheus (install.sh exit {done.returncode}): {done.stdout}{done.stderr}")
+    return Path(str(found[0])).parent
 
 
 @dataclass

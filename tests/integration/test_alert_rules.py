@@ -19,15 +19,8 @@ PROMETHEUS_DIR = REPO / "deploy/prometheus"
 
 
 @pytest.fixture(scope="session")
-def promtool() -> str:
-    """The path of promtool, installed by deploy/prometheus/install.sh when missing."""
-    done = subprocess.run(
-        ["sh", str(PROMETHEUS_DIR / "install.sh")], capture_output=True, text=True, timeout=900, check=False
-    )
-    path = shutil.which("promtool")
-    if done.returncode != 0 or path is None:
-        pytest.fail(f"cannot install promtool (install.sh exit {done.returncode}): {done.stdout}{done.stderr}")
-    return path
+def promtool(prometheus_tools: Path) -> str:
+    return str(prometheus_tools / "promtool")
 
 
 def run(*args: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.error
@@ -25,7 +24,7 @@ import yaml
 
 from streams.kafkaio import produce_lines
 from streams.metrics import drained, scrape
-from tests.conftest import WorkerProcess
+from tests.conftest import WorkerProcess, free_port
 
 pytestmark = pytest.mark.integration
 
@@ -35,22 +34,9 @@ DASHBOARD = REPO / "deploy/grafana/dashboards/figurewatch.json"
 WAIT = 90.0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
-def prometheus_binary() -> str:
-    """The path of prometheus, installed by deploy/prometheus/install.sh when missing."""
-    done = subprocess.run(
-        ["sh", str(PROMETHEUS_DIR / "install.sh")], capture_output=True, text=True, timeout=900, check=False
-    )
-    path = shutil.which("prometheus")
-    if done.returncode != 0 or path is None:
-        pytest.fail(f"cannot install prometheus (install.sh exit {done.returncode}): {done.stdout}{done.stderr}")
-    return path
+def prometheus_binary(prometheus_tools: Path) -> str:
+    return str(prometheus_tools / "prometheus")
 
 
 class Prometheus:
@@ -63,7 +49,7 @@ class Prometheus:
         (folder / "prometheus.yml").write_text(yaml.safe_dump(config))
         for name in config["rule_files"]:
             shutil.copy(PROMETHEUS_DIR / name, folder / name)
-        self.port = _free_port()
+        self.port = free_port()
         self.log_path = folder / "prometheus.log"
         self.log = self.log_path.open("ab")
         self.proc = subprocess.Popen(
