@@ -47,6 +47,7 @@ _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
 _MAX_AHEAD_TOKENS = 8
 _MAX_ASIDE_TOKENS = 16
+_AGE_HEDGES = frozenset({"over", "under", "above", "below", "aged"})
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 # "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
 _PLACE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "shelled", "bombed", "pounded", "targeted", "attacked"})
@@ -249,10 +250,17 @@ class Extractor:
         after = tokens.low(last)
         if self._ctx["not_count_after"].at(lows, last) or after in ("%", "/", ":"):
             return False
+        if q.qualifier in ("more_than", "less_than") and lows[first] in _AGE_HEDGES and self._is_noun(lows, first):
+            return False  # an age: "men over 50", "children under five"
         if after == "-" and tokens.kinds[last + 1 : last + 2] == ["word"]:
             return False  # "12-year-old", "three-phase", "1,200-kilometre"
         digits = tokens.lows[first] if q.qualifier == "exact" and last - first == 1 else ""
         return not (digits.isdigit() and len(digits) == 4 and 1900 <= int(digits) <= 2100)
+
+    def _is_noun(self, lows: list[str], k: int) -> bool:
+        """True when a person or group noun ends right before token ``k``."""
+        tx = self.taxonomy
+        return bool(tx.nouns.ending_at(lows, k) or tx.group_nouns.ending_at(lows, k) or lows[k - 1 : k] == ["those"])
 
     # -- metric -------------------------------------------------------------------------------
 
@@ -461,13 +469,17 @@ class Extractor:
         resume = self._past_aside(lows, clause[1])
         if resume != clause[1]:  # "120 aid workers, most of them Sudanese, have been killed since ...": one clause
             clause = (clause[0], _clause(lows, resume, resume)[1])
-        basis = self._basis(sentence, figure, clause)
+        # "... had killed 2 people in the south and that 83 had been killed since the truce began": a cue
+        # past the next figure belongs to that figure
+        two_reports = n + 1 < len(figures) and "that" in lows[first : segment[1]]
+        own = (clause[0], min(clause[1], segment[1])) if two_reports else clause
+        basis = self._basis(sentence, figure, own)
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
         as_of = _as_of(sentence, segment) or (
             # "the toll from Sunday's strike rose to 12": the incident's day is the figure's period
             basis == "incident" and _incident_day(sentence)
         ) or sentence.context.published
-        since = self._since(sentence, segment, clause) if basis == "total" else None
+        since = self._since(sentence, segment, own) if basis == "total" else None
         if previous is not None and (
             (figure.part and not self._incident_cue(sentence, *segment))
             or (

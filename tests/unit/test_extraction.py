@@ -445,3 +445,19 @@ def test_an_aside_does_not_cut_the_figure_from_its_since() -> None:
 def test_numbers_beyond_any_population_are_not_counts() -> None:
     assert claims("Strikes killed 99999999999999999999999999 people in Gaza on Monday.") == []
     assert claims("Strikes killed 4 trillion people in Gaza on Monday.") == []
+
+
+def test_an_age_after_a_person_noun_is_not_a_count() -> None:
+    got = claims("The first group of 19 detainees to be freed includes women and men over 60, officials said.")
+    assert [c.value for c in got] == [19]
+    assert [c.value for c in claims("Israeli strikes killed over 40 people in Khan Younis.")] == [40]
+
+
+def test_two_reported_clauses_keep_their_own_period() -> None:
+    got = claims(
+        "Lebanon's health ministry said on Friday that Israeli strikes had killed 4 people in Nabatieh and that "
+        "75 people had been killed since the truce took effect on November 27.",
+        published="2025-01-31T08:00:00Z",
+        title="Lebanon",
+    )
+    assert [(c.value, c.basis, c.since) for c in got] == [(4, "incident", None), (75, "total", "2024-11-27")]
