@@ -77,6 +77,10 @@ class Ledger:
         self.metric_kinds = dict(metric_kinds)
         self.settings = settings or LedgerSettings()
 
+    def _kind(self, claim: Claim) -> str:
+        """A plan is not a count that can only grow: planned figures behave as stocks (any change is an update)."""
+        return self.kind_of(claim.metric) if claim.modality == "reported" else "stock"
+
     def kind_of(self, metric: str) -> str:
         return self.metric_kinds.get(metric, "stock")
 
@@ -93,7 +97,7 @@ class Ledger:
             if state.holds(claim.claim_id) or self._beyond_horizon(state, claim):
                 return Outcome(key, None, None)
         event = self._judge(state, claim)
-        kind = self.kind_of(claim.metric)
+        kind = self._kind(claim)
         new_state = state.with_claim(claim, self.settings.history_max)
         data = new_state.to_dict(kind, self.settings.same_period_days)
         self.store.put(key, data)
@@ -123,7 +127,7 @@ class Ledger:
         if not state.history:
             return build_event("new", "first-in-series", claim, series_key=state.key, series=state.fields,
                                previous=None, related=())
-        cumulative = self.kind_of(claim.metric) == "cumulative"
+        cumulative = self._kind(claim) == "cumulative"
         window = self.settings.same_period_days
         revisions = revisions_among(state.history)
         relations = [(other, relate(claim, other, cumulative, window, revisions)) for other in state.history]

@@ -154,6 +154,17 @@ def test_planned_figures_are_their_own_series() -> None:
     assert series_key(planned).endswith("|planned|total|2023-10-07")
 
 
+def test_announcements_of_one_plan_on_different_days_meet_and_may_change() -> None:
+    def plan(claim_id: str, value: int, as_of: str, **extra: Any) -> Claim:
+        return claim(claim_id, metric="hostages_released", modality="planned", basis="incident", since=None,
+                     value=value, as_of=as_of, **extra)
+
+    first, later, smaller = plan("a", 33, "2025-01-15"), plan("b", 33, "2025-01-17"), plan("c", 25, "2025-01-20")
+    assert series_key(first) == series_key(later) == "israel-hamas|hostages_released|-|-|planned|incident|-"
+    assert kinds([first, smaller]) == ["new", "update"], "a smaller plan is news, not a falling count"
+    assert kinds([first, plan("d", 33, "2025-01-15", attributed_to="Qatar")]) == ["new", "corroboration"]
+
+
 def test_groups_and_places_split_series() -> None:
     assert kinds([claim("a"), claim("b", group="children", value=18000),
                   claim("c", place="Rafah", value=3000)]) == ["new", "new", "new"]
