@@ -461,3 +461,87 @@ def test_two_reported_clauses_keep_their_own_period() -> None:
         title="Lebanon",
     )
     assert [(c.value, c.basis, c.since) for c in got] == [(4, "incident", None), (75, "total", "2024-11-27")]
+
+
+# -- work is linear in the body ------------------------------------------------------------------
+
+_LINEAR_UNITS = [
+    "?",
+    ".",
+    "!",
+    "?!.",
+    ". ",
+    "? A 1 ",
+    "1,",
+    "1 ",
+    "one ",
+    ",",
+    "(",
+    "\n",
+    "12 killed. ",
+    "x" * 50 + " ",
+]
+
+
+def _best_time(body: str, repeats: int = 5) -> float:
+    import time
+
+    extracted = item(body, title="Gaza war")
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        EXTRACTOR.extract(extracted)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+@pytest.mark.parametrize("unit", _LINEAR_UNITS)
+def test_time_grows_linearly_with_repeated_patterns(unit: str) -> None:
+    # a ratio, not a budget: 8 times the text may take at most 30 times as long (quadratic is 64x)
+    n = 2_500
+    small, large = (("Gaza " + unit * (size // len(unit) + 1))[:size] for size in (n, 8 * n))
+    assert _best_time(large, 3) < 30 * max(_best_time(small), 2e-3)
+
+
+class _CountingTokens:
+    """Counts the characters the extractor tokenizes, to bound the work per body."""
+
+    chars = 0
+
+    def __init__(self, real: type) -> None:
+        self.real = real
+
+    def __call__(self, text: str) -> object:
+        _CountingTokens.chars += len(text)
+        return self.real(text)
+
+
+@given(
+    st.lists(
+        st.sampled_from([".", "!", "?", " ", "\n", "1", ",", "one", "dozens", "A", "killed", "(", '"']), max_size=60
+    ),
+    st.integers(min_value=1, max_value=200),
+)
+@settings(max_examples=60, deadline=None)
+def test_runs_of_punctuation_numbers_and_words_are_read_once(parts: list[str], times: int) -> None:
+    import streams.extraction.extractor as module
+
+    body = "Gaza " + "".join(parts) * times
+    counting = _CountingTokens(module.Tokens)
+    _CountingTokens.chars = 0
+    original, module.Tokens = module.Tokens, counting  # type: ignore[assignment,misc]
+    try:
+        got = EXTRACTOR.extract(item(body))
+    finally:
+        module.Tokens = original  # type: ignore[misc]
+    # every character is tokenized at most once: sentences are disjoint pieces of the body
+    assert _CountingTokens.chars <= len(body)
+    assert all(0 <= c.span[0] < c.span[1] <= len(body) for c in got)
+    assert all(len(c.sentence) <= module.MAX_SENTENCE_CHARS for c in got)
+
+
+def test_figures_per_sentence_are_capped() -> None:
+    from streams.extraction.extractor import MAX_SENTENCE_FIGURES
+
+    got = claims("Israeli strikes in Gaza killed " + " ".join(["1"] * 500))
+    assert 0 < len(got) <= MAX_SENTENCE_FIGURES
