@@ -28,12 +28,12 @@ from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest
 from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.topics import CLAIMS, FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, partition_for
+from streams.watchdog import Watchdog
 from streams.writebuffer import WriteBuffer
 
 log = get_logger("app")
 ARRIVAL_HEADER = "figurewatch-arrival-ms"
 GAUGE_INTERVAL_SECONDS = 5.0
-RECOVERY_STALL_SECONDS = 60.0
 
 
 @dataclass
@@ -199,18 +199,21 @@ def create_app(
     def _ready() -> bool:
         return bool(recovery.completed.is_set() and not app.rebalancing)
 
-    stall = {"remaining": 0, "since": time.monotonic()}
+    watchdog = Watchdog(after_seconds=settings.stall_seconds)
 
-    def _watch_recovery(remaining: int) -> None:
-        """Say loudly, once a minute, when table recovery has made no progress for a minute."""
-        now = time.monotonic()
-        if remaining == 0 or remaining < stall["remaining"]:
-            stall.update(remaining=remaining, since=now)
-        elif now - stall["since"] >= RECOVERY_STALL_SECONDS:
-            log.error("table recovery stalled", extra={"remaining_records": remaining,
-                                                       "stalled_seconds": round(now - stall["since"])})
-            stall["since"] = now
-        stall["remaining"] = remaining
+    async def _unstall(stalled: list[Any], positions: Mapping[Any, int]) -> None:
+        """Say loudly what stalled; re-activate and re-seek stalled partitions (a Faust consumer can leave a
+        newly assigned partition out of its active set after a rebalance and never fetch it again)."""
+        for key in stalled:
+            strikes = watchdog.strikes[key]
+            if key == "recovery":
+                log.error("table recovery stalled", extra={"strikes": strikes})
+                continue
+            metrics.stalls.labels(key.topic, str(key.partition)).inc()
+            log.error("partition stalled; resuming it", extra={"topic": key.topic, "partition": key.partition,
+                                                              "position": positions[key], "strikes": strikes})
+            app.consumer.resume_partitions({key})
+            await app.consumer.seek(key, positions[key])
 
     async def sample_gauges() -> None:
         """Lag per assigned source partition (cleared first: nothing stale after a rebalance), sizes, state."""
@@ -219,16 +222,22 @@ def create_app(
         # Faust has no public accessor for committed offsets; they are the position until we process one.
         committed = getattr(app.consumer, "_committed_offset", {})
         metrics.consumer_lag.clear()
+        positions = {}
+        progress: dict[Any, tuple[int, int]] = {}
         for tp in assigned:
             position = processed.get((tp.topic, tp.partition)) or committed.get(tp) or 0
             highwater = highwaters.get(tp)
             if highwater is not None and highwater >= 0:
-                metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(0, highwater - position))
+                lag = max(0, highwater - position)
+                metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
+                positions[tp] = position
+                progress[tp] = (position, lag if _ready() else 0)
         for key in [key for key in processed if key not in {(tp.topic, tp.partition) for tp in assigned}]:
             del processed[key]
         remaining = recovery.active_remaining_total()
         metrics.recovery_remaining.set(remaining)
-        _watch_recovery(remaining)
+        progress["recovery"] = (remaining, remaining)
+        await _unstall(watchdog.observe(time.monotonic(), progress), positions)
         metrics.worker_ready.set(1 if _ready() else 0)
         states = [state for _, state in ledger.store.items()]
         metrics.table_series.set(len(states))

@@ -75,6 +75,10 @@ class Metrics:
             "figurewatch_recovery_remaining_records", "Changelog records left to recover before processing.",
             registry=r,
         )
+        self.stalls = Counter(
+            "figurewatch_stalls", "Times an assigned partition had lag but made no progress and was resumed.",
+            ["topic", "partition"], registry=r,
+        )
         self.rebalances = Counter("figurewatch_rebalances", "Partition assignments received.", registry=r)
         self.worker_up = Gauge("figurewatch_worker_up", "1 while the worker process serves metrics.", registry=r)
         self.worker_ready = Gauge(

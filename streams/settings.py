@@ -25,6 +25,7 @@ FIGUREWATCH_LOG_LEVEL               info                             worker log 
 FIGUREWATCH_PROCESSING_GUARANTEE    at_least_once                    or exactly_once
 FIGUREWATCH_SAME_PERIOD_DAYS        0                                as_of days apart that count as one period
 FIGUREWATCH_SESSION_TIMEOUT         30                               seconds before a silent worker loses its partitions
+FIGUREWATCH_STALL_SECONDS           60                               pending work not moving this long is a stall
 FIGUREWATCH_SECURITY_PROTOCOL       PLAINTEXT                        or SSL, SASL_PLAINTEXT, SASL_SSL
 FIGUREWATCH_SASL_MECHANISM          PLAIN                            or SCRAM-SHA-256, SCRAM-SHA-512
 FIGUREWATCH_SASL_USERNAME           (none)                           SASL user
@@ -73,6 +74,7 @@ class Settings:
     processing_guarantee: str = "at_least_once"
     same_period_days: int = 0
     session_timeout: float = 30.0
+    stall_seconds: float = 60.0
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "PLAIN"
     sasl_username: str | None = None

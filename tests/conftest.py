@@ -179,6 +179,7 @@ def worker_env(kafka_bootstrap: str, tmp_path: Path) -> dict[str, str]:
         "FIGUREWATCH_APP_ID": f"figurewatch-test-{run}",
         "FIGUREWATCH_PARTITIONS": "2",
         "FIGUREWATCH_SESSION_TIMEOUT": "10",
+        "FIGUREWATCH_STALL_SECONDS": "15",
     })
     return env
 
