@@ -4,6 +4,11 @@
 publication year, or the year before when that would lie after publication; "since January" is the
 first of the most recent January; "in 2026" is 1 January 2026. Works on :class:`streams.numbers.Tokens`
 so the numbers inside a date ("7 October 2023") can be told apart from figures.
+
+Publication dates at the edges of the calendar (year 1 or 9999 pass the item schema) can make such a
+date fall outside ``datetime.date``: "Tuesday" in an item of Monday 1 January 0001. Such a date resolves
+to the publication date itself: it stays a date expression (its numbers are not read as figures) and a
+figure it dates is as of the day it was published, as an undated figure is. No arithmetic here raises.
 """
 
 from __future__ import annotations
@@ -59,11 +64,19 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
+def _days_before(published: date, days: int) -> date:
+    """``days`` before ``published``; the publication date when that lies before 1 January 0001."""
+    try:
+        return published - timedelta(days=days)
+    except OverflowError:
+        return published
+
+
 def _in_past(month: int, day: int, published: date) -> date | None:
     """``month``/``day`` in the publication year, or the year before when that is in the future."""
     candidate = _safe(published.year, month, day)
-    if candidate is not None and candidate > published:
-        candidate = _safe(published.year - 1, month, day)
+    if candidate is not None and candidate > published:  # year 1 has no year before: the publication date
+        candidate = _safe(published.year - 1, month, day) if published.year > 1 else published
     return candidate
 
 
@@ -87,7 +100,10 @@ def _month_date(tokens: Tokens, i: int, published: date) -> DateExpr | None:
         return DateExpr(i, j + 1, date(year, month, 1), MONTH)
     if month == 5 and tokens.low(i - 1) not in ("in", "since", "of", "early", "late", "mid"):
         return None  # the verb "may"
-    value = date(published.year if month <= published.month else published.year - 1, month, 1)
+    if month <= published.month:
+        value = date(published.year, month, 1)
+    else:  # the year before, which year 1 has not: then the publication date
+        value = _safe(published.year - 1, month, 1) or published
     return DateExpr(i, i + 1, value, MONTH)
 
 
@@ -106,9 +122,9 @@ def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
         expr: DateExpr | None = None
         if low in WEEKDAYS:
             back = (published.weekday() - WEEKDAYS[low]) % 7
-            expr = DateExpr(i, i + 1, published - timedelta(days=back), DAY)
+            expr = DateExpr(i, i + 1, _days_before(published, back), DAY)
         elif low in RELATIVE_DAYS:
-            expr = DateExpr(i, i + 1, published - timedelta(days=RELATIVE_DAYS[low]), DAY)
+            expr = DateExpr(i, i + 1, _days_before(published, RELATIVE_DAYS[low]), DAY)
         elif low in MONTHS:
             expr = _month_date(tokens, i, published)
         elif _day(tokens, i) is not None and tokens.low(i + 1) in MONTHS:  # "7 October 2023"

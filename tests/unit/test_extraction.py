@@ -545,3 +545,40 @@ def test_figures_per_sentence_are_capped() -> None:
 
     got = claims("Israeli strikes in Gaza killed " + " ".join(["1"] * 500))
     assert 0 < len(got) <= MAX_SENTENCE_FIGURES
+
+
+# -- dates at the edges of the calendar ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("published", "body", "as_of", "since"),
+    [
+        # "Tuesday" and "yesterday" lie before 1 January 0001: the publication date
+        ("0001-01-01T00:00:00Z", "On Tuesday, Israeli strikes killed 12 people in Gaza.", "0001-01-01", None),
+        ("0001-01-01T08:00:00Z", "Yesterday 30 people were killed in Gaza, the ministry said.", "0001-01-01", None),
+        ("0001-01-01T00:00:00Z", "On March 5, 7 people were killed in Gaza.", "0001-01-01", None),
+        ("0001-01-01T00:00:00Z", "Since December, 400 people have been killed in Gaza.", "0001-01-01", "0001-01-01"),
+        ("0001-01-03T10:00:00+05:00", "On Tuesday, Israeli strikes killed 12 people in Gaza.", "0001-01-02", None),
+        ("9999-12-31T23:59:59Z", "On Tuesday, Israeli strikes killed 12 people in Gaza.", "9999-12-28", None),
+        (
+            "9999-12-31T23:59:59-05:00",
+            "Yesterday 30 people were killed in Gaza, the ministry said.",
+            "9999-12-30",
+            None,
+        ),
+        ("9999-12-31T23:59:59Z", "Since December, 400 people have been killed in Gaza.", "9999-12-31", "9999-12-01"),
+    ],
+)
+def test_dates_at_the_edges_of_the_calendar(published: str, body: str, as_of: str, since: str | None) -> None:
+    (got,) = claims(body, published=published)
+    assert (got.as_of, got.since if got.basis == "total" else None) == (as_of, since)
+
+
+@given(
+    st.dates().map(lambda d: d.isoformat() + "T12:00:00Z"),
+    st.sampled_from(["Monday", "Sunday", "yesterday", "today", "December", "since January", "May 5", "31 December"]),
+)
+@settings(max_examples=200, deadline=None)
+def test_no_publication_date_breaks_date_resolution(published: str, when: str) -> None:
+    for got in claims(f"In Gaza {when} 12 people were killed.", published=published):
+        assert got.as_of <= published[:10]
