@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from streams.broker import LocalBroker
+from streams.metrics import scrape
 from streams.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -122,12 +123,9 @@ class WorkerProcess:
 
     def metric(self, name: str, labels: str = "") -> float:
         """The current value of one sample on /metrics (0 when absent)."""
-        text = self.wait_http("/metrics", timeout=10).decode()
-        needle = f"{name}{{{labels}}}" if labels else name
-        for line in text.splitlines():
-            if line.startswith(needle + " "):
-                return float(line.rsplit(" ", 1)[1])
-        return 0.0
+        self.wait_http("/metrics", timeout=10)
+        samples = scrape(f"http://127.0.0.1:{self.web_port}/metrics") or {}
+        return samples.get(f"{name}{{{labels}}}" if labels else name, 0.0)
 
     def wait_metric(self, name: str, expected: float, labels: str = "", timeout: float = 90) -> float:
         deadline = time.monotonic() + timeout
@@ -139,11 +137,12 @@ class WorkerProcess:
 
     def assigned(self) -> set[tuple[str, int]]:
         """The source partitions this worker reports lag for, i.e. holds now."""
-        text = self.wait_http("/metrics", timeout=10).decode()
+        self.wait_http("/metrics", timeout=10)
+        samples = scrape(f"http://127.0.0.1:{self.web_port}/metrics") or {}
         found = set()
-        for line in text.splitlines():
-            if line.startswith("figurewatch_consumer_lag{"):
-                labels = dict(part.split("=", 1) for part in line[line.index("{") + 1:line.index("}")].split(","))
+        for name in samples:
+            if name.startswith("figurewatch_consumer_lag{"):
+                labels = dict(part.split("=", 1) for part in name[name.index("{") + 1:-1].split(","))
                 found.add((labels["topic"].strip('"'), int(labels["partition"].strip('"'))))
         return found
 
