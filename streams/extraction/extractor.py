@@ -18,7 +18,7 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -40,9 +40,28 @@ MAX_SENTENCE_FIGURES = 32
 some steps per figure look at its whole sentence, so the cap keeps the work per sentence linear."""
 
 # A sentence ends at a run of ".!?" (then closing quotes or brackets) before white space and a capital or
-# digit, or at a line break. The match may only start at the first character of a run (the look-behind),
-# and the runs are possessive, so a run of n marks is scanned once, not n times: O(n), not O(n²).
-_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"”’)\]]*+\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*+")
+# digit, or at a line break. One regex for all of it rescanned a run of n marks from each of them when it
+# failed (O(n²)); here each run is found once and what follows it is matched once: O(n).
+_END_MARK = re.compile(r"[.!?]+|\n")
+_AFTER_MARKS = re.compile(r"[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+_AFTER_NEWLINE = re.compile(r"\s*")
+
+
+def sentence_bounds(body: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of each sentence of ``body``, in order; the end keeps the first end mark."""
+    bounds: list[tuple[int, int]] = []
+    start = pos = 0
+    search, after_marks, after_newline = _END_MARK.search, _AFTER_MARKS.match, _AFTER_NEWLINE.match
+    while (mark := search(body, pos)) is not None:
+        pos = mark.end()
+        tail = after_newline(body, pos) if mark.group() == "\n" else after_marks(body, pos)
+        if tail is not None:
+            bounds.append((start, mark.start() + 1))
+            start = pos = tail.end()
+    bounds.append((start, len(body)))
+    return bounds
+
+
 _DIGIT = re.compile(r"\d")
 # a sentence without digits is read only when it has a number word ("Thirteen people", "dozens of")
 _PUNCTUATION = str.maketrans({c: " " for c in "-,.;:!?()[]\"'“”‘’—–/"})
@@ -114,6 +133,7 @@ class _Sentence:
     start_dates: list[DateExpr]  # dates inside a since-phrase: starts, not the as-of day
     conflict: str
     revision: bool
+    memo: dict[str, object] = field(default_factory=dict)  # what every figure of the sentence asks alike
 
 
 def _breaks(lows: list[str], lo: int, hi: int) -> bool:
@@ -192,11 +212,8 @@ class Extractor:
             return []
         context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}", {})
         claims: list[Claim] = []
-        start = 0
-        for match in _SENTENCE_END.finditer(body):
-            claims.extend(self._sentence(context, (start, match.start() + 1), dominant))
-            start = match.end()
-        claims.extend(self._sentence(context, (start, len(body)), dominant))
+        for bounds in sentence_bounds(body):
+            claims.extend(self._sentence(context, bounds, dominant))
         return claims
 
     def _conflicts_in(self, terms: list[tuple[int, str]]) -> list[str]:
@@ -521,7 +538,7 @@ class Extractor:
             qualifier=q.qualifier,
             modality=modality,
             basis=basis,
-            attributed_to=self._named_source(sentence, self._source(sentence.text, tokens, first, clause)),
+            attributed_to=self._named_source(sentence, self._source(sentence, first, clause)),
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
@@ -537,7 +554,9 @@ class Extractor:
             return "incident"
         # a fronted "Since October 8, 2023, ..." or "In total, ..." governs the whole sentence
         lo, hi = (0 if ctx["fronted"].at(lows, 0) else clause[0]), clause[1]
-        incident = self._incident_cue(sentence, 0, len(lows))
+        incident = sentence.memo.get("incident")
+        if incident is None:
+            incident = sentence.memo["incident"] = self._incident_cue(sentence, 0, len(lows))
         # "the death toll from Saturday's strike rose to 45" is the toll of one incident
         toll = ctx["toll_of_incident"].find(lows, lo, hi)
         if toll is not None and self._incident_cue(sentence, toll[1], hi):
@@ -628,20 +647,26 @@ class Extractor:
 
     # -- attribution --------------------------------------------------------------------------
 
-    def _source(self, sentence: str, tokens: Tokens, first: int, clause: tuple[int, int]) -> str | None:
+    def _source(self, context: _Sentence, first: int, clause: tuple[int, int]) -> str | None:
+        sentence, tokens = context.text, context.tokens
         lows = tokens.lows
         ctx = self._ctx
         # "presumed dead by Israel": only within the figure's own clause
         for k in range(first, clause[1] - 1):
             if lows[k] == "by" and ctx["by_verbs"].find(lows, max(first, k - 3), k):
                 return self._phrase_after(sentence, tokens, k + 1)
-        if "according" in lows:
-            for k in range(len(lows) - 1):
-                if lows[k] == "according" and lows[k + 1] == "to":
-                    return self._phrase_after(sentence, tokens, k + 2)
-        best: str | None = None
         speech = ctx["speech_verbs"]
-        for k in [k for k, low in enumerate(lows) if low in speech.firsts]:
+        verbs = context.memo.get("speech")
+        if not isinstance(verbs, list):  # the positions of "according" and of speech verbs, once per sentence
+            verbs = context.memo["speech"] = [k for k, low in enumerate(lows) if low in speech.firsts]
+            context.memo["according"] = next(
+                (k for k in range(len(lows) - 1) if lows[k] == "according" and lows[k + 1] == "to"), None
+            )
+        according = context.memo["according"]
+        if isinstance(according, int):
+            return self._phrase_after(sentence, tokens, according + 2)
+        best: str | None = None
+        for k in verbs:
             verb = speech.at(lows, k)
             if verb is None or not _PASSIVE.isdisjoint(lows[max(0, k - 3) : k]):
                 continue  # "no casualties were reported", "claims that could not be verified"
