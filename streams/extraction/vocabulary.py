@@ -46,7 +46,7 @@ def words_of(phrase: str) -> tuple[str, ...]:
 class Phrases(Generic[V]):
     """Phrases (tuples of lower-cased tokens) mapped to values, matched longest first."""
 
-    __slots__ = ("_by_first", "_lasts", "_longest", "firsts", "table")
+    __slots__ = ("_by_first", "_by_last", "firsts", "table")
 
     def __init__(self, table: Mapping[tuple[str, ...], V]) -> None:
         self.table = dict(table)
@@ -56,10 +56,14 @@ class Phrases(Generic[V]):
         for key in sorted(self.table, key=len, reverse=True):
             by_first.setdefault(key[0], []).append((list(key), len(key), self.table[key]))
         self._by_first = by_first
+        # the same by last word, for phrases of up to 5 tokens (what ``ending_at`` looks back over)
+        by_last: dict[str, list[tuple[list[str], int, V]]] = {}
+        for key in sorted(self.table, key=len, reverse=True):
+            if len(key) <= 5:
+                by_last.setdefault(key[-1], []).append((list(key), len(key), self.table[key]))
+        self._by_last = by_last
         self.firsts = frozenset(by_first)
         """The first words of the phrases: a word not in it starts no phrase."""
-        self._lasts = frozenset(key[-1] for key in self.table)
-        self._longest = max(map(len, self.table), default=0)
 
     @classmethod
     def of(cls, phrases: Iterable[str], value: V) -> Phrases[V]:
@@ -75,13 +79,11 @@ class Phrases(Generic[V]):
 
     def ending_at(self, lows: list[str], j: int) -> tuple[V, int] | None:
         """The value and length of the longest phrase ending just before token ``j``."""
-        if j <= 0 or j > len(lows) or lows[j - 1] not in self._lasts:
+        if j <= 0 or j > len(lows):
             return None
-        table = self.table
-        for size in range(min(j, 5, self._longest), 0, -1):
-            key = tuple(lows[j - size : j])
-            if key in table:
-                return table[key], size
+        for key, size, value in self._by_last.get(lows[j - 1], ()):
+            if size == 1 or (size <= j and lows[j - size : j] == key):
+                return value, size
         return None
 
     def find(self, lows: list[str], start: int, end: int) -> tuple[V, int] | None:
