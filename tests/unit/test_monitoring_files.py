@@ -36,6 +36,7 @@ COUNTERS_AND_GAUGES = {
     "figurewatch_table_history_entries",
     "figurewatch_recovery_remaining_records",
     "figurewatch_rebalances_total",
+    "figurewatch_stalls_total",
     "figurewatch_worker_up",
     "figurewatch_worker_ready",
 }
