@@ -24,10 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from streams._exceptions import DataFileError
 from streams.claims import QUALIFIERS
+from streams.datafiles import checked_object, read_json
 
 QUALIFIERS_FILE = Path(__file__).resolve().parent / "data" / "qualifiers.json"
 
@@ -527,27 +526,15 @@ _INTERVAL_KEYS = {"qualifier", "low", "high"}
 _RANGE_KEYS = {"description", "openers", "bare_joiners", "change_verbs"}
 
 
-def _keys(where: str, data: Any, allowed: set[str], required: set[str] | None = None) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise DataFileError(f"{where}: expected an object, got {type(data).__name__}")
-    unknown = set(data) - allowed
-    if unknown:
-        raise DataFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
-    missing = (allowed if required is None else required) - set(data)
-    if missing:
-        raise DataFileError(f"{where}: missing keys {sorted(missing)}")
-    return data
-
-
 def _bound(where: str, data: Any) -> tuple[float, float]:
-    spec = _keys(where, data, {"times", "plus"})
+    spec = checked_object(where, data, {"times", "plus"})
     if not all(isinstance(spec[k], int | float) for k in ("times", "plus")):
         raise DataFileError(f"{where}: times and plus must be numbers")
     return float(spec["times"]), float(spec["plus"])
 
 
 def _phrases(where: str, data: Any, intervals: Mapping[str, Interval]) -> dict[tuple[str, ...], str]:
-    table = _keys(where, data, set(data) if isinstance(data, dict) else set())
+    table = checked_object(where, data, set(data) if isinstance(data, dict) else set())
     phrases: dict[tuple[str, ...], str] = {}
     for phrase, name in table.items():
         if name not in intervals:
@@ -561,28 +548,28 @@ def _phrases(where: str, data: Any, intervals: Mapping[str, Interval]) -> dict[t
 
 def parse_vocabulary(data: Any, where: str = "qualifiers.json") -> NumberVocabulary:
     """Validate the content of ``qualifiers.json`` and build the vocabulary, or raise DataFileError."""
-    top = _keys(where, data, _TOP_KEYS)
-    described = _keys(f"{where}: qualifiers", top["qualifiers"], set(QUALIFIERS))
+    top = checked_object(where, data, _TOP_KEYS)
+    described = checked_object(f"{where}: qualifiers", top["qualifiers"], set(QUALIFIERS))
     if not all(isinstance(text, str) and text for text in described.values()):
         raise DataFileError(f"{where}: every qualifier needs a description")
     intervals: dict[str, Interval] = {}
-    for name, spec in _keys(f"{where}: intervals", top["intervals"], set(top["intervals"])).items():
+    for name, spec in checked_object(f"{where}: intervals", top["intervals"], set(top["intervals"])).items():
         at = f"{where}: intervals.{name}"
-        entry = _keys(at, spec, _INTERVAL_KEYS)
+        entry = checked_object(at, spec, _INTERVAL_KEYS)
         if entry["qualifier"] not in QUALIFIERS or entry["qualifier"] in ("range", "vague"):
             raise DataFileError(f"{at}: qualifier {entry['qualifier']!r} is not a hedge qualifier")
         high = None if entry["high"] is None else _bound(f"{at}.high", entry["high"])
         intervals[name] = Interval(entry["qualifier"], _bound(f"{at}.low", entry["low"]), high)
     if "exact" not in intervals or intervals["exact"].qualifier != "exact":
         raise DataFileError(f"{where}: intervals must define 'exact'")
-    hedges = _keys(f"{where}: hedges", top["hedges"], {"description", "before", "after"})
-    ranges = _keys(f"{where}: ranges", top["ranges"], _RANGE_KEYS)
-    openers = _keys(f"{where}: ranges.openers", ranges["openers"], set(ranges["openers"]))
+    hedges = checked_object(f"{where}: hedges", top["hedges"], {"description", "before", "after"})
+    ranges = checked_object(f"{where}: ranges", top["ranges"], _RANGE_KEYS)
+    openers = checked_object(f"{where}: ranges.openers", ranges["openers"], set(ranges["openers"]))
     vague: dict[tuple[str, ...], Vague] = {}
-    for phrase, spec in _keys(f"{where}: vague", top["vague"], set(top["vague"])).items():
+    for phrase, spec in checked_object(f"{where}: vague", top["vague"], set(top["vague"])).items():
         if phrase == "description":
             continue
-        entry = _keys(f"{where}: vague.{phrase}", spec, {"value", "low", "high"})
+        entry = checked_object(f"{where}: vague.{phrase}", spec, {"value", "low", "high"})
         if not (entry["low"] <= entry["value"] and (entry["high"] is None or entry["value"] <= entry["high"])):
             raise DataFileError(f"{where}: vague.{phrase}: value must lie in [low, high]")
         vague[tuple(phrase.split())] = Vague(
@@ -602,11 +589,7 @@ def parse_vocabulary(data: Any, where: str = "qualifiers.json") -> NumberVocabul
 
 
 def load_vocabulary(path: Path = QUALIFIERS_FILE) -> NumberVocabulary:
-    try:
-        data = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise DataFileError(f"cannot load {path}: {exc}") from exc
-    return parse_vocabulary(data, path.name)
+    return parse_vocabulary(read_json(path), path.name)
 
 
 @cache

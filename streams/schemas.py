@@ -10,10 +10,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import orjson
 from jsonschema import Draft202012Validator
 
-from streams._exceptions import DataFileError
+from streams.datafiles import read_json
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 
@@ -24,11 +23,7 @@ def schema_path(name: str) -> Path:
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    path = schema_path(name)
-    try:
-        schema: dict[str, Any] = orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise DataFileError(f"cannot load schema {name!r} from {path}: {exc}") from exc
+    schema: dict[str, Any] = read_json(schema_path(name))
     Draft202012Validator.check_schema(schema)
     return schema
 

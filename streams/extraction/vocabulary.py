@@ -15,9 +15,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-import orjson
-
 from streams._exceptions import DataFileError
+from streams.datafiles import checked_object, read_json
 from streams.numbers import Tokens
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -177,29 +176,10 @@ class Taxonomy:
 # -- helpers -----------------------------------------------------------------------------------
 
 
-def _obj(where: str, data: Any, allowed: set[str], required: set[str] | None = None) -> dict[str, Any]:
-    if not isinstance(data, dict):
-        raise DataFileError(f"{where}: expected an object, got {type(data).__name__}")
-    unknown = set(data) - allowed
-    if unknown:
-        raise DataFileError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}")
-    missing = (allowed if required is None else required) - set(data)
-    if missing:
-        raise DataFileError(f"{where}: missing keys {sorted(missing)}")
-    return data
-
-
 def _strings(where: str, data: Any) -> list[str]:
     if not isinstance(data, list) or not all(isinstance(s, str) and s.strip() for s in data):
         raise DataFileError(f"{where}: expected a list of non-empty strings")
     return data
-
-
-def _read(path: Path) -> Any:
-    try:
-        return orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise DataFileError(f"cannot load {path}: {exc}") from exc
 
 
 def _iso_date(where: str, text: Any) -> str:
@@ -214,26 +194,26 @@ def _iso_date(where: str, text: Any) -> str:
 
 def _global_sources(where: str, data: Any) -> dict[str, list[str]]:
     raw = data.get("sources", {}) if isinstance(data, dict) else {}
-    sources = _obj(f"{where}: sources", raw, set(raw) if isinstance(raw, dict) else set())
+    sources = checked_object(f"{where}: sources", raw, set(raw) if isinstance(raw, dict) else set())
     for name, aliases in sources.items():
         _strings(f"{where}: sources.{name}", aliases)
     return sources
 
 
 def _conflict_entries(where: str, data: Any) -> list[dict[str, Any]]:
-    top = _obj(where, data, {"description", "sources", "conflicts"}, {"conflicts"})
+    top = checked_object(where, data, {"description", "sources", "conflicts"}, {"conflicts"})
     if not isinstance(top["conflicts"], list):
         raise DataFileError(f"{where}: 'conflicts' must be a list")
     entries = []
     for n, raw in enumerate(top["conflicts"]):
-        entry = _obj(f"{where}: conflicts[{n}]", raw, CONFLICT_KEYS, {"slug"})
+        entry = checked_object(f"{where}: conflicts[{n}]", raw, CONFLICT_KEYS, {"slug"})
         at = f"{where}: conflict {entry['slug']!r}"
         for key in ("aliases", "parties"):
             _strings(f"{at}.{key}", entry.get(key, []))
-        places = _obj(f"{at}.places", entry.get("places", {}), set(entry.get("places", {})))
+        places = checked_object(f"{at}.places", entry.get("places", {}), set(entry.get("places", {})))
         for name, aliases in places.items():
             _strings(f"{at}.places.{name}", aliases)
-        sources = _obj(f"{at}.sources", entry.get("sources", {}), set(entry.get("sources", {})))
+        sources = checked_object(f"{at}.sources", entry.get("sources", {}), set(entry.get("sources", {})))
         for name, aliases in sources.items():
             _strings(f"{at}.sources.{name}", aliases)
         unknown = set(_strings(f"{at}.territory", entry.get("territory", ["-"]))) - set(places) - {"-"}
@@ -267,11 +247,11 @@ def _merge(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict
 
 def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     """The shipped gazetteer, extended by ``user_file`` when given."""
-    shipped = _read(GAZETTEER_FILE)
+    shipped = read_json(GAZETTEER_FILE)
     entries = _conflict_entries(GAZETTEER_FILE.name, shipped)
     common = _global_sources(GAZETTEER_FILE.name, shipped)
     if user_file is not None:
-        user = _read(user_file)
+        user = read_json(user_file)
         entries = _merge(entries, _conflict_entries(str(user_file), user))
         for name, aliases in _global_sources(str(user_file), user).items():
             common[name] = [*common.get(name, []), *aliases]
@@ -323,12 +303,12 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
 
 
 def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
-    return parse_taxonomy(_read(path), path.name)
+    return parse_taxonomy(read_json(path), path.name)
 
 
 def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
-    top = _obj(where, data, {"description", "metrics", "nouns", "modifiers", "events", "groups", "context"})
-    events_raw = _obj(f"{where}: events", top["events"], set(top["events"]))
+    top = checked_object(where, data, {"description", "metrics", "nouns", "modifiers", "events", "groups", "context"})
+    events_raw = checked_object(f"{where}: events", top["events"], set(top["events"]))
     event_names = set(events_raw) - {"description"}
     events: dict[tuple[str, ...], str] = {}
     for event in sorted(event_names):
@@ -337,9 +317,9 @@ def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
 
     metrics: dict[str, Metric] = {}
     signatures: dict[tuple[str, str | None], str] = {}
-    for slug, spec in _obj(f"{where}: metrics", top["metrics"], set(top["metrics"])).items():
+    for slug, spec in checked_object(f"{where}: metrics", top["metrics"], set(top["metrics"])).items():
         at = f"{where}: metrics.{slug}"
-        entry = _obj(at, spec, {"kind", "description", "signatures"})
+        entry = checked_object(at, spec, {"kind", "description", "signatures"})
         if entry["kind"] not in METRIC_KINDS:
             raise DataFileError(f"{at}: kind {entry['kind']!r} is not one of {METRIC_KINDS}")
         metrics[slug] = Metric(slug, entry["kind"], entry["description"])
@@ -351,30 +331,30 @@ def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
                 raise DataFileError(f"{at}: signature {pair!r} already belongs to {signatures[(noun, event)]}")
             signatures[(noun, event)] = slug
 
-    nouns_raw = _obj(f"{where}: nouns", top["nouns"], {"description", "event", *NOUN_CLASSES})
+    nouns_raw = checked_object(f"{where}: nouns", top["nouns"], {"description", "event", *NOUN_CLASSES})
     nouns: dict[tuple[str, ...], str] = {}
     for cls in NOUN_CLASSES:
         for phrase in _strings(f"{where}: nouns.{cls}", nouns_raw[cls]):
             nouns[words_of(phrase)] = cls
     noun_events: dict[tuple[str, ...], str] = {}
-    for phrase, event in _obj(f"{where}: nouns.event", nouns_raw["event"], set(nouns_raw["event"])).items():
+    for phrase, event in checked_object(f"{where}: nouns.event", nouns_raw["event"], set(nouns_raw["event"])).items():
         if event not in event_names:
             raise DataFileError(f"{where}: nouns.event.{phrase}: unknown event {event!r}")
         noun_events[words_of(phrase)] = event
 
     group_nouns: dict[tuple[str, ...], str] = {}
     group_adjectives: dict[tuple[str, ...], str] = {}
-    groups_raw = _obj(f"{where}: groups", top["groups"], set(top["groups"]))
+    groups_raw = checked_object(f"{where}: groups", top["groups"], set(top["groups"]))
     for group, spec in groups_raw.items():
         if group == "description":
             continue
-        entry = _obj(f"{where}: groups.{group}", spec, {"nouns", "adjectives"})
+        entry = checked_object(f"{where}: groups.{group}", spec, {"nouns", "adjectives"})
         for phrase in _strings(f"{where}: groups.{group}.nouns", entry["nouns"]):
             group_nouns[words_of(phrase)] = group
         for phrase in entry["adjectives"]:
             group_adjectives[words_of(phrase)] = group
 
-    context_raw = _obj(f"{where}: context", top["context"], CONTEXT_KEYS)
+    context_raw = checked_object(f"{where}: context", top["context"], CONTEXT_KEYS)
     context = {
         key: Phrases.of(_strings(f"{where}: context.{key}", value), True)
         for key, value in context_raw.items()
