@@ -8,7 +8,8 @@ order-free counts; the *rule* names the relation from the first claim's point of
 Rules, from the point of view of claim ``a`` judged against an earlier-held claim ``b``:
 
 * ``same-period-disjoint``: both state the same period (as_of days at most ``window_days`` apart)
-  and their intervals do not overlap (same or different sources). For a cumulative metric a later
+  and their intervals do not overlap (same or different sources). Not for incident figures without a
+  place: two of those on one day may be two different strikes. For a cumulative metric a later
   day wholly above an earlier day inside the window is growth, not a contradiction.
 * ``cumulative-decrease``: cumulative metric, ``a`` lies wholly below an earlier-dated ``b``.
 * ``late-above-later``: cumulative metric, ``a`` lies wholly above a later-dated ``b``.
@@ -80,7 +81,7 @@ def relate(a: Claim, b: Claim, cumulative: bool, window_days: int,
     lower_gap = gap if a_below else -gap  # days from the higher claim to the lower one
     if cumulative and lower_gap > 0:
         rule = "cumulative-decrease" if a_below else "late-above-later"
-    elif same_period and not (cumulative and lower_gap < 0):
+    elif same_period and not (cumulative and lower_gap < 0) and not (_unplaced_incident(a) or _unplaced_incident(b)):
         rule = "same-period-disjoint"
     else:
         return None
@@ -90,6 +91,12 @@ def relate(a: Claim, b: Claim, cumulative: bool, window_days: int,
     if _superseded(higher, lower, revisions):
         return None
     return Relation(CONTRADICTION, rule)
+
+
+def _unplaced_incident(claim: Claim) -> bool:
+    """A reported incident figure with no place: two of them on one day are as likely two strikes as one, so
+    their disagreement is no evidence of a contradiction (reports of one strike name where it hit)."""
+    return claim.basis == "incident" and claim.place is None and claim.modality == "reported"
 
 
 def _superseded(higher: Claim, lower: Claim, revisions: Sequence[Claim]) -> bool:

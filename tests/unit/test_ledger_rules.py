@@ -165,6 +165,16 @@ def test_announcements_of_one_plan_on_different_days_meet_and_may_change() -> No
     assert kinds([first, plan("d", 33, "2025-01-15", attributed_to="Qatar")]) == ["new", "corroboration"]
 
 
+def test_unplaced_incident_figures_of_one_day_do_not_contradict() -> None:
+    def strike(claim_id: str, value: int, place: str | None, source: str) -> Claim:
+        return claim(claim_id, basis="incident", since=None, value=value, place=place, attributed_to=source)
+
+    assert kinds([strike("a", 70, None, "WHO"), strike("b", 5, None, "Sudan Doctors Network")]) == [
+        "new", None], "two strikes on one day, neither placed: no evidence they are one event"
+    assert kinds([strike("a", 70, "El Fasher", "WHO"), strike("b", 5, "El Fasher", "Sudan Doctors Network")]) == [
+        "new", "contradiction"]
+
+
 def test_groups_and_places_split_series() -> None:
     assert kinds([claim("a"), claim("b", group="children", value=18000),
                   claim("c", place="Rafah", value=3000)]) == ["new", "new", "new"]
