@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator, Awaitable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -36,24 +35,15 @@ ARRIVAL_HEADER = "figurewatch-arrival-ms"
 GAUGE_INTERVAL_SECONDS = 5.0
 
 
-@dataclass
-class Worker:
-    """The app and what tests and the CLI need to reach inside it."""
-
-    app: faust.App
-    metrics: Metrics
-
-
 def create_app(
     settings: Settings,
     extract: Extract,
     metric_kinds: Mapping[str, str],
     *,
     on_error: ProcessingErrorCallback = skip_and_log,
-    metrics: Metrics | None = None,
-) -> Worker:
+) -> faust.App:
     """Build the Faust app for ``settings``: ``extract`` finds claims, ``metric_kinds`` drives the ledger."""
-    metrics = metrics or Metrics()
+    metrics = Metrics()
     codec = OrjsonCodec()
     app = faust.App(
         settings.app_id,
@@ -262,7 +252,7 @@ def create_app(
     async def healthz(web: View, request: Request) -> Response:
         return web.json({"status": "alive"})
 
-    return Worker(app=app, metrics=metrics)
+    return app
 
 
 def ledger_settings(settings: Settings) -> LedgerSettings:

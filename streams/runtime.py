@@ -22,7 +22,7 @@ def build_extractor(settings: Settings) -> Extractor:
 
 def metric_kinds() -> dict[str, str]:
     """Each metric's kind (cumulative or stock), from the taxonomy data file."""
-    return {slug: metric.kind for slug, metric in load_taxonomy().metrics.items()}
+    return load_taxonomy().metric_kinds
 
 
 def offline_ledger(settings: Settings) -> Ledger:
@@ -34,6 +34,6 @@ def run_worker(settings: Settings) -> int:
     """Run the Faust worker until it is stopped (SIGTERM/SIGINT)."""
     extractor = build_extractor(settings)
     (settings.data_dir / "worker").mkdir(parents=True, exist_ok=True)
-    worker = create_app(settings, extractor.extract, metric_kinds())
-    FaustWorker(worker.app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    app = create_app(settings, extractor.extract, metric_kinds())
+    FaustWorker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
     return 0

@@ -172,6 +172,11 @@ class Taxonomy:
     group_adjectives: Phrases[str]
     context: Mapping[str, Phrases[bool]]
 
+    @property
+    def metric_kinds(self) -> dict[str, str]:
+        """Each metric's kind: ``cumulative`` (can only grow) or ``stock`` (goes up and down)."""
+        return {slug: metric.kind for slug, metric in self.metrics.items()}
+
 
 # -- helpers -----------------------------------------------------------------------------------
 

@@ -170,7 +170,7 @@ def metric_kinds_from_taxonomy() -> dict[str, str]:
     """Each metric's kind (cumulative or stock) from the shipped taxonomy."""
     from streams.extraction.vocabulary import load_taxonomy  # noqa: PLC0415 - only the CLI needs it
 
-    return {slug: metric.kind for slug, metric in load_taxonomy().metrics.items()}
+    return load_taxonomy().metric_kinds
 
 
 def real_extractor() -> Extract:

@@ -71,11 +71,11 @@ def test_bad_security_settings_fail(env: dict[str, str]) -> None:
 
 
 def test_app_uses_orjson_binds_loopback_and_hides_table_views() -> None:
-    app = create_app(Settings(store="memory://"), lambda item: [], {}).app
+    app = create_app(Settings(store="memory://"), lambda item: [], {})
     assert isinstance(app.conf.value_serializer, OrjsonCodec)
     assert app.conf.web_bind == "127.0.0.1"
     assert app.conf.web_tables_enabled is False
-    enabled = create_app(Settings(store="memory://", web_tables=True), lambda item: [], {}).app
+    enabled = create_app(Settings(store="memory://", web_tables=True), lambda item: [], {})
     assert enabled.conf.web_tables_enabled is True
 
 
