@@ -13,6 +13,7 @@ from typing import Any
 
 import faust
 import orjson
+from faust.types import TP
 from faust.web import Request, Response, View
 from mode import BaseSignalT
 
@@ -86,12 +87,34 @@ def create_app(
         processed[(message.topic, message.partition)] = message.offset + 1
         metrics.last_progress.labels(agent).set(time.time())
 
+    async def _skipped_ahead(message: Any) -> bool:
+        """True when ``message`` lies past the next offset this partition owes us: earlier records were
+        dropped unseen (Faust discards fetched records of a partition it left out of its active set, and then
+        treats the jump as a gap). The partition is sought back to the missing offset and the message is left
+        for the re-fetch, so nothing is lost. Our topics are never compacted, so a real gap cannot occur."""
+        key = (message.topic, message.partition)
+        committed = getattr(app.consumer, "_committed_offset", {})
+        expected = processed.get(key)
+        if expected is None:
+            expected = committed.get(TP(message.topic, message.partition))
+        if expected is None or message.offset <= expected:
+            return False
+        log.error("records skipped; seeking back", extra={"topic": message.topic, "partition": message.partition,
+                                                          "expected": expected, "got": message.offset})
+        metrics.stalls.labels(message.topic, str(message.partition)).inc()
+        app.consumer.resume_partitions({TP(message.topic, message.partition)})
+        await app.consumer.seek(TP(message.topic, message.partition), expected)
+        processed[key] = expected
+        return True
+
     @app.agent(news_items, name="ingest")
     async def ingest_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         async for event in stream.events():
             started = time.perf_counter()
             raw: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
             message = event.message
+            if await _skipped_ahead(message):
+                continue
             origin = Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))
             metrics.items_received.inc()
             outputs: list[tuple[bytes, bytes]] = []
@@ -141,6 +164,8 @@ def create_app(
         async for event in stream.events():
             started = time.perf_counter()
             message = event.message
+            if await _skipped_ahead(message):
+                continue
             try:
                 outcome = ledger.apply(Claim.from_dict(orjson.loads(event.value)))
                 outputs = _encode(outcome)
@@ -235,6 +260,7 @@ def create_app(
 
     async def on_assigned(sender: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
         metrics.rebalances.inc()
+        processed.clear()  # positions start again from the committed offsets of the new assignment
 
     app.timer(interval=GAUGE_INTERVAL_SECONDS)(sample_gauges)
     app.on_partitions_assigned.connect(on_assigned)
