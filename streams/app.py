@@ -83,8 +83,11 @@ def create_app(
     sources = {news_items.get_topic_name(), claims.get_topic_name()}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
 
+    handled = [0]  # messages finished by this worker, all agents and partitions
+
     def _progress(agent: str, message: Any) -> None:
         processed[(message.topic, message.partition)] = message.offset + 1
+        handled[0] += 1
         metrics.last_progress.labels(agent).set(time.time())
 
     async def _skipped_ahead(message: Any) -> bool:
@@ -246,7 +249,9 @@ def create_app(
                 lag = max(0, highwater - position)
                 metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
                 positions[tp] = position
-                progress[tp] = (position, lag if _ready() else 0)
+                # A partition stalls only while the worker finishes nothing at all: one busy with a slow
+                # message of another partition is not stalled (the agents serve all partitions in turn).
+                progress[tp] = (handled[0], lag if _ready() else 0)
         for key in [key for key in processed if key not in {(tp.topic, tp.partition) for tp in assigned}]:
             del processed[key]
         remaining = recovery.active_remaining_total()
