@@ -7,7 +7,7 @@ with a machine-readable reason; the ingest agent routes the latter to the dead-l
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -43,7 +43,8 @@ class NewsItem:
         return hashlib.sha256(payload).hexdigest()
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        # the fields are strings or None, so no deep copy (dataclasses.asdict) is needed
+        return {name: value for name in _FIELD_NAMES if (value := getattr(self, name)) is not None}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> NewsItem:
@@ -56,6 +57,9 @@ class NewsItem:
             url=data.get("url"),
             language=data.get("language"),
         )
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(NewsItem))
 
 
 def parse_timestamp(text: str) -> datetime:

@@ -13,8 +13,8 @@ figure it dates is as of the day it was published, as an undated figure is. No a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from streams.numbers import Tokens
 
@@ -31,8 +31,7 @@ DAY, MONTH, YEAR = "day", "month", "year"
 _DATE_WORDS = frozenset({*MONTHS, *WEEKDAYS, *RELATIVE_DAYS})
 
 
-@dataclass(frozen=True, slots=True)
-class DateExpr:
+class DateExpr(NamedTuple):
     """A date found at tokens ``[i, j)``; ``precision`` is day, month or year."""
 
     i: int

@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from streams._exceptions import InputError
 from streams.claims import Claim
@@ -40,31 +41,52 @@ MAX_SENTENCE_FIGURES = 32
 some steps per figure look at its whole sentence, so the cap keeps the work per sentence linear."""
 
 # A sentence ends at a run of ".!?" (then closing quotes or brackets) before white space and a capital or
-# digit, or at a line break. One regex for all of it rescanned a run of n marks from each of them when it
-# failed (O(n²)); here each run is found once and what follows it is matched once: O(n).
-_END_MARK = re.compile(r"[.!?]+|\n")
-_AFTER_MARKS = re.compile(r"[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
-_AFTER_NEWLINE = re.compile(r"\s*")
+# digit, or at a line break. The run is matched only from its first mark (the look-behind after the
+# first mark fails inside a run) and then possessively, so a failed match costs one step per mark: a run
+# of n marks is read in O(n), where "[.!?]+" tried from every mark and backtracked was O(n²). Starting
+# with a character class lets the regex engine skip ahead to the next mark or line break.
+_SENTENCE_END = re.compile(r"[.!?](?<![.!?][.!?])[.!?]*+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*")
 
 
 def sentence_bounds(body: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` of each sentence of ``body``, in order; the end keeps the first end mark."""
     bounds: list[tuple[int, int]] = []
-    start = pos = 0
-    search, after_marks, after_newline = _END_MARK.search, _AFTER_MARKS.match, _AFTER_NEWLINE.match
-    while (mark := search(body, pos)) is not None:
-        pos = mark.end()
-        tail = after_newline(body, pos) if mark.group() == "\n" else after_marks(body, pos)
-        if tail is not None:
-            bounds.append((start, mark.start() + 1))
-            start = pos = tail.end()
+    start = 0
+    for end in _SENTENCE_END.finditer(body):
+        bounds.append((start, end.start() + 1))
+        start = end.end()
     bounds.append((start, len(body)))
     return bounds
 
 
-_DIGIT = re.compile(r"\d")
-# a sentence without digits is read only when it has a number word ("Thirteen people", "dozens of")
+_DIGITS = re.compile(r"\d+")
 _PUNCTUATION = str.maketrans({c: " " for c in "-,.;:!?()[]\"'“”‘’—–/"})
+
+
+def figure_hints(body: str) -> list[int] | None:
+    """The sorted offsets of digits and number words in ``body``: where a figure may be.
+
+    Most sentences of a report state no figure; a sentence without a hint is not read further. A
+    number word counts when punctuation and white space delimit it ("twenty-one", "(three)"). The
+    words are found with string methods: a regular expression alternating them is tried at every
+    offset and is ten times slower. None when lower-casing changes offsets (then every sentence is read).
+    """
+    lowered = body.lower()
+    if len(lowered) != len(body):
+        return None
+    hints = [digits.start() for digits in _DIGITS.finditer(body)]
+    words = lowered.translate(_PUNCTUATION)
+    for word in NUMBER_WORDS.intersection(words.split()):
+        at = words.find(word)
+        while at != -1:
+            end = at + len(word)
+            if (at == 0 or words[at - 1].isspace()) and (end == len(words) or words[end].isspace()):
+                hints.append(at)
+            at = words.find(word, at + 1)
+    hints.sort()
+    return hints
+
+
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
@@ -84,8 +106,7 @@ _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset({"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Head:
+class _Head(NamedTuple):
     """The noun phrase after a number: its class, the event it carries, its group, where it ends."""
 
     kind: str  # noun, empty, partitive, reject
@@ -97,8 +118,7 @@ class _Head:
     subset: bool = False  # "35 of the hostages": a part of a named whole, its own predicate follows
 
 
-@dataclass(frozen=True, slots=True)
-class _Figure:
+class _Figure(NamedTuple):
     quantity: Quantity
     metric: str
     noun: str
@@ -107,7 +127,7 @@ class _Figure:
     part: bool = False  # "including 669 children": a part of the previous figure, same basis
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Item:
     """One item being read: its body (capped), gazetteer terms in it and its identity for claim ids."""
 
@@ -120,7 +140,7 @@ class _Item:
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Sentence:
     """One sentence being read: its tokens, gazetteer terms (sentence offsets) and dates."""
 
@@ -212,8 +232,16 @@ class Extractor:
             return []
         context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}", {})
         claims: list[Claim] = []
-        for bounds in sentence_bounds(body):
-            claims.extend(self._sentence(context, bounds, dominant))
+        hints = figure_hints(body)
+        k = 0
+        for start, stop in sentence_bounds(body):
+            end = min(stop, start + MAX_SENTENCE_CHARS)
+            if hints is not None:
+                while k < len(hints) and hints[k] < start:
+                    k += 1
+                if k == len(hints) or hints[k] >= end:
+                    continue
+            claims.extend(self._sentence(context, start, end, dominant))
         return claims
 
     def _conflicts_in(self, terms: list[tuple[int, str]]) -> list[str]:
@@ -224,11 +252,8 @@ class Extractor:
             return None
         return min(counts, key=lambda slug: (-counts[slug], self._order[slug]))
 
-    def _sentence(self, context: _Item, bounds: tuple[int, int], dominant: str) -> list[Claim]:
-        start, end = bounds[0], min(bounds[1], bounds[0] + MAX_SENTENCE_CHARS)
+    def _sentence(self, context: _Item, start: int, end: int, dominant: str) -> list[Claim]:
         text = context.body[start:end].rstrip()
-        if not _DIGIT.search(text) and NUMBER_WORDS.isdisjoint(text.lower().translate(_PUNCTUATION).split()):
-            return []
         tokens = Tokens(text)
         lows = tokens.lows
         if self._ctx["not_conflict"].find(lows, 0, len(lows)):

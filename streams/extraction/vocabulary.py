@@ -329,12 +329,13 @@ def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
             raise DataFileError(f"{at}: kind {entry['kind']!r} is not one of {METRIC_KINDS}")
         metrics[slug] = Metric(slug, entry["kind"], entry["description"])
         for pair in entry["signatures"]:
-            noun, event = pair
-            if noun not in NOUN_CLASSES or (event is not None and event not in event_names):
+            noun: str = pair[0]
+            noun_event: str | None = pair[1]
+            if noun not in NOUN_CLASSES or (noun_event is not None and noun_event not in event_names):
                 raise DataFileError(f"{at}: signature {pair!r} names an unknown noun class or event")
-            if (noun, event) in signatures:
-                raise DataFileError(f"{at}: signature {pair!r} already belongs to {signatures[(noun, event)]}")
-            signatures[(noun, event)] = slug
+            if (noun, noun_event) in signatures:
+                raise DataFileError(f"{at}: signature {pair!r} already belongs to {signatures[(noun, noun_event)]}")
+            signatures[(noun, noun_event)] = slug
 
     nouns_raw = checked_object(f"{where}: nouns", top["nouns"], {"description", "event", *NOUN_CLASSES})
     nouns: dict[tuple[str, ...], str] = {}
