@@ -39,6 +39,11 @@ _TOKEN_RE = re.compile(
     r"|(?P<num>\d{1,3}(?:[,\u202f\u00a0]\d{3})+(?:\.\d+)?(?!\d)|\d+(?:\.\d+)?|\.\d+)"
     r"|(?P<sym>\S)"
 )
+# The same tokens for lower-cased ASCII text, where the classes reduce to ASCII ranges; the regex engine
+# tests a range in a few instructions and a Unicode category in many, so this runs a third faster.
+_ASCII_TOKEN_RE = re.compile(
+    r"(?P<word>[a-z]+)|(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)|(?P<sym>\S)"
+)
 _NUM, _WORD, _SYM = "num", "word", "sym"
 
 _UNITS = {
@@ -68,6 +73,8 @@ _VULGAR = {"½": 0.5, "⅓": 1 / 3, "⅔": 2 / 3, "¼": 0.25, "¾": 0.75, "⅕":
 # "one" is a pronoun after these words ("the one you mentioned", "which one").
 _PRONOUN_ONE_AFTER = {"the", "that", "this", "which", "each", "every", "any", "no", "another", "someone"}
 _MAX_HEDGE_WORDS = 4
+# the words that can continue a number written in digits ("2 million", "3 dozen", "5 and a half")
+_CONTINUERS = frozenset({*_SCALES, *_DOZEN, *_DENOMINATORS, "hundred", "and"})
 NUMBER_WORDS = frozenset(
     {
         *_UNITS,
@@ -172,7 +179,8 @@ class Tokens:
         # the token classes do not depend on case, so the lower-cased text is cut when lowering kept
         # every offset (it nearly always does)
         same_length = len(lowered) == len(text)
-        matches = list(_TOKEN_RE.finditer(lowered if same_length else text))
+        pattern = _ASCII_TOKEN_RE if lowered.isascii() else _TOKEN_RE
+        matches = list(pattern.finditer(lowered if same_length else text))
         self.kinds: list[str] = [m.lastgroup or _SYM for m in matches]
         self.lows: list[str] = [m[0] for m in matches] if same_length else [m[0].lower() for m in matches]
         self.starts: list[int] = [m.start() for m in matches]
@@ -212,6 +220,10 @@ class NumberParser:
         self._vague_first = {key[0] for key in vocabulary.vague}
         # the only non-digit tokens a number can start with
         self._starters = frozenset({*_UNITS, *_TENS, *_DENOMINATORS, *_VULGAR, "a", "hundred", *self._vague_first})
+        # hedges by the word next to the number, longest first: most numbers follow a word that ends
+        # no hedge, and one dict lookup tells so
+        self._before_by_last = _by_edge(vocabulary.before, -1)
+        self._after_by_first = _by_edge(vocabulary.after, 0)
 
     # -- layer 1: plain numbers ---------------------------------------------------------------
 
@@ -225,9 +237,9 @@ class NumberParser:
     def _scan(self, tokens: Tokens) -> list[_Found]:
         found: list[_Found] = []
         starters = self._starters
-        # only digit groups and the few words a number can start with are tried, left to right
-        pairs = enumerate(zip(tokens.kinds, tokens.lows, strict=True))
-        candidates = [i for i, (kind, low) in pairs if kind == _NUM or low in starters]
+        # only digit groups (the only tokens that end in a decimal digit) and the few words a number
+        # can start with are tried, left to right
+        candidates = [i for i, low in enumerate(tokens.lows) if low in starters or low[-1].isdecimal()]
         resume = 0
         for i in candidates:
             if i < resume:
@@ -252,6 +264,8 @@ class NumberParser:
             glued = nxt < len(tokens) and tokens.touching(nxt) and tokens.kinds[nxt] == _WORD
             if glued and tokens.lows[nxt] not in _SUFFIX_SCALES:
                 return None
+            if not glued and tokens.low(nxt) not in _CONTINUERS:
+                return _Found(i, nxt, _digit_value(low))  # plain digits, as most figures are written
         elif low in self._vague_first:
             vague = self._vague_at(tokens, i)
             if vague is not None:
@@ -501,23 +515,27 @@ class NumberParser:
         return quantity._replace(low=low, high=high, qualifier=interval.qualifier, interval=name)
 
     def _hedge_before(self, tokens: Tokens, i: int) -> tuple[str, int] | None:
-        for size in range(min(_MAX_HEDGE_WORDS, i), 0, -1):
-            key = tuple(tokens.lows[i - size : i])
-            name = self.vocabulary.before.get(key)
-            if name is not None:
+        lows = tokens.lows
+        for key, size, name in self._before_by_last.get(lows[i - 1], ()) if i else ():
+            if size == 1 or (size <= i and lows[i - size : i] == key):
                 return name, i - size
         return None
 
     def _hedge_after(self, tokens: Tokens, j: int) -> tuple[str, int] | None:
-        for size in (2, 1):
-            key = tuple(tokens.lows[j : j + size])
-            if len(key) != size:
-                continue
-            name = self.vocabulary.after.get(key)
+        lows = tokens.lows
+        for key, size, name in self._after_by_first.get(lows[j], ()) if j < len(lows) else ():
             # "300+" and "300-plus" are written solid; "12 plus 3" is arithmetic.
-            if name is not None and (key[0] not in ("+", "-") or tokens.touching(j)):
+            if (size == 1 or lows[j : j + size] == key) and (key[0] not in ("+", "-") or tokens.touching(j)):
                 return name, j + size - 1
         return None
+
+
+def _by_edge(table: Mapping[tuple[str, ...], str], edge: int) -> dict[str, list[tuple[list[str], int, str]]]:
+    """``table``'s phrases grouped by their word at ``edge`` (0 first, -1 last), longest first."""
+    grouped: dict[str, list[tuple[list[str], int, str]]] = {}
+    for key in sorted(table, key=len, reverse=True):
+        grouped.setdefault(key[edge], []).append((list(key), len(key), table[key]))
+    return grouped
 
 
 # -- the vocabulary file ----------------------------------------------------------------------

@@ -107,8 +107,23 @@ class Conflict:
 
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 # Terms start with a capital letter except for a few listed lower-case first words; scanning only for
-# those is several times faster than looking at every word.
-_SCAN_WORDS = r"\b[^\W\d_a-z][^\W\d_]*"
+# capitalized words is several times faster than looking at every word.
+_CAPITALIZED = re.compile(r"[^\W\d_a-z][^\W\d_]*")
+_ASCII_CAPITALIZED = re.compile(r"[A-Z][A-Za-z]*")  # the same for ASCII text, three times faster
+
+
+def _offsets(text: str, word: str) -> list[int]:
+    """The offsets where ``word`` stands in ``text`` as a whole word (no letter, digit or _ around it)."""
+    found = []
+    at = text.find(word)
+    while at != -1:
+        end = at + len(word)
+        if (not at or not (text[at - 1].isalnum() or text[at - 1] == "_")) and not (
+            end < len(text) and (text[end].isalnum() or text[end] == "_")
+        ):
+            found.append(at)
+        at = text.find(word, end)
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +137,7 @@ class Gazetteer:
     conflicts: Mapping[str, Conflict]
     terms: Mapping[str, tuple[tuple[str, ...], str | None]]
     by_first: Mapping[str, tuple[str, ...]]
-    first_words: re.Pattern[str]
+    lower_firsts: tuple[str, ...]  # the first words of terms that are not capitalized ("occupied")
     sources: Mapping[str, Mapping[str, str]]
     places_only: frozenset[str]
     territory: Mapping[str, frozenset[str]]  # conflict -> places that are its whole territory
@@ -139,12 +154,19 @@ class Gazetteer:
         """Every term in ``text`` as (start offset, phrase), longest match first, not overlapping."""
         found: list[tuple[int, str]] = []
         skip_to = 0
-        for match in self.first_words.finditer(text):
-            start = match.start()
-            candidates = self.by_first.get(match.group())
-            if candidates is None or start < skip_to or (start and text[start - 1].isalnum()):
+        by_first = self.by_first
+        # most capitalized words start no term: a comprehension drops them before the loop below
+        capitalized = (_ASCII_CAPITALIZED if text.isascii() else _CAPITALIZED).finditer(text)
+        starts = [(m.start(), word) for m in capitalized if (word := m[0]) in by_first]
+        # the few lower-case first words ("occupied West Bank") are looked up with str.find: in the
+        # regular expression their alternation is tried at every offset and costs as much as the rest
+        lower = [(at, word) for word in self.lower_firsts for at in _offsets(text, word)]
+        if lower:
+            starts = sorted(starts + lower)
+        for start, word in starts:
+            if start < skip_to or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
                 continue
-            for phrase in candidates:
+            for phrase in by_first[word]:
                 end = start + len(phrase)
                 if text.startswith(phrase, start) and not (end < len(text) and text[end].isalnum()):
                     found.append((start, phrase))
@@ -297,11 +319,10 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         first = _FIRST_WORD.match(phrase)
         assert first is not None
         by_first.setdefault(first.group(), []).append(phrase)
-    lower = sorted(word for word in by_first if not word[0].isupper())
-    pattern = _SCAN_WORDS + (r"|\b(?:" + "|".join(map(re.escape, lower)) + r")\b" if lower else "")
+    lower = tuple(sorted(word for word in by_first if not word[0].isupper()))
     places_only = frozenset(phrase for phrase, (_, where) in terms.items() if where and phrase not in named)
     firsts = {k: tuple(v) for k, v in by_first.items()}
-    return Gazetteer(conflicts, terms, firsts, re.compile(pattern), sources, places_only, territories)
+    return Gazetteer(conflicts, terms, firsts, lower, sources, places_only, territories)
 
 
 # -- taxonomy ----------------------------------------------------------------------------------
