@@ -109,7 +109,9 @@ _FIRST_WORD = re.compile(r"[^\W\d_]+")
 # Terms start with a capital letter except for a few listed lower-case first words; scanning only for
 # capitalized words is several times faster than looking at every word.
 _CAPITALIZED = re.compile(r"[^\W\d_a-z][^\W\d_]*")
-_ASCII_CAPITALIZED = re.compile(r"[A-Z][A-Za-z]*")  # the same for ASCII text, three times faster
+# When every capitalized first word is ASCII this finds them all, also in text with other letters: a
+# match inside a longer word is dropped by the letter checks around a term. Three times faster.
+_ASCII_CAPITALIZED = re.compile(r"[A-Z][A-Za-z]*")
 
 
 def _offsets(text: str, word: str) -> list[int]:
@@ -138,6 +140,7 @@ class Gazetteer:
     terms: Mapping[str, tuple[tuple[str, ...], str | None]]
     by_first: Mapping[str, tuple[str, ...]]
     lower_firsts: tuple[str, ...]  # the first words of terms that are not capitalized ("occupied")
+    capitalized: re.Pattern[str]  # finds the capitalized words that may start a term
     sources: Mapping[str, Mapping[str, str]]
     places_only: frozenset[str]
     territory: Mapping[str, frozenset[str]]  # conflict -> places that are its whole territory
@@ -156,8 +159,7 @@ class Gazetteer:
         skip_to = 0
         by_first = self.by_first
         # most capitalized words start no term: a comprehension drops them before the loop below
-        capitalized = (_ASCII_CAPITALIZED if text.isascii() else _CAPITALIZED).finditer(text)
-        starts = [(m.start(), word) for m in capitalized if (word := m[0]) in by_first]
+        starts = [(m.start(), word) for m in self.capitalized.finditer(text) if (word := m[0]) in by_first]
         # the few lower-case first words ("occupied West Bank") are looked up with str.find: in the
         # regular expression their alternation is tried at every offset and costs as much as the rest
         lower = [(at, word) for word in self.lower_firsts for at in _offsets(text, word)]
@@ -322,7 +324,8 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     lower = tuple(sorted(word for word in by_first if not word[0].isupper()))
     places_only = frozenset(phrase for phrase, (_, where) in terms.items() if where and phrase not in named)
     firsts = {k: tuple(v) for k, v in by_first.items()}
-    return Gazetteer(conflicts, terms, firsts, lower, sources, places_only, territories)
+    capitalized = _ASCII_CAPITALIZED if all(word.isascii() for word in by_first) else _CAPITALIZED
+    return Gazetteer(conflicts, terms, firsts, lower, capitalized, sources, places_only, territories)
 
 
 # -- taxonomy ----------------------------------------------------------------------------------

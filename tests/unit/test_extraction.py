@@ -267,6 +267,72 @@ def test_user_gazetteer_extends_without_code_changes(tmp_path: Path) -> None:
     assert sudan.conflict == "sudan"
 
 
+_GAZETTEER = load_gazetteer()
+_TERM_PIECES = [*sorted(_GAZETTEER.terms)[::7], "occupied West Bank", "Israeli", "Gazan", "McGaza", "É", "é", "_", "2"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_TERM_PIECES), st.sampled_from([" ", "", "-", "'s ", ", ", "_", "é"]))))
+def test_term_scan_is_the_same_with_the_ascii_and_the_unicode_word_pattern(pieces: list[tuple[str, str]]) -> None:
+    import dataclasses
+
+    from streams.extraction.vocabulary import _CAPITALIZED
+
+    text = "".join(term + sep for term, sep in pieces)
+    unicode = dataclasses.replace(_GAZETTEER, capitalized=_CAPITALIZED)
+    assert _GAZETTEER.scan(text) == unicode.scan(text)
+    # every term found stands alone: no letter, digit or "_" joined to either side
+    for at, phrase in _GAZETTEER.scan(text):
+        end = at + len(phrase)
+        assert text[at:end] == phrase and not (at and (text[at - 1].isalnum() or text[at - 1] == "_"))
+        assert not (end < len(text) and text[end].isalnum())
+
+
+def test_user_terms_with_other_letters_are_found(tmp_path: Path) -> None:
+    user = tmp_path / "mine.json"
+    user.write_text(json.dumps({"conflicts": [{"slug": "syria", "places": {"Şanlıurfa": ["Şanlıurfa"]}}]}))
+    [claim] = Extractor.from_files(user).extract(item("Shelling killed 9 people in Şanlıurfa.", title="News"))
+    assert (claim.conflict, claim.place, claim.value) == ("syria", "Şanlıurfa", 9)
+
+
+def _reference_bounds(body: str) -> list[tuple[int, int]]:
+    """Sentence bounds by the rule in words, one character at a time (the oracle for the regex)."""
+    bounds, start, k = [], 0, 0
+    while k < len(body):
+        if body[k] == "\n":
+            j = k + 1
+            while j < len(body) and body[j].isspace():
+                j += 1
+            bounds.append((start, k + 1))
+            start = k = j
+            continue
+        if body[k] in ".!?" and (k == 0 or body[k - 1] not in ".!?"):
+            j = k
+            while j < len(body) and body[j] in ".!?":
+                j += 1
+            while j < len(body) and body[j] in '"”’)]':
+                j += 1
+            blank = j
+            while j < len(body) and body[j].isspace():
+                j += 1
+            opener = j + (j < len(body) and body[j] in '"“‘([')
+            if j > blank and opener < len(body) and (body[opener] in "0123456789" or "A" <= body[opener] <= "Z"):
+                bounds.append((start, k + 1))
+                start = k = j
+                continue
+        k += 1
+    bounds.append((start, len(body)))
+    return bounds
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet='.!?\n \t"”’)]“‘([aA1', max_size=40))
+def test_sentence_bounds_follow_the_rule_in_words(body: str) -> None:
+    from streams.extraction.extractor import sentence_bounds
+
+    assert sentence_bounds(body) == _reference_bounds(body)
+
+
 @pytest.mark.parametrize(
     "bad",
     [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import time
 
 import orjson
@@ -181,3 +182,22 @@ def test_200_kb_pathological_inputs_finish(unit: str) -> None:
     start = time.perf_counter()
     default_parser().quantities(text)
     assert time.perf_counter() - start < 30  # seconds; quadratic behaviour would take hours
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcxyz019 ,.-+%'\"\n\t", max_size=80))
+def test_ascii_tokenizer_cuts_ascii_text_as_the_unicode_one(text: str) -> None:
+    from streams.numbers import _ASCII_TOKEN_RE, _TOKEN_RE
+
+    def cut(pattern: re.Pattern[str]) -> list[tuple[str | None, int, int]]:
+        return [(m.lastgroup, m.start(), m.end()) for m in pattern.finditer(text)]
+
+    assert cut(_ASCII_TOKEN_RE) == cut(_TOKEN_RE)
+
+
+def test_text_with_other_letters_and_digits_is_cut_by_the_unicode_tokenizer() -> None:
+    from streams.numbers import Tokens
+
+    tokens = Tokens("Zürich: ٣ people, 1\u00a0200 more")
+    assert tokens.lows == ["zürich", ":", "٣", "people", ",", "1\u00a0200", "more"]
+    assert default_parser().quantities("1\u00a0200 people")[0].value == 1200
