@@ -106,25 +106,20 @@ class Conflict:
 
 
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
-# Terms start with a capital letter except for a few listed lower-case first words; scanning only for
-# capitalized words is several times faster than looking at every word.
-_CAPITALIZED = re.compile(r"[^\W\d_a-z][^\W\d_]*")
-# When every capitalized first word is ASCII this finds them all, also in text with other letters: a
-# match inside a longer word is dropped by the letter checks around a term. Three times faster.
-_ASCII_CAPITALIZED = re.compile(r"[A-Z][A-Za-z]*")
+# Nearly all terms start with a capitalized ASCII word: scanning only for those is several times faster
+# than looking at every word. One found inside a longer word ("McGaza", "ÉGaza") is dropped by the
+# checks around a term.
+_CAPITALIZED = re.compile(r"[A-Z][A-Za-z]*")
 
 
-def _offsets(text: str, word: str) -> list[int]:
-    """The offsets where ``word`` stands in ``text`` as a whole word (no letter, digit or _ around it)."""
+def _offsets(text: str, term: str) -> list[int]:
+    """The offsets where ``term`` starts in ``text`` after no letter, digit or "_" (the caller checks its end)."""
     found = []
-    at = text.find(word)
+    at = text.find(term)
     while at != -1:
-        end = at + len(word)
-        if (not at or not (text[at - 1].isalnum() or text[at - 1] == "_")) and not (
-            end < len(text) and (text[end].isalnum() or text[end] == "_")
-        ):
+        if not at or not (text[at - 1].isalnum() or text[at - 1] == "_"):
             found.append(at)
-        at = text.find(word, end)
+        at = text.find(term, at + 1)
     return found
 
 
@@ -139,8 +134,9 @@ class Gazetteer:
     conflicts: Mapping[str, Conflict]
     terms: Mapping[str, tuple[tuple[str, ...], str | None]]
     by_first: Mapping[str, tuple[str, ...]]
-    lower_firsts: tuple[str, ...]  # the first words of terms that are not capitalized ("occupied")
-    capitalized: re.Pattern[str]  # finds the capitalized words that may start a term
+    # (term, its first word) for the terms whose first word is not an ASCII capitalized word
+    # ("occupied West Bank", "Cité Soleil"): they are looked up whole
+    other_terms: tuple[tuple[str, str], ...]
     sources: Mapping[str, Mapping[str, str]]
     places_only: frozenset[str]
     territory: Mapping[str, frozenset[str]]  # conflict -> places that are its whole territory
@@ -159,12 +155,13 @@ class Gazetteer:
         skip_to = 0
         by_first = self.by_first
         # most capitalized words start no term: a comprehension drops them before the loop below
-        starts = [(m.start(), word) for m in self.capitalized.finditer(text) if (word := m[0]) in by_first]
-        # the few lower-case first words ("occupied West Bank") are looked up with str.find: in the
-        # regular expression their alternation is tried at every offset and costs as much as the rest
-        lower = [(at, word) for word in self.lower_firsts for at in _offsets(text, word)]
-        if lower:
-            starts = sorted(starts + lower)
+        starts = [(m.start(), word) for m in _CAPITALIZED.finditer(text) if (word := m[0]) in by_first]
+        # the few other terms are looked up whole with str.find: in the regular expression an alternation
+        # of their first words is tried at every offset and costs as much as the rest, Unicode classes
+        # cost three times ASCII ranges, and short first words ("al") stand inside many other words
+        other = [(at, word) for term, word in self.other_terms for at in _offsets(text, term)]
+        if other:
+            starts = sorted(starts + other)
         for start, word in starts:
             if start < skip_to or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
                 continue
@@ -321,11 +318,15 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         first = _FIRST_WORD.match(phrase)
         assert first is not None
         by_first.setdefault(first.group(), []).append(phrase)
-    lower = tuple(sorted(word for word in by_first if not word[0].isupper()))
+    other = tuple(
+        (term, word)
+        for word, terms_of in sorted(by_first.items())
+        if not (word.isascii() and word[0].isupper())
+        for term in terms_of
+    )
     places_only = frozenset(phrase for phrase, (_, where) in terms.items() if where and phrase not in named)
     firsts = {k: tuple(v) for k, v in by_first.items()}
-    capitalized = _ASCII_CAPITALIZED if all(word.isascii() for word in by_first) else _CAPITALIZED
-    return Gazetteer(conflicts, terms, firsts, lower, capitalized, sources, places_only, territories)
+    return Gazetteer(conflicts, terms, firsts, other, sources, places_only, territories)
 
 
 # -- taxonomy ----------------------------------------------------------------------------------
