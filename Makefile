@@ -32,6 +32,7 @@ integration: $(STAMP)
 	$(BIN)/pytest -m integration
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/extract_bench.py
 
 clean:
