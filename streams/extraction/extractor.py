@@ -267,7 +267,7 @@ class Extractor:
         terms = [(at - start, phrase) for at, phrase in context.terms[lo:hi]]
         named = self._conflicts_in(terms) if terms else []
         conflict = dominant if not named or dominant in named else self._dominant(Counter(named)) or dominant
-        since_at = [k for k, low in enumerate(lows) if low == "since"]
+        since_at = [k for k, low in enumerate(lows) if low == "since"] if "since" in lows else []
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
         sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
@@ -672,7 +672,7 @@ class Extractor:
         lows = tokens.lows
         ctx = self._ctx
         # "presumed dead by Israel": only within the figure's own clause
-        for k in range(first, clause[1] - 1):
+        for k in range(first, clause[1] - 1) if "by" in lows[first : clause[1] - 1] else ():
             if lows[k] == "by" and ctx["by_verbs"].find(lows, max(first, k - 3), k):
                 return self._phrase_after(sentence, tokens, k + 1)
         speech = ctx["speech_verbs"]
@@ -681,7 +681,7 @@ class Extractor:
             verbs = context.memo["speech"] = [k for k, low in enumerate(lows) if low in speech.firsts]
             context.memo["according"] = next(
                 (k for k in range(len(lows) - 1) if lows[k] == "according" and lows[k + 1] == "to"), None
-            )
+            ) if "according" in lows else None
         according = context.memo["according"]
         if isinstance(according, int):
             return self._phrase_after(sentence, tokens, according + 2)
