@@ -48,11 +48,34 @@ some steps per figure look at its whole sentence, so the cap keeps the work per 
 _SENTENCE_END = re.compile(r"[.!?](?<![.!?][.!?])[.!?]*+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*")
 
 
+# Abbreviations whose period ends no sentence: "since Oct. 7, 2023", "Lt. Gen. Kamal", "No. 2"
+_ABBREVIATIONS = frozenset(
+    {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+    | {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "cmdr", "brig", "rev", "prof"}
+    | {"gov", "sen", "rep", "pres", "st", "no", "nos", "vol", "approx", "est"}
+)
+_MAX_ABBREVIATION = 6
+
+
+def _after_abbreviation(body: str, mark: int) -> bool:
+    """True when the period at ``mark`` closes an abbreviation ("Oct.", "Gen."): a short word, cased."""
+    if body[mark] != ".":
+        return False
+    lo = mark
+    while lo > 0 and mark - lo <= _MAX_ABBREVIATION and body[lo - 1].isalpha():
+        lo -= 1
+    if lo == mark or mark - lo > _MAX_ABBREVIATION or (lo > 0 and not body[lo - 1].isspace() and body[lo - 1] != "("):
+        return False
+    return body[lo].isupper() and body[lo:mark].lower() in _ABBREVIATIONS
+
+
 def sentence_bounds(body: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` of each sentence of ``body``, in order; the end keeps the first end mark."""
     bounds: list[tuple[int, int]] = []
     start = 0
     for end in _SENTENCE_END.finditer(body):
+        if _after_abbreviation(body, end.start()):
+            continue
         bounds.append((start, end.start() + 1))
         start = end.end()
     bounds.append((start, len(body)))
@@ -87,6 +110,8 @@ def figure_hints(body: str) -> list[int] | None:
     return hints
 
 
+_DATE_COMMA = "<date,>"
+"""Stands for a comma inside a date once the dates are read: it neither breaks a clause nor ends a source."""
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
@@ -268,6 +293,10 @@ class Extractor:
         if not quantities:
             return []
         del quantities[MAX_SENTENCE_FIGURES:]
+        for d in dates:  # "since Oct. 7, 2023 to 44,249": a comma inside a date breaks no clause
+            for k in range(d.i + 1, d.j):
+                if lows[k] == ",":
+                    lows[k] = _DATE_COMMA
         lo, hi = bisect_left(context.starts, start), bisect_left(context.starts, end)
         terms = [(at - start, phrase) for at, phrase in context.terms[lo:hi]]
         named = self._conflicts_in(terms) if terms else []
@@ -464,10 +493,15 @@ class Extractor:
         included = self._ctx["inclusions"].ending_at(lows, first) is not None
         if previous is not None and found is None and (included or head.kind == "partitive"):
             return _Figure(q, previous.metric, previous.noun, head.group, previous.trigger, part=True)
-        if previous is not None and found is None and head.kind == "empty" and _elliptical(lows, last):
-            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
         if found is None:
             found = self._event_in_clause(lows, first)
+        if (
+            previous is not None
+            and head.kind == "empty"
+            and (found is None or found[1] <= previous.trigger)
+            and _elliptical(lows, last)
+        ):  # no trigger of its own between the previous figure and this one: "and 1,109 since 7 October"
+            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
         if found is None and head.kind == "noun":
             found = self._event_ahead(tokens, head.end)
         if found is None and head.kind == "empty":

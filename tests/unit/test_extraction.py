@@ -582,3 +582,31 @@ def test_dates_at_the_edges_of_the_calendar(published: str, body: str, as_of: st
 def test_no_publication_date_breaks_date_resolution(published: str, when: str) -> None:
     for got in claims(f"In Gaza {when} 12 people were killed.", published=published):
         assert got.as_of <= published[:10]
+
+
+# -- generalization: classes of wording seen in reports outside the dev corpus ---------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Rocket fire has killed 212 people in Kharkiv since Sept. 3, 2024, regional officials said.",
+        "Officials said Lt. Gen. Petrenko confirmed that 212 people have been killed in Kharkiv since Sept. 3, 2024.",
+    ],
+)
+def test_an_abbreviation_period_ends_no_sentence(body: str) -> None:
+    got = claims(body, title="Kharkiv", published="2025-01-10T08:00:00Z")
+    assert [(c.metric, c.value, c.basis, c.since) for c in got] == [("killed", 212, "total", "2024-09-03")]
+
+
+def test_a_comma_inside_a_date_breaks_no_clause() -> None:
+    got = claims(
+        "Shelling killed 9 civilians in Kherson on Friday, the governor said, raising the region's toll "
+        "since Nov. 11, 2022 to 1,640.",
+        title="Kherson",
+        published="2025-01-10T08:00:00Z",
+    )
+    assert [(c.metric, c.value, c.group, c.basis, c.since) for c in got] == [
+        ("killed", 9, "civilians", "incident", None),
+        ("killed", 1640, None, "total", "2022-11-11"),
+    ]
