@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from streams._exceptions import InputError
 from streams.claims import Claim
-from streams.extraction.dates import DAY, MONTH, WEEKDAYS, YEAR, DateExpr, find_dates
+from streams.extraction.dates import DAY, MONTH, RELATIVE_DAYS, WEEKDAYS, YEAR, DateExpr, find_dates
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -127,8 +127,13 @@ _PLACE_OF = [[w, "of"] for w in ("village", "town", "city", "district", "camp", 
 _MAX_SOURCE_TOKENS = 9
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
+_RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})
+"""Who a source "told" ("told reporters", "told the Associated Press"): the source stands before the verb."""
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
-_SOURCE_STOPS = frozenset({"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"})
+_SOURCE_STOPS = frozenset(
+    {"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"}
+    | {"though", "although", "whereas", "yet"}  # "..., though police had confirmed 11 deaths"
+)
 
 
 class _Head(NamedTuple):
@@ -729,19 +734,33 @@ class Extractor:
             verb = speech.at(lows, k)
             if verb is None or not _PASSIVE.isdisjoint(lows[max(0, k - 3) : k]):
                 continue  # "no casualties were reported", "claims that could not be verified"
-            if ctx["not_speech_after"].ending_at(lows, k):
-                continue  # "added to its records": a noun, not a verb
+            if lows[k] not in ctx["speech_only"].firsts and ctx["not_speech_after"].ending_at(lows, k):
+                continue  # "added to its records", "official reports": a noun, not a verb
             if k < first:  # "the ministry said 12 were killed": the nearest verb before the figure
                 best = self._phrase_before(sentence, tokens, k) or best
                 continue
-            # after the figure only a trailing ", the ministry said." or "..., said the ministry" counts
-            follower = tokens.low(k + verb[1])
-            if follower not in _TRAILING_SOURCE_END and follower not in _AFTER_SOURCE:
+            # after the figure only a trailing ", the ministry said." or "..., said the ministry" counts,
+            # with the day or the outlet told after the verb: "the army said Tuesday", "officials told AFP"
+            at = k + verb[1]
+            follower = tokens.low(at)
+            cased = at < len(lows) and tokens.kinds[at] == "word" and sentence[tokens.starts[at]].isupper()
+            inverted = k > 0 and lows[k - 1] == "," and (cased or follower in ("the", "a", "an"))
+            if not (
+                follower in _TRAILING_SOURCE_END
+                or follower in _AFTER_SOURCE
+                or follower in WEEKDAYS
+                or follower in RELATIVE_DAYS
+                or (lows[k] == "told" and (cased or follower in _RECIPIENTS))
+                or inverted
+            ):
                 continue
             source = self._phrase_before(sentence, tokens, k)
-            if source is None and k and lows[k - 1] == ",":
-                source = self._phrase_after(sentence, tokens, k + verb[1])
+            if source is None and inverted:
+                source = self._phrase_after(sentence, tokens, at)
             if source is not None:
+                cited = at + (follower == ",")
+                if tokens.low(cited) == "citing":  # "AFP reported, citing the Sudan Doctors Network"
+                    return self._phrase_after(sentence, tokens, cited + 1) or source
                 return source
         return best
 

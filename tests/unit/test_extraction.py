@@ -610,3 +610,33 @@ def test_a_comma_inside_a_date_breaks_no_clause() -> None:
         ("killed", 9, "civilians", "incident", None),
         ("killed", 1640, None, "total", "2022-11-11"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        # the outlet or audience told comes after the verb; the source stands before it
+        ("Two rockets hit a school in Rafah and killed 14 people, a hospital director told the BBC.",
+         "hospital director"),
+        ("Two rockets hit a school in Rafah and killed 14 people, rescue workers told reporters.", "rescue workers"),
+        ("Two rockets hit a school in Rafah and killed 14 people, a civil defence official told Reuters.",
+         "civil defence official"),
+        # a bare day after the verb
+        ("Two rockets hit a school in Rafah and killed 14 people, the civil defence agency said Thursday.",
+         "Gaza civil defence agency"),
+        # "official" before a verb that is never a noun is a person speaking
+        ("Two rockets hit a school in Rafah and killed 14 people, a senior official said.", "senior official"),
+        # an inverted attribution names a person after the verb
+        ("Two rockets hit a school in Rafah and killed 14 people, said Samir Haddad, a nurse at the hospital.",
+         "Samir Haddad"),
+        # an outlet citing its own source: the cited source counts
+        ("Two rockets hit a school in Rafah and killed 14 people, AP reported, citing the hospital director.",
+         "hospital director"),
+        # a conjunction opens a new clause, not the source
+        ("Medics counted 20 dead in Rafah, though the army has confirmed only 14 deaths.", "army"),
+    ],
+)
+def test_trailing_attribution_forms(body: str, source: str) -> None:
+    got = claims(body, published="2025-01-10T08:00:00Z")
+    assert got and got[-1].attributed_to == source
+
