@@ -495,7 +495,13 @@ class Extractor:
             or self._event_after(lows, after)
             or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
         )
-        included = self._ctx["inclusions"].ending_at(lows, first) is not None
+        included = self._ctx["inclusions"].ending_at(lows, first) is not None or (
+            # "including 50 children and 94 women": every member of the list is a part
+            previous is not None
+            and previous.part
+            and lows[first - 1] in ("and", ",")
+            and not _breaks(lows, previous.quantity.tokens[1], first)
+        )
         if previous is not None and found is None and (included or head.kind == "partitive"):
             return _Figure(q, previous.metric, previous.noun, head.group, previous.trigger, part=True)
         if found is None:
@@ -520,6 +526,8 @@ class Extractor:
                 later = self._event_ahead(tokens, later[1] + 1)
             if later is not None and later[0] == "kill":
                 event, trigger = later
+        if event == "hold" and noun == "person" and tokens.low(head.end) in ("captive", "hostage", "hostages"):
+            noun = "hostage"  # "holding 23 passengers captive"
         metric = self._metric(lows, noun, event)
         if metric is None:
             return None

@@ -640,3 +640,49 @@ def test_trailing_attribution_forms(body: str, source: str) -> None:
     got = claims(body, published="2025-01-10T08:00:00Z")
     assert got and got[-1].attributed_to == source
 
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        # an amnesty releases prisoners
+        ("The junta pardoned 1,150 prisoners in Yangon on Friday.", "Myanmar", ("prisoners_released", 1150)),
+        # a stock of detainees: "remain in detention", "behind bars"
+        ("Some 4,000 people arrested in Mandalay since 2021 are still in detention, a monitor said.", "Myanmar",
+         ("detained", 4000)),
+        # "held captive" / "held hostage" are hostages, not detainees
+        ("Gunmen are holding 23 passengers captive near Mirebalais.", "Haiti", ("hostages_held", 23)),
+        ("Officials believe 23 people are being held hostage near Mirebalais.", "Haiti", ("hostages_held", 23)),
+        # a gang is an armed group: its members are fighters
+        ("Troops killed 31 gang members in Cite Soleil.", "Haiti", ("killed", 31)),
+        # a vague "scores" as a verb's object
+        ("Shelling in Kharkiv killed two people and injured scores on Monday.", "Kharkiv", ("injured", 50)),
+    ],
+)
+def test_release_detention_captivity_and_object_wording(
+    body: str, title: str, expected: tuple[str, float]
+) -> None:
+    got = claims(body, title=title, published="2025-01-10T08:00:00Z")
+    assert (got[-1].metric, got[-1].value) == expected
+
+
+def test_gang_members_are_fighters_and_an_operation_is_an_incident() -> None:
+    got = claims("Police said they had killed 31 gang members in an operation in Cite Soleil.", title="Haiti")
+    assert [(c.group, c.basis, c.since) for c in got] == [("fighters", "incident", None)]
+
+
+def test_the_scores_of_a_match_are_no_figure() -> None:
+    assert claims("Fans in Kharkiv said the scores were level when the sirens sounded.", title="Kharkiv") == []
+
+
+def test_every_member_of_an_inclusion_list_is_a_part() -> None:
+    got = claims(
+        "Strikes on Nabatieh killed 61 people, including 17 children, 9 women and 4 medics, the ministry said.",
+        title="Lebanon",
+    )
+    assert [(c.value, c.group, c.basis) for c in got] == [
+        (61, None, "incident"),
+        (17, "children", "incident"),
+        (9, "women", "incident"),
+        (4, "medics", "incident"),
+    ]
