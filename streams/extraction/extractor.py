@@ -579,9 +579,15 @@ class Extractor:
             )
             or sentence.context.published
         )
-        since = self._since(sentence, segment, own) if basis == "total" else None
+        since = None
+        if basis == "total":
+            # "700,000 displaced since the start of the year, OCHA said, bringing the total to 4.6 million":
+            # a since-phrase in the previous figure's clause is that figure's, not this one's
+            previous_end = _clause(lows, *figures[n - 1].quantity.tokens)[1] if n else 0
+            window = (max(segment[0], previous_end), segment[1]) if previous_end <= clause[0] else segment
+            since = self._since(sentence, window, own)
         if previous is not None and (
-            (figure.part and not self._incident_cue(sentence, *segment))
+            (figure.part and not self._incident_cue(sentence, *clause))
             or (
                 # "... killed 75 worshippers, and the network later put the toll at 78": a second count
                 previous.metric == figure.metric
@@ -602,7 +608,8 @@ class Extractor:
             span=span,
             conflict=sentence.conflict,
             metric=figure.metric,
-            group=figure.group,
+            # "a million Haitians" in Haiti narrows nothing; "9,700 Palestinians" in the Gaza war does
+            group=None if figure.group in self.gazetteer.population.get(sentence.conflict, ()) else figure.group,
             place=self._place(sentence, segment, basis, self.taxonomy.metrics[figure.metric].kind == "cumulative"),
             value=q.value,
             low=q.low,
@@ -629,6 +636,12 @@ class Extractor:
         incident = sentence.memo.get("incident")
         if incident is None:
             incident = sentence.memo["incident"] = self._incident_cue(sentence, 0, len(lows))
+        # "89 people have been killed since dawn": a count of the day, unless the clause also names a total
+        today = ctx["since_today"].find(lows, lo, hi)
+        if today is not None:
+            at, size = today[1], ctx["since_today"].at(lows, today[1])[1]  # type: ignore[index]
+            if ctx["total"].find(lows, lo, at) is None and ctx["total"].find(lows, at + size, hi) is None:
+                return "incident"
         # "the death toll from Saturday's strike rose to 45" is the toll of one incident
         toll = ctx["toll_of_incident"].find(lows, lo, hi)
         if toll is not None and self._incident_cue(sentence, toll[1], hi):
@@ -666,20 +679,22 @@ class Extractor:
         """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
         lows = sentence.tokens.lows
         default = self.gazetteer.conflicts[sentence.conflict].start
-        for lo, hi in (segment, (min(clause[0], segment[0]), max(clause[1], segment[1]))):
+        windows = [segment, (min(clause[0], segment[0]), max(clause[1], segment[1]))]
+        if lows[:1] == ["since"]:  # a fronted "Since January, ..." governs the whole sentence
+            windows.append((0, max(clause[1], segment[1])))
+        for lo, hi in windows:
             for d in sentence.start_dates:
                 if lo <= d.i < hi:
                     # "since October 2023" names the month the conflict began: its start day
                     same_month = d.precision == MONTH and default[:7] == d.value.isoformat()[:7]
                     return default if same_month else d.value.isoformat()
+            if self._ctx["year_start"].find(lows, lo, hi) is not None:  # "since the start of the year"
+                return date(sentence.context.published.year, 1, 1).isoformat()
             if "since" in lows[lo:hi]:
                 return default  # "since the war began", "since the coup"
             for d in sentence.dates:
                 if d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in":
                     return d.value.isoformat()
-            for k in range(lo, hi - 1):
-                if lows[k] == "this" and lows[k + 1] == "year":
-                    return date(sentence.context.published.year, 1, 1).isoformat()
         return default
 
     def _planned(self, lows: list[str], trigger: int, first: int) -> bool:

@@ -686,3 +686,78 @@ def test_every_member_of_an_inclusion_list_is_a_part() -> None:
         (9, "women", "incident"),
         (4, "medics", "incident"),
     ]
+
+
+def test_a_count_since_dawn_is_the_day_s_incident() -> None:
+    got = claims("Medics said 41 people had been killed in Khan Younis since early morning, including 9 children.")
+    assert [(c.value, c.basis, c.since) for c in got] == [(41, "incident", None), (9, "incident", None)]
+
+
+def test_since_dawn_does_not_hide_a_stated_total() -> None:
+    got = claims("Since dawn, the overall death toll in Gaza has climbed to 47,035, the ministry said.")
+    assert [(c.value, c.basis) for c in got] == [(47035, "total")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "At least 26 aid workers have been killed in Darfur since the beginning of the year, a UN agency said.",
+        "Since the start of this year, armed men have killed 26 aid workers and abducted 40 others in Darfur.",
+    ],
+)
+def test_since_the_start_of_the_year(body: str) -> None:
+    got = claims(body, title="Sudan", published="2025-05-02T08:00:00Z")
+    assert got and {c.since for c in got} == {"2025-01-01"}
+
+
+def test_a_fronted_since_governs_every_figure() -> None:
+    got = claims(
+        "Since March, militias have killed at least 75 people and driven more than 9,000 from their homes "
+        "in Kenscoff, officials said.",
+        title="Haiti",
+        published="2025-06-02T08:00:00Z",
+    )
+    assert [(c.metric, c.since) for c in got] == [("killed", "2025-03-01"), ("displaced", "2025-03-01")]
+
+
+def test_a_since_in_the_previous_figure_s_clause_is_not_the_next_one_s() -> None:
+    got = claims(
+        "Some 80,000 people have fled Ituri since October, the UN said, while around 1.1 million remain "
+        "displaced in the province.",
+        title="DR Congo",
+        published="2025-06-02T08:00:00Z",
+    )
+    assert [(c.value, c.since) for c in got] == [(80000, "2024-10-01"), (1100000, "2022-03-28")]
+
+
+def test_a_part_introduced_by_among_them_keeps_the_total_s_basis() -> None:
+    got = claims(
+        "At least 140 people have been killed since fighting broke out in Sweida on Tuesday, among them "
+        "38 fighters, a monitor said.",
+        title="Syria",
+        published="2025-07-20T08:00:00Z",
+    )
+    assert [(c.value, c.basis, c.since) for c in got] == [(140, "total", "2025-07-15"), (38, "total", "2025-07-15")]
+
+
+def test_the_whole_people_of_a_civil_war_country_is_no_group() -> None:
+    got = claims("Fighting has displaced more than 2 million Sudanese, the UN said.", title="Sudan")
+    assert [(c.metric, c.group) for c in got] == [("displaced", None)]
+    got = claims("Israeli strikes have killed 3,200 Lebanese since October, the ministry said.", title="Lebanon")
+    assert [(c.metric, c.group) for c in got] == [("killed", "Lebanese")]
+
+
+def test_a_user_gazetteer_can_name_a_population(tmp_path: Path) -> None:
+    user = tmp_path / "user.json"
+    user.write_text(
+        json.dumps({"conflicts": [{"slug": "sudan", "population": ["Rohingya"]}]}), encoding="utf-8"
+    )
+    assert load_gazetteer(user).population["sudan"] == frozenset({"Sudanese", "Rohingya"})
+    user.write_text(json.dumps({"conflicts": [{"slug": "sudan", "population": "Sudanese"}]}), encoding="utf-8")
+    with pytest.raises(DataFileError):
+        load_gazetteer(user)
+
+
+def test_driven_from_their_homes_is_displacement() -> None:
+    got = claims("Since June, gangs have killed 75 people and driven 9,000 residents from their homes.", title="Haiti")
+    assert [c.metric for c in got] == ["killed", "displaced"]
