@@ -129,10 +129,11 @@ _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", 
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
 _RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})
 """Who a source "told" ("told reporters", "told the Associated Press"): the source stands before the verb."""
+_COPULAS = frozenset({"are", "is", "were", "was"})
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset(
     {"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"}
-    | {"though", "although", "whereas", "yet"}  # "..., though police had confirmed 11 deaths"
+    | {"though", "although", "whereas", "yet", "whom"}  # "..., though police had confirmed 11 deaths"
 )
 
 
@@ -371,7 +372,9 @@ class Extractor:
             j += 1
         partitive = self._ctx["partitives"].at(lows, j)
         if partitive is not None:
-            return _Head("partitive", end=j + partitive[1])
+            # "23 dead, four of them children": a group noun right after names the part's own group
+            own = self.taxonomy.group_nouns.at(lows, j + partitive[1])
+            return _Head("partitive", group=own[0] if own else None, end=j + partitive[1])
         subset = tokens.low(j) == "of" and tokens.low(j + 1) in ("the", "those", "these")
         if subset:
             j += 2  # "35 of the hostages": the noun after "of the" is counted
@@ -488,13 +491,18 @@ class Extractor:
             if previous is None:
                 return None
             noun = previous.noun
-        after = head.end if head.kind != "empty" else last
+        after = head.end if head.kind != "empty" else max(last, head.end)
         found = (
             ((head.event, first) if head.event else None)
             or self._event_before(lows, first)
             or self._event_after(lows, after)
             or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
         )
+        relative = head.kind == "partitive" and lows[head.end - 2 : head.end] == ["of", "whom"]
+        if found is None and relative:
+            # "35 of whom officials believe are dead": the relative clause carries the part's own predicate;
+            # the part still shares the whole's period
+            found = self._event_ahead(tokens, head.end)
         included = self._ctx["inclusions"].ending_at(lows, first) is not None or (
             # "including 50 children and 94 women": every member of the list is a part
             previous is not None
@@ -503,7 +511,9 @@ class Extractor:
             and not _breaks(lows, previous.quantity.tokens[1], first)
         )
         if previous is not None and found is None and (included or head.kind == "partitive"):
-            return _Figure(q, previous.metric, previous.noun, head.group, previous.trigger, part=True)
+            # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
+            group = head.group or (previous.group if head.kind == "partitive" else None)
+            return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True)
         if found is None:
             found = self._event_in_clause(lows, first)
         if (
@@ -538,7 +548,7 @@ class Extractor:
             hedge = previous.quantity.interval
             if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague"):
                 q = self.numbers.with_interval(q, hedge)
-        return _Figure(q, metric, noun, group, trigger)
+        return _Figure(q, metric, noun, group, trigger, part=relative and previous is not None)
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
         if noun == "person" and event == "release":
@@ -617,7 +627,7 @@ class Extractor:
             qualifier=q.qualifier,
             modality=modality,
             basis=basis,
-            attributed_to=self._named_source(sentence, self._source(sentence, first, clause)),
+            attributed_to=self._named_source(sentence, self._source(sentence, first, last, clause)),
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
@@ -670,7 +680,9 @@ class Extractor:
             statement_day = lows[at] in WEEKDAYS and any(
                 speech.ending_at(lows, back) for back in range(max(0, at - 3), at)
             )
-            if not statement_day:
+            # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
+            participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None
+            if not statement_day and not participle:
                 return True
             k = at + 1
         return False
@@ -734,7 +746,7 @@ class Extractor:
 
     # -- attribution --------------------------------------------------------------------------
 
-    def _source(self, context: _Sentence, first: int, clause: tuple[int, int]) -> str | None:
+    def _source(self, context: _Sentence, first: int, last: int, clause: tuple[int, int]) -> str | None:
         sentence, tokens = context.text, context.tokens
         lows = tokens.lows
         ctx = self._ctx
@@ -775,6 +787,8 @@ class Extractor:
                 or follower in RELATIVE_DAYS
                 or (lows[k] == "told" and (cased or follower in _RECIPIENTS))
                 or inverted
+                # "35 of whom officials believe are dead": the source inside the part's relative clause
+                or (follower in _COPULAS and lows[last : last + 2] == ["of", "whom"])
             ):
                 continue
             source = self._phrase_before(sentence, tokens, k)

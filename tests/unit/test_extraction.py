@@ -761,3 +761,40 @@ def test_a_user_gazetteer_can_name_a_population(tmp_path: Path) -> None:
 def test_driven_from_their_homes_is_displacement() -> None:
     got = claims("Since June, gangs have killed 75 people and driven 9,000 residents from their homes.", title="Haiti")
     assert [c.metric for c in got] == ["killed", "displaced"]
+
+
+def test_a_proper_plural_before_the_verb_is_a_counted_head() -> None:
+    got = claims("Kyiv says about 180 North Koreans were wounded in Kursk last week.", title="Ukraine war")
+    assert [(c.metric, c.value) for c in got] == [("injured", 180)]
+
+
+@pytest.mark.parametrize(
+    ("body", "groups"),
+    [
+        # a group noun right after "of them" is the part's own group
+        ("Shelling of Kherson killed 14 people on Monday, six of them children.", [None, "children"]),
+        # a part without a group noun is of the whole's group
+        ("Russia holds about 8,000 Ukrainians prisoner, 1,500 of them in occupied Crimea.",
+         ["Ukrainians", "Ukrainians"]),
+    ],
+)
+def test_the_group_of_a_part(body: str, groups: list[str | None]) -> None:
+    assert [c.group for c in claims(body, title="Ukraine war")] == groups
+
+
+def test_a_part_introduced_by_of_whom_has_its_own_predicate() -> None:
+    got = claims("Some 59 hostages are still in Gaza, 24 of whom the army thinks are alive.")
+    assert [c.metric for c in got] == ["hostages_held", "hostages_held"]
+    got = claims("After Thursday's handover, 59 hostages are still in Gaza, 35 of whom the army says are dead.")
+    assert [(c.metric, c.basis, c.attributed_to) for c in got] == [
+        ("hostages_held", "total", None),
+        ("hostages_dead", "total", "army"),
+    ]
+
+
+def test_a_participle_after_the_trigger_is_no_incident() -> None:
+    got = claims("Seoul believes 600 North Korean troops have been killed fighting alongside Russian forces.",
+                 title="Ukraine war")
+    assert [(c.metric, c.basis) for c in got] == [("killed", "total")]
+    got = claims("Two soldiers were killed in fighting near Pokrovsk.", title="Ukraine war")
+    assert [(c.metric, c.basis) for c in got] == [("killed", "incident")]
