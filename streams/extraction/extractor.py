@@ -44,29 +44,18 @@ some steps per figure look at its whole sentence, so the cap keeps the work per 
 # digit, or at a line break. The run is matched only from its first mark (the look-behind after the
 # first mark fails inside a run) and then possessively, so a failed match costs one step per mark: a run
 # of n marks is read in O(n), where "[.!?]+" tried from every mark and backtracked was O(n²). Starting
-# with a character class lets the regex engine skip ahead to the next mark or line break.
-_SENTENCE_END = re.compile(r"[.!?](?<![.!?][.!?])[.!?]*+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*")
-
-
-# Abbreviations whose period ends no sentence: "since Oct. 7, 2023", "Lt. Gen. Kamal", "No. 2"
-_ABBREVIATIONS = frozenset(
-    {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
-    | {"mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "adm", "cmdr", "brig", "rev", "prof"}
-    | {"gov", "sen", "rep", "pres", "st", "no", "nos", "vol", "approx", "est"}
+# with a character class lets the regex engine skip ahead to the next mark or line break. The period of
+# an abbreviation ("since Oct. 7, 2023", "Lt. Gen. Kamal", "No. 2") ends no sentence: one fixed-width
+# look-behind per abbreviation, tried only at a mark.
+_ABBREVIATIONS = (
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr", "Brig", "Rev", "Prof",
+    "Gov", "Sen", "Rep", "Pres", "St", "No", "Nos", "Vol", "Approx", "Est",
+)  # fmt: skip
+_NOT_ABBREVIATION = "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS)
+_SENTENCE_END = re.compile(
+    r"[.!?](?<![.!?][.!?])" + _NOT_ABBREVIATION + r"[.!?]*+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*"
 )
-_MAX_ABBREVIATION = 6
-
-
-def _after_abbreviation(body: str, mark: int) -> bool:
-    """True when the period at ``mark`` closes an abbreviation ("Oct.", "Gen."): a short word, cased."""
-    if body[mark] != ".":
-        return False
-    lo = mark
-    while lo > 0 and mark - lo <= _MAX_ABBREVIATION and body[lo - 1].isalpha():
-        lo -= 1
-    if lo == mark or mark - lo > _MAX_ABBREVIATION or (lo > 0 and not body[lo - 1].isspace() and body[lo - 1] != "("):
-        return False
-    return body[lo].isupper() and body[lo:mark].lower() in _ABBREVIATIONS
 
 
 def sentence_bounds(body: str) -> list[tuple[int, int]]:
@@ -74,8 +63,6 @@ def sentence_bounds(body: str) -> list[tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     start = 0
     for end in _SENTENCE_END.finditer(body):
-        if _after_abbreviation(body, end.start()):
-            continue
         bounds.append((start, end.start() + 1))
         start = end.end()
     bounds.append((start, len(body)))
@@ -119,6 +106,10 @@ _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
 _MAX_AHEAD_TOKENS = 8
 _MAX_ASIDE_TOKENS = 16
+_RATIO_BASES = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "10": 10,
+    "hundred": 100, "100": 100,
+}  # fmt: skip
 _AGE_HEDGES = frozenset({"over", "under", "above", "below", "aged"})
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 # "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
@@ -184,6 +175,7 @@ class _Sentence:
     start_dates: list[DateExpr]  # dates inside a since-phrase: starts, not the as-of day
     conflict: str
     revision: bool
+    numbers: list[tuple[int, int]] = field(default_factory=list)  # the token spans of every count read
     memo: dict[str, object] = field(default_factory=dict)  # what every figure of the sentence asks alike
 
 
@@ -240,6 +232,7 @@ class Extractor:
         self._order = {slug: n for n, slug in enumerate(gazetteer.conflicts)}
         self._ctx = taxonomy.context
         self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
+        self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
 
     @classmethod
     def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
@@ -311,6 +304,7 @@ class Extractor:
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
         sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
+        sentence.numbers = [q.tokens for q in quantities]
         figures: list[_Figure] = []
         for q in quantities:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
@@ -334,6 +328,8 @@ class Extractor:
         after = tokens.low(last)
         if self._ctx["not_count_after"].at(lows, last) or after in ("%", "/", ":"):
             return False
+        if after == "in" and q.value < _RATIO_BASES.get(tokens.low(last + 1 + (tokens.low(last + 1) == "every")), 0):
+            return False  # a share, not a count: "nine in ten Gazans", "one in every five children"
         if q.qualifier in ("more_than", "less_than") and lows[first] in _AGE_HEDGES and self._is_noun(lows, first):
             return False  # an age: "men over 50", "children under five"
         if after == "-" and tokens.kinds[last + 1 : last + 2] == ["word"]:
@@ -492,8 +488,15 @@ class Extractor:
                 return None
             noun = previous.noun
         after = head.end if head.kind != "empty" else max(last, head.end)
+        predicate = None
+        if head.event:  # past a person noun the event word modifies: "17 displaced people were killed"
+            noun_after = self.taxonomy.nouns.at(lows, after)
+            predicate = self._event_after(lows, after + (noun_after[1] if noun_after else 0))
         found = (
-            ((head.event, first) if head.event else None)
+            # "20 displaced people were killed": a verb after the head is its predicate, over the noun's event
+            # ("30 wounded were evacuated" stays wounded: being moved does not undo what the noun says)
+            (predicate if predicate is not None and predicate[0] not in (head.event, "displace") else None)
+            or ((head.event, first) if head.event else None)
             or self._event_before(lows, first)
             or self._event_after(lows, after)
             or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
@@ -551,9 +554,12 @@ class Extractor:
         return _Figure(q, metric, noun, group, trigger, part=relative and previous is not None)
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
-        if noun == "person" and event == "release":
-            # "released three Israeli women": hostages when the sentence says so, else prisoners
+        if noun == "person" and event in ("release", "return"):
+            # "released three Israeli women": hostages when the sentence says so, else prisoners; people who
+            # "returned" are released only when the sentence is about hostages or prisoners (not returnees)
             hostages = not self._hostage_words.isdisjoint(lows)
+            if event == "return" and not hostages and self._prisoner_words.isdisjoint(lows):
+                return None
             noun = "hostage" if hostages else "prisoner"
         if noun == "truck" and _AID_WORDS.isdisjoint(lows):
             return None
@@ -593,8 +599,10 @@ class Extractor:
         if basis == "total":
             # "700,000 displaced since the start of the year, OCHA said, bringing the total to 4.6 million":
             # a since-phrase in the previous figure's clause is that figure's, not this one's
-            previous_end = _clause(lows, *figures[n - 1].quantity.tokens)[1] if n else 0
-            window = (max(segment[0], previous_end), segment[1]) if previous_end <= clause[0] else segment
+            # (of the previous number, even one that is no figure: "600,000 returned home since December")
+            before = [span for span in sentence.numbers if span[1] <= clause[0]]
+            previous_end = min(_clause(lows, *before[-1])[1], clause[0]) if before else 0
+            window = (max(segment[0], previous_end), segment[1])
             since = self._since(sentence, window, own)
         if previous is not None and (
             (figure.part and not self._incident_cue(sentence, *clause))
@@ -647,7 +655,7 @@ class Extractor:
         if incident is None:
             incident = sentence.memo["incident"] = self._incident_cue(sentence, 0, len(lows))
         # "89 people have been killed since dawn": a count of the day, unless the clause also names a total
-        today = ctx["since_today"].find(lows, lo, hi)
+        today = ctx["since_today"].find(lows, lo, hi) if "since" in self._words(sentence) else None
         if today is not None:
             at, size = today[1], ctx["since_today"].at(lows, today[1])[1]  # type: ignore[index]
             if ctx["total"].find(lows, lo, at) is None and ctx["total"].find(lows, at + size, hi) is None:
@@ -665,6 +673,14 @@ class Extractor:
         if self.taxonomy.metrics[figure.metric].kind == "stock" or ctx["perfect"].find(lows, lo, hi):
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
+
+    @staticmethod
+    def _words(sentence: _Sentence) -> frozenset[str]:
+        """The set of the sentence's tokens, once per sentence: a word absent from it starts no phrase."""
+        words = sentence.memo.get("words")
+        if not isinstance(words, frozenset):
+            words = sentence.memo["words"] = frozenset(sentence.tokens.lows)
+        return words
 
     def _incident_cue(self, sentence: _Sentence, lo: int, hi: int) -> bool:
         """An incident word in tokens ``[lo, hi)``; the day of a statement ("said on Friday") is not one."""
@@ -700,7 +716,8 @@ class Extractor:
                     # "since October 2023" names the month the conflict began: its start day
                     same_month = d.precision == MONTH and default[:7] == d.value.isoformat()[:7]
                     return default if same_month else d.value.isoformat()
-            if self._ctx["year_start"].find(lows, lo, hi) is not None:  # "since the start of the year"
+            if "year" in self._words(sentence) and self._ctx["year_start"].find(lows, lo, hi) is not None:
+                # "since the start of the year", "this year"
                 return date(sentence.context.published.year, 1, 1).isoformat()
             if "since" in lows[lo:hi]:
                 return default  # "since the war began", "since the coup"

@@ -798,3 +798,48 @@ def test_a_participle_after_the_trigger_is_no_incident() -> None:
     assert [(c.metric, c.basis) for c in got] == [("killed", "total")]
     got = claims("Two soldiers were killed in fighting near Pokrovsk.", title="Ukraine war")
     assert [(c.metric, c.basis) for c in got] == [("killed", "incident")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Nine in ten residents of Rafah have been displaced, the UN said.",
+        "One in every five children in Gaza is malnourished, according to UNICEF.",
+    ],
+)
+def test_a_share_is_no_count(body: str) -> None:
+    assert all(c.value not in (9, 1) for c in claims(body))
+
+
+def test_a_verb_after_an_event_noun_is_its_predicate() -> None:
+    got = claims("At least 17 displaced people were killed when a strike hit a school in Gaza City.")
+    assert [(c.metric, c.value) for c in got] == [("killed", 17)]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "metrics"),
+    [
+        ("About 350,000 refugees have returned to Kharkiv since the spring, officials said.", "Kharkiv", []),
+        ("More than 1.2 million people have returned home since the truce, the IOM said.", "Lebanon", []),
+        ("Under the deal, 4 hostages returned home on Saturday.", "Gaza", ["hostages_released"]),
+        ("In the swap, 150 Ukrainian prisoners of war returned home, Kyiv said.", "Ukraine war",
+         ["prisoners_released"]),
+    ],
+)
+def test_returnees_are_not_released_captives(body: str, title: str, metrics: list[str]) -> None:
+    assert [c.metric for c in claims(body, title=title)] == metrics
+
+
+def test_a_since_in_another_number_s_clause_is_not_the_figure_s() -> None:
+    got = claims(
+        "Some 200,000 refugees have gone back to Sudan since March, the UN said, while about 11 million "
+        "people remain displaced inside the country.",
+        title="Sudan",
+        published="2025-06-02T08:00:00Z",
+    )
+    assert [(c.metric, c.value, c.since) for c in got] == [("displaced", 11000000, "2023-04-15")]
+
+
+def test_wounded_who_are_evacuated_stay_wounded() -> None:
+    got = claims("Some 40 wounded children were evacuated from Gaza through Rafah on Monday.")
+    assert [c.metric for c in got] == ["injured"]
