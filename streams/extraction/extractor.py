@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -36,6 +36,8 @@ MAX_COUNT = 10_000_000_000
 """The largest count read as a figure: above it a number is a code or noise, and would not fit 64 bits."""
 MAX_SENTENCE_CHARS = 2_000
 """Longer "sentences" are lists or tables, not prose; only their start is read."""
+_TERM_WEIGHT = 2520
+"""The weight of a term naming one conflict; divisible by 1..10, so a term shared by n conflicts counts exactly 1/n."""
 MAX_SENTENCE_FIGURES = 32
 """Only the first quantities of a sentence are read: prose states a handful (the dev corpus at most 5), and
 some steps per figure look at its whole sentence, so the cap keeps the work per sentence linear."""
@@ -251,7 +253,7 @@ class Extractor:
             raise InputError(f"item {item.id!r}: bad published_at {item.published_at!r}") from exc
         body = item.body[:MAX_BODY_CHARS]
         terms = self.gazetteer.scan(body)
-        dominant = self._dominant(Counter(self._conflicts_in(self.gazetteer.scan(item.title) + terms)))
+        dominant = self._dominant(self._weights(self.gazetteer.scan(item.title) + terms))
         if dominant is None:
             return []
         context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}", {})
@@ -271,7 +273,18 @@ class Extractor:
     def _conflicts_in(self, terms: list[tuple[int, str]]) -> list[str]:
         return [slug for _, phrase in terms for slug in self.gazetteer.terms[phrase][0]]
 
-    def _dominant(self, counts: Counter[str]) -> str | None:
+    def _weights(self, terms: list[tuple[int, str]]) -> dict[str, int]:
+        """Evidence per conflict: a term shared by n conflicts ("Israeli") counts 1/n for each of them,
+        so "Israeli strikes in Daraa" is about Syria, not a tie the gazetteer order breaks. Integer
+        shares of :data:`_TERM_WEIGHT` keep equal evidence exactly equal."""
+        weights: dict[str, int] = {}
+        for _, phrase in terms:
+            slugs = self.gazetteer.terms[phrase][0]
+            for slug in slugs:
+                weights[slug] = weights.get(slug, 0) + _TERM_WEIGHT // len(slugs)
+        return weights
+
+    def _dominant(self, counts: Mapping[str, int]) -> str | None:
         if not counts:
             return None
         return min(counts, key=lambda slug: (-counts[slug], self._order[slug]))
@@ -299,7 +312,7 @@ class Extractor:
         lo, hi = bisect_left(context.starts, start), bisect_left(context.starts, end)
         terms = [(at - start, phrase) for at, phrase in context.terms[lo:hi]]
         named = self._conflicts_in(terms) if terms else []
-        conflict = dominant if not named or dominant in named else self._dominant(Counter(named)) or dominant
+        conflict = dominant if not named or dominant in named else self._dominant(self._weights(terms)) or dominant
         since_at = [k for k, low in enumerate(lows) if low == "since"]
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None

@@ -843,3 +843,11 @@ def test_a_since_in_another_number_s_clause_is_not_the_figure_s() -> None:
 def test_wounded_who_are_evacuated_stay_wounded() -> None:
     got = claims("Some 40 wounded children were evacuated from Gaza through Rafah on Monday.")
     assert [c.metric for c in got] == ["injured"]
+
+
+def test_a_term_shared_by_several_conflicts_is_weaker_evidence() -> None:
+    got = claims(
+        "Israeli jets struck an arms depot near Homs overnight, killing four soldiers, state media said.",
+        title="Israeli raid in Syria",
+    )
+    assert [(c.conflict, c.metric, c.value) for c in got] == [("syria", "killed", 4)]
