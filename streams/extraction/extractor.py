@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -177,7 +178,7 @@ class _Sentence:
     start_dates: list[DateExpr]  # dates inside a since-phrase: starts, not the as-of day
     conflict: str
     revision: bool
-    numbers: list[tuple[int, int]] = field(default_factory=list)  # the token spans of every count read
+    numbers: list[Quantity] = field(default_factory=list)  # every count read, figure or not
     memo: dict[str, object] = field(default_factory=dict)  # what every figure of the sentence asks alike
 
 
@@ -232,6 +233,10 @@ class Extractor:
         self.taxonomy = taxonomy
         self.numbers = numbers
         self._order = {slug: n for n, slug in enumerate(gazetteer.conflicts)}
+        self._shares = {
+            phrase: tuple((slug, _TERM_WEIGHT // len(slugs)) for slug in slugs)
+            for phrase, (slugs, _) in gazetteer.terms.items()
+        }
         self._ctx = taxonomy.context
         self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
         self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
@@ -278,10 +283,10 @@ class Extractor:
         so "Israeli strikes in Daraa" is about Syria, not a tie the gazetteer order breaks. Integer
         shares of :data:`_TERM_WEIGHT` keep equal evidence exactly equal."""
         weights: dict[str, int] = {}
-        for _, phrase in terms:
-            slugs = self.gazetteer.terms[phrase][0]
-            for slug in slugs:
-                weights[slug] = weights.get(slug, 0) + _TERM_WEIGHT // len(slugs)
+        shares = self._shares
+        for phrase, times in Counter(phrase for _, phrase in terms).items():  # a report repeats its terms
+            for slug, share in shares[phrase]:
+                weights[slug] = weights.get(slug, 0) + share * times
         return weights
 
     def _dominant(self, counts: Mapping[str, int]) -> str | None:
@@ -317,7 +322,7 @@ class Extractor:
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
         sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
-        sentence.numbers = [q.tokens for q in quantities]
+        sentence.numbers = quantities
         figures: list[_Figure] = []
         for q in quantities:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
@@ -384,6 +389,8 @@ class Extractor:
             # "23 dead, four of them children": a group noun right after names the part's own group
             own = self.taxonomy.group_nouns.at(lows, j + partitive[1])
             return _Head("partitive", group=own[0] if own else None, end=j + partitive[1])
+        if lows[j : j + 3] == ["the", "number", "of"]:
+            j += 3  # "bringing to 24 the number of UN staff held": the counted noun follows
         subset = tokens.low(j) == "of" and tokens.low(j + 1) in ("the", "those", "these")
         if subset:
             j += 2  # "35 of the hostages": the noun after "of the" is counted
@@ -468,14 +475,41 @@ class Extractor:
             k -= 1
         return None
 
-    def _event_in_clause(self, lows: list[str], k: int) -> tuple[str, int] | None:
-        """The nearest trigger before token ``k`` in its clause ("freed 18 hostages and hundreds of ...")."""
-        while k > 0 and lows[k - 1] not in _CLAUSE_BREAKS:
+    def _counting(self, lows: list[str], noun: str, hit: tuple[str, int] | None) -> tuple[str, int] | None:
+        """``hit`` when its event counts ``noun`` (a metric exists): "has reached 1,580" counts no person."""
+        return hit if hit is not None and self._metric(lows, noun, hit[0]) is not None else None
+
+    def _event_in_clause(self, lows: list[str], k: int, noun: str) -> tuple[str, int] | None:
+        """The nearest trigger before token ``k`` in its clause ("freed 18 hostages and hundreds of ...").
+
+        An attribution aside does not end the clause: "the death toll, the ministry said on Monday, has
+        risen to 42,289"."""
+        while k > 0:
+            if lows[k - 1] in _CLAUSE_BREAKS:
+                opened = self._before_attribution(lows, k - 1)
+                if opened == k:
+                    return None
+                k = opened - 1  # before the comma that opens the aside
+                continue
             hit = self.taxonomy.events.ending_at(lows, k)
-            if hit is not None:
-                return hit[0], k - hit[1]
+            if hit is not None and self._metric(lows, noun, hit[0]) is not None:
+                return hit[0], k - hit[1]  # ("the toll has reached 1,580": "reached" counts no person)
             k -= 1
         return None
+
+    def _before_attribution(self, lows: list[str], comma: int) -> int:
+        """The token after the comma that opens a speech aside closed by the comma at ``comma``, else ``comma + 1``."""
+        if lows[comma] != ",":
+            return comma + 1
+        speech = self._ctx["speech_verbs"].firsts
+        said = False
+        for j in range(comma - 1, max(-1, comma - _MAX_ASIDE_TOKENS), -1):
+            if lows[j] == ",":
+                return j + 1 if said else comma + 1
+            if lows[j] in _CLAUSE_BREAKS:
+                break
+            said = said or lows[j] in speech
+        return comma + 1
 
     def _event_ahead(self, tokens: Tokens, k: int) -> tuple[str, int] | None:
         """The nearest trigger after token ``k`` in its clause, not past another number."""
@@ -510,7 +544,7 @@ class Extractor:
             # ("30 wounded were evacuated" stays wounded: being moved does not undo what the noun says)
             (predicate if predicate is not None and predicate[0] not in (head.event, "displace") else None)
             or ((head.event, first) if head.event else None)
-            or self._event_before(lows, first)
+            or self._counting(lows, noun, self._event_before(lows, first))
             or self._event_after(lows, after)
             or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
         )
@@ -531,7 +565,7 @@ class Extractor:
             group = head.group or (previous.group if head.kind == "partitive" else None)
             return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True)
         if found is None:
-            found = self._event_in_clause(lows, first)
+            found = self._event_in_clause(lows, first, noun)
         if (
             previous is not None
             and head.kind == "empty"
@@ -564,6 +598,13 @@ class Extractor:
             hedge = previous.quantity.interval
             if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague"):
                 q = self.numbers.with_interval(q, hedge)
+        if group is None and head.kind == "empty" and trigger < first:
+            # "the Palestinian death toll ... has risen to 42,289", "the number of journalists killed ... stands
+            # at 254": the group is named right before the trigger the bare number reports
+            named = self.taxonomy.group_nouns.ending_at(lows, trigger) or self.taxonomy.group_adjectives.ending_at(
+                lows, trigger
+            )
+            group = named[0] if named else None
         return _Figure(q, metric, noun, group, trigger, part=relative and previous is not None)
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
@@ -613,8 +654,11 @@ class Extractor:
             # "700,000 displaced since the start of the year, OCHA said, bringing the total to 4.6 million":
             # a since-phrase in the previous figure's clause is that figure's, not this one's
             # (of the previous number, even one that is no figure: "600,000 returned home since December")
-            before = [span for span in sentence.numbers if span[1] <= clause[0]]
-            previous_end = min(_clause(lows, *before[-1])[1], clause[0]) if before else 0
+            previous_end = 0
+            for number in reversed(sentence.numbers):
+                if number.tokens[1] <= clause[0]:
+                    previous_end = min(_clause(lows, *number.tokens)[1], clause[0])
+                    break
             window = (max(segment[0], previous_end), segment[1])
             since = self._since(sentence, window, own)
         if previous is not None and (
@@ -668,7 +712,7 @@ class Extractor:
         if incident is None:
             incident = sentence.memo["incident"] = self._incident_cue(sentence, 0, len(lows))
         # "89 people have been killed since dawn": a count of the day, unless the clause also names a total
-        today = ctx["since_today"].find(lows, lo, hi) if "since" in self._words(sentence) else None
+        today = ctx["since_today"].find(lows, lo, hi) if "since" in lows else None
         if today is not None:
             at, size = today[1], ctx["since_today"].at(lows, today[1])[1]  # type: ignore[index]
             if ctx["total"].find(lows, lo, at) is None and ctx["total"].find(lows, at + size, hi) is None:
@@ -686,14 +730,6 @@ class Extractor:
         if self.taxonomy.metrics[figure.metric].kind == "stock" or ctx["perfect"].find(lows, lo, hi):
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
-
-    @staticmethod
-    def _words(sentence: _Sentence) -> frozenset[str]:
-        """The set of the sentence's tokens, once per sentence: a word absent from it starts no phrase."""
-        words = sentence.memo.get("words")
-        if not isinstance(words, frozenset):
-            words = sentence.memo["words"] = frozenset(sentence.tokens.lows)
-        return words
 
     def _incident_cue(self, sentence: _Sentence, lo: int, hi: int) -> bool:
         """An incident word in tokens ``[lo, hi)``; the day of a statement ("said on Friday") is not one."""
@@ -729,7 +765,7 @@ class Extractor:
                     # "since October 2023" names the month the conflict began: its start day
                     same_month = d.precision == MONTH and default[:7] == d.value.isoformat()[:7]
                     return default if same_month else d.value.isoformat()
-            if "year" in self._words(sentence) and self._ctx["year_start"].find(lows, lo, hi) is not None:
+            if "year" in lows and self._ctx["year_start"].find(lows, lo, hi) is not None:
                 # "since the start of the year", "this year"
                 return date(sentence.context.published.year, 1, 1).isoformat()
             if "since" in lows[lo:hi]:

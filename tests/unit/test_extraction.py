@@ -851,3 +851,35 @@ def test_a_term_shared_by_several_conflicts_is_weaker_evidence() -> None:
         title="Israeli raid in Syria",
     )
     assert [(c.conflict, c.metric, c.value) for c in got] == [("syria", "killed", 4)]
+
+
+def test_a_toll_and_its_figure_across_an_attribution_aside() -> None:
+    got = claims("The Lebanese death toll, the health ministry said on Friday, has climbed to 3,961.", title="Lebanon")
+    assert [(c.metric, c.value, c.group, c.basis, c.attributed_to) for c in got] == [
+        ("killed", 3961, "Lebanese", "total", "health ministry")
+    ]
+
+
+def test_an_aside_without_a_speech_verb_still_ends_the_clause() -> None:
+    got = claims(
+        "The fighting has killed more than 20,000 people since 2023, according to a monitor, and pushed "
+        "millions into hunger.",
+        title="Sudan war",
+    )
+    assert [(c.metric, c.value) for c in got] == [("killed", 20000)]
+
+
+def test_the_group_named_before_the_trigger_of_a_bare_number() -> None:
+    got = claims("The number of medics killed in Gaza since October 2023 has reached 1,580, the WHO said.")
+    assert [(c.value, c.group, c.basis) for c in got] == [(1580, "medics", "total")]
+
+
+def test_an_inverted_number_of_construction() -> None:
+    got = claims(
+        "Rebels seized three more UN workers on Sunday, raising to 19 the number of UN employees they hold.",
+        title="Yemen",
+    )
+    assert [(c.metric, c.value, c.group, c.basis) for c in got] == [
+        ("detained", 3, "aid_workers", "incident"),
+        ("detained", 19, "aid_workers", "total"),
+    ]
