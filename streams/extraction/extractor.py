@@ -328,10 +328,28 @@ class Extractor:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
             if figure is not None:
                 figures.append(figure)
+        earlier = self._earlier_wars(sentence)
+        if earlier:  # "The 2014 war lasted 51 days and killed more than 2,200": another war's toll
+            spans = [_clause(lows, *f.quantity.tokens) for f in figures]
+            figures = [f for f, (lo, hi) in zip(figures, spans, strict=True) if all(k < lo or k >= hi for k in earlier)]
         claims: list[Claim] = []
         for n in range(len(figures)):
             claims.append(self._claim(sentence, figures, n, claims[-1] if claims else None))
         return claims
+
+    def _earlier_wars(self, sentence: _Sentence) -> list[int]:
+        """Token positions of a war named by a year before the conflict began: "the 2014 war"."""
+        lows = sentence.tokens.lows
+        wars = self._ctx["war_nouns"]
+        if wars.firsts.isdisjoint(lows):
+            return []
+        start_year = self.gazetteer.conflicts[sentence.conflict].start[:4]
+        # a four-digit year compares as a string; only the positions of war nouns are looked at
+        return [
+            k
+            for k in [k for k, low in enumerate(lows) if low in wars.firsts]
+            if k and len(lows[k - 1]) == 4 and lows[k - 1].isdigit() and lows[k - 1] < start_year
+        ]
 
     # -- is this number a count of people? ----------------------------------------------------
 
@@ -560,6 +578,8 @@ class Extractor:
             and lows[first - 1] in ("and", ",")
             and not _breaks(lows, previous.quantity.tokens[1], first)
         )
+        if head.kind == "partitive" and found is None and head.group is None and q.value == 1:
+            return None  # "three men, one of them a Hezbollah member": one person described, not a figure
         if previous is not None and found is None and (included or head.kind == "partitive"):
             # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
             group = head.group or (previous.group if head.kind == "partitive" else None)

@@ -883,3 +883,28 @@ def test_an_inverted_number_of_construction() -> None:
         ("detained", 3, "aid_workers", "incident"),
         ("detained", 19, "aid_workers", "total"),
     ]
+
+
+def test_peacekeepers_are_counted_but_are_not_the_conflict_s_soldiers() -> None:
+    got = claims("Three Indonesian peacekeepers were wounded by shelling near Naqoura.", title="Lebanon")
+    assert [(c.metric, c.value, c.group) for c in got] == [("injured", 3, None)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "A strike on a car near Tyre killed two men, one of them a local commander, the army said.",
+        "A strike on a car near Tyre killed two men, one of them aged 70, the army said.",
+    ],
+)
+def test_one_person_singled_out_of_a_figure_is_no_figure(body: str) -> None:
+    assert [c.value for c in claims(body, title="Lebanon")] == [2]
+
+
+def test_the_toll_of_an_earlier_war_is_not_this_conflict_s() -> None:
+    got = claims(
+        "The 2006 war killed about 1,200 people in Lebanon, while the current conflict has killed more than "
+        "4,000, the ministry said.",
+        title="Lebanon",
+    )
+    assert [c.value for c in got] == [4000]
