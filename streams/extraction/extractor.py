@@ -566,6 +566,11 @@ class Extractor:
             or self._event_after(lows, after)
             or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
         )
+        if found is None and head.kind == "noun" and first > 0 and head.end < len(lows):
+            # "took 400 troops prisoner", "had taken 12 villagers hostage": the verb and its complement around
+            # the counted phrase make one trigger ("taken prisoner")
+            split = self.taxonomy.events.at([lows[first - 1], lows[head.end]], 0)
+            found = (split[0], first - 1) if split is not None and split[1] == 2 else None
         relative = head.kind == "partitive" and lows[head.end - 2 : head.end] == ["of", "whom"]
         if found is None and relative:
             # "35 of whom officials believe are dead": the relative clause carries the part's own predicate;

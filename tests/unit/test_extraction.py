@@ -908,3 +908,16 @@ def test_the_toll_of_an_earlier_war_is_not_this_conflict_s() -> None:
         title="Lebanon",
     )
     assert [c.value for c in got] == [4000]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "metric", "group"),
+    [
+        ("Rebels say they took 250 enemy soldiers prisoner near Lashio last month.", "Myanmar", "detained", "soldiers"),
+        ("Gang members were taking 14 passengers hostage when police arrived in Kenscoff.", "Haiti",
+         "hostages_held", None),
+    ],
+)
+def test_a_verb_and_its_complement_around_the_counted_phrase(body: str, title: str, metric: str, group: str) -> None:
+    got = claims(body, title=title)
+    assert [(c.metric, c.group) for c in got] == [(metric, group)]
