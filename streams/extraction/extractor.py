@@ -121,6 +121,8 @@ _PLACE_OF = [[w, "of"] for w in ("village", "town", "city", "district", "camp", 
 _MAX_SOURCE_TOKENS = 9
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
+_PREVIOUS_SOURCE = "\x00it"
+"""What a sentence-opening "It said ..." names: the last source of the item (compared by identity)."""
 _RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})
 """Who a source "told" ("told reporters", "told the Associated Press"): the source stands before the verb."""
 _COPULAS = frozenset({"are", "is", "were", "was"})
@@ -163,6 +165,7 @@ class _Item:
     starts: list[int]
     key: str
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
+    last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
 
 
 @dataclass(slots=True)
@@ -894,13 +897,18 @@ class Extractor:
 
     def _named_source(self, sentence: _Sentence, source: str | None) -> str | None:
         """The canonical source; a bare "the ministry" is the last source of the item with that head."""
+        if source is _PREVIOUS_SOURCE:
+            return sentence.context.last_source
         canonical = self.gazetteer.source(sentence.conflict, source)
         if canonical is None:
             return None
         named = sentence.context.sources  # a dict, not a list to search back through: O(1) per claim
         if " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0):
-            return named.get(canonical, canonical)
+            resolved = named.get(canonical, canonical)
+            sentence.context.last_source = resolved
+            return resolved
         named[canonical.lower().rsplit(" ", 1)[-1]] = canonical
+        sentence.context.last_source = canonical
         return canonical
 
     def _phrase_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
@@ -919,6 +927,8 @@ class Extractor:
             if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’"):
                 break
             lo -= 1
+        if lo == k == 1 and lows[0] == "it":
+            return _PREVIOUS_SOURCE  # "It put the toll above 30,000": the source of the sentences before
         return self._clean(sentence, tokens, lo, k)
 
     def _phrase_after(self, sentence: str, tokens: Tokens, k: int) -> str | None:

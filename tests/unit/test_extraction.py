@@ -921,3 +921,20 @@ def test_the_toll_of_an_earlier_war_is_not_this_conflict_s() -> None:
 def test_a_verb_and_its_complement_around_the_counted_phrase(body: str, title: str, metric: str, group: str) -> None:
     got = claims(body, title=title)
     assert [(c.metric, c.group) for c in got] == [(metric, group)]
+
+
+def test_a_sentence_opening_it_is_the_source_named_before() -> None:
+    got = claims(
+        "Shelling killed four people in Kherson on Sunday, the regional military administration said. "
+        "It put the number of wounded at 11.",
+        title="Kherson",
+    )
+    assert [(c.metric, c.attributed_to) for c in got] == [
+        ("killed", "regional military administration"),
+        ("injured", "regional military administration"),
+    ]
+
+
+def test_it_without_an_earlier_source_names_no_one() -> None:
+    got = claims("It said 11 people were wounded in Kherson.", title="Kherson")
+    assert [c.attributed_to for c in got] == [None]
