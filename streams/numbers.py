@@ -282,8 +282,9 @@ class NumberParser:
             vague = self.vocabulary.vague.get(key) if len(key) == size else None
             if vague is None:
                 continue
-            # "scores" is only a number word in "scores of ..."; "the scores were level" is not.
-            if key == ("scores",) and tokens.low(i + 1) != "of":
+            # "scores" is a number word in "scores of ..." and as a verb's object ("wounding scores",
+            # "injured scores"); "the scores were level" is not.
+            if key == ("scores",) and tokens.low(i + 1) != "of" and not tokens.low(i - 1).endswith(("ed", "ing")):
                 return None
             return _Found(i, i + size, vague.value, vague=" ".join(key))
         return None

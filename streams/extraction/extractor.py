@@ -18,6 +18,7 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,7 +26,7 @@ from typing import NamedTuple
 
 from streams._exceptions import InputError
 from streams.claims import Claim
-from streams.extraction.dates import DAY, MONTH, WEEKDAYS, YEAR, DateExpr, find_dates
+from streams.extraction.dates import DAY, MONTH, RELATIVE_DAYS, WEEKDAYS, YEAR, DateExpr, find_dates
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -36,6 +37,8 @@ MAX_COUNT = 10_000_000_000
 """The largest count read as a figure: above it a number is a code or noise, and would not fit 64 bits."""
 MAX_SENTENCE_CHARS = 2_000
 """Longer "sentences" are lists or tables, not prose; only their start is read."""
+_TERM_WEIGHT = 2520
+"""The weight of a term naming one conflict; divisible by 1..10, so a term shared by n conflicts counts exactly 1/n."""
 MAX_SENTENCE_FIGURES = 32
 """Only the first quantities of a sentence are read: prose states a handful (the dev corpus at most 5), and
 some steps per figure look at its whole sentence, so the cap keeps the work per sentence linear."""
@@ -45,9 +48,19 @@ some steps per figure look at its whole sentence, so the cap keeps the work per 
 # first mark fails inside a run) and then possessively, so a failed match costs one step per mark: a run
 # of n marks is read in O(n), where "[.!?]+" tried from every mark and backtracked was O(n²). One
 # character class first, before the two branches, lets the regex engine skip ahead to the next mark or
-# line break (with the branches first it tried both at every offset: 70 % slower).
+# line break (with the branches first it tried both at every offset: 70 % slower). The period of an
+# abbreviation ("since Oct. 7, 2023", "Lt. Gen. Kamal", "No. 2") ends no sentence: one fixed-width
+# look-behind per abbreviation, tried only at a mark.
+_ABBREVIATIONS = (
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
+    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr", "Brig", "Rev", "Prof",
+    "Gov", "Sen", "Rep", "Pres", "St", "No", "Nos", "Vol", "Approx", "Est",
+)  # fmt: skip
+_NOT_ABBREVIATION = "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS)
 _SENTENCE_END = re.compile(
-    r"[.!?\n](?:(?<=\n)\s*|(?<=[.!?])(?<![.!?][.!?])[.!?]*+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9]))"
+    r"[.!?\n](?:(?<=\n)\s*|(?<=[.!?])(?<![.!?][.!?])"
+    + _NOT_ABBREVIATION
+    + r"[.!?]*+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9]))"
 )
 
 
@@ -90,6 +103,8 @@ def figure_sentences(body: str) -> list[tuple[int, int]]:
     return kept
 
 
+_DATE_COMMA = "<date,>"
+"""Stands for a comma inside a date once the dates are read: it neither breaks a clause nor ends a source."""
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
@@ -97,6 +112,10 @@ _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
 _MAX_AHEAD_TOKENS = 8
 _MAX_ASIDE_TOKENS = 16
+_RATIO_BASES = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "10": 10,
+    "hundred": 100, "100": 100,
+}  # fmt: skip
 _AGE_HEDGES = frozenset({"over", "under", "above", "below", "aged"})
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 # "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
@@ -105,8 +124,16 @@ _PLACE_OF = [[w, "of"] for w in ("village", "town", "city", "district", "camp", 
 _MAX_SOURCE_TOKENS = 9
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
+_PREVIOUS_SOURCE = "\x00it"
+"""What a sentence-opening "It said ..." names: the last source of the item (compared by identity)."""
+_RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})
+"""Who a source "told" ("told reporters", "told the Associated Press"): the source stands before the verb."""
+_COPULAS = frozenset({"are", "is", "were", "was"})
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
-_SOURCE_STOPS = frozenset({"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"})
+_SOURCE_STOPS = frozenset(
+    {"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"}
+    | {"though", "although", "whereas", "yet", "whom"}  # "..., though police had confirmed 11 deaths"
+)
 
 
 class _Head(NamedTuple):
@@ -141,6 +168,7 @@ class _Item:
     starts: list[int]
     key: str
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
+    last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
 
 
 @dataclass(slots=True)
@@ -156,6 +184,7 @@ class _Sentence:
     start_dates: list[DateExpr]  # dates inside a since-phrase: starts, not the as-of day
     conflict: str
     revision: bool
+    numbers: list[Quantity] = field(default_factory=list)  # every count read, figure or not
     memo: dict[str, object] = field(default_factory=dict)  # what every figure of the sentence asks alike
 
 
@@ -210,8 +239,13 @@ class Extractor:
         self.taxonomy = taxonomy
         self.numbers = numbers
         self._order = {slug: n for n, slug in enumerate(gazetteer.conflicts)}
+        self._shares = {
+            phrase: tuple((slug, _TERM_WEIGHT // len(slugs)) for slug in slugs)
+            for phrase, (slugs, _) in gazetteer.terms.items()
+        }
         self._ctx = taxonomy.context
         self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
+        self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
 
     @classmethod
     def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
@@ -230,7 +264,7 @@ class Extractor:
             raise InputError(f"item {item.id!r}: bad published_at {item.published_at!r}") from exc
         body = item.body[:MAX_BODY_CHARS]
         terms = self.gazetteer.scan(body)
-        dominant = self._dominant(Counter(self._conflicts_in(self.gazetteer.scan(item.title) + terms)))
+        dominant = self._dominant(self._weights(self.gazetteer.scan(item.title) + terms))
         if dominant is None:
             return []
         context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}", {})
@@ -242,7 +276,18 @@ class Extractor:
     def _conflicts_in(self, terms: list[tuple[int, str]]) -> list[str]:
         return [slug for _, phrase in terms for slug in self.gazetteer.terms[phrase][0]]
 
-    def _dominant(self, counts: Counter[str]) -> str | None:
+    def _weights(self, terms: list[tuple[int, str]]) -> dict[str, int]:
+        """Evidence per conflict: a term shared by n conflicts ("Israeli") counts 1/n for each of them,
+        so "Israeli strikes in Daraa" is about Syria, not a tie the gazetteer order breaks. Integer
+        shares of :data:`_TERM_WEIGHT` keep equal evidence exactly equal."""
+        weights: dict[str, int] = {}
+        shares = self._shares
+        for phrase, times in Counter(phrase for _, phrase in terms).items():  # a report repeats its terms
+            for slug, share in shares[phrase]:
+                weights[slug] = weights.get(slug, 0) + share * times
+        return weights
+
+    def _dominant(self, counts: Mapping[str, int]) -> str | None:
         if not counts:
             return None
         return min(counts, key=lambda slug: (-counts[slug], self._order[slug]))
@@ -263,23 +308,46 @@ class Extractor:
         if not quantities:
             return []
         del quantities[MAX_SENTENCE_FIGURES:]
+        for d in dates:  # "since Oct. 7, 2023 to 44,249": a comma inside a date breaks no clause
+            for k in range(d.i + 1, d.j):
+                if lows[k] == ",":
+                    lows[k] = _DATE_COMMA
         lo, hi = bisect_left(context.starts, start), bisect_left(context.starts, end)
         terms = [(at - start, phrase) for at, phrase in context.terms[lo:hi]]
         named = self._conflicts_in(terms) if terms else []
-        conflict = dominant if not named or dominant in named else self._dominant(Counter(named)) or dominant
+        conflict = dominant if not named or dominant in named else self._dominant(self._weights(terms)) or dominant
         since_at = [k for k, low in enumerate(lows) if low == "since"] if "since" in lows else []
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
         sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
+        sentence.numbers = quantities
         figures: list[_Figure] = []
         for q in quantities:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
             if figure is not None:
                 figures.append(figure)
+        earlier = self._earlier_wars(sentence)
+        if earlier:  # "The 2014 war lasted 51 days and killed more than 2,200": another war's toll
+            spans = [_clause(lows, *f.quantity.tokens) for f in figures]
+            figures = [f for f, (lo, hi) in zip(figures, spans, strict=True) if all(k < lo or k >= hi for k in earlier)]
         claims: list[Claim] = []
         for n in range(len(figures)):
             claims.append(self._claim(sentence, figures, n, claims[-1] if claims else None))
         return claims
+
+    def _earlier_wars(self, sentence: _Sentence) -> list[int]:
+        """Token positions of a war named by a year before the conflict began: "the 2014 war"."""
+        lows = sentence.tokens.lows
+        wars = self._ctx["war_nouns"]
+        if wars.firsts.isdisjoint(lows):
+            return []
+        start_year = self.gazetteer.conflicts[sentence.conflict].start[:4]
+        # a four-digit year compares as a string; only the positions of war nouns are looked at
+        return [
+            k
+            for k in [k for k, low in enumerate(lows) if low in wars.firsts]
+            if k and len(lows[k - 1]) == 4 and lows[k - 1].isdigit() and lows[k - 1] < start_year
+        ]
 
     # -- is this number a count of people? ----------------------------------------------------
 
@@ -294,6 +362,8 @@ class Extractor:
         after = tokens.low(last)
         if self._ctx["not_count_after"].at(lows, last) or after in ("%", "/", ":"):
             return False
+        if after == "in" and q.value < _RATIO_BASES.get(tokens.low(last + 1 + (tokens.low(last + 1) == "every")), 0):
+            return False  # a share, not a count: "nine in ten Gazans", "one in every five children"
         if q.qualifier in ("more_than", "less_than") and lows[first] in _AGE_HEDGES and self._is_noun(lows, first):
             return False  # an age: "men over 50", "children under five"
         if after == "-" and tokens.kinds[last + 1 : last + 2] == ["word"]:
@@ -332,7 +402,11 @@ class Extractor:
             j += 1
         partitive = self._ctx["partitives"].at(lows, j)
         if partitive is not None:
-            return _Head("partitive", end=j + partitive[1])
+            # "23 dead, four of them children": a group noun right after names the part's own group
+            own = self.taxonomy.group_nouns.at(lows, j + partitive[1])
+            return _Head("partitive", group=own[0] if own else None, end=j + partitive[1])
+        if lows[j : j + 3] == ["the", "number", "of"]:
+            j += 3  # "bringing to 24 the number of UN staff held": the counted noun follows
         subset = tokens.low(j) == "of" and tokens.low(j + 1) in ("the", "those", "these")
         if subset:
             j += 2  # "35 of the hostages": the noun after "of the" is counted
@@ -417,14 +491,41 @@ class Extractor:
             k -= 1
         return None
 
-    def _event_in_clause(self, lows: list[str], k: int) -> tuple[str, int] | None:
-        """The nearest trigger before token ``k`` in its clause ("freed 18 hostages and hundreds of ...")."""
-        while k > 0 and lows[k - 1] not in _CLAUSE_BREAKS:
+    def _counting(self, lows: list[str], noun: str, hit: tuple[str, int] | None) -> tuple[str, int] | None:
+        """``hit`` when its event counts ``noun`` (a metric exists): "has reached 1,580" counts no person."""
+        return hit if hit is not None and self._metric(lows, noun, hit[0]) is not None else None
+
+    def _event_in_clause(self, lows: list[str], k: int, noun: str) -> tuple[str, int] | None:
+        """The nearest trigger before token ``k`` in its clause ("freed 18 hostages and hundreds of ...").
+
+        An attribution aside does not end the clause: "the death toll, the ministry said on Monday, has
+        risen to 42,289"."""
+        while k > 0:
+            if lows[k - 1] in _CLAUSE_BREAKS:
+                opened = self._before_attribution(lows, k - 1)
+                if opened == k:
+                    return None
+                k = opened - 1  # before the comma that opens the aside
+                continue
             hit = self.taxonomy.events.ending_at(lows, k)
-            if hit is not None:
-                return hit[0], k - hit[1]
+            if hit is not None and self._metric(lows, noun, hit[0]) is not None:
+                return hit[0], k - hit[1]  # ("the toll has reached 1,580": "reached" counts no person)
             k -= 1
         return None
+
+    def _before_attribution(self, lows: list[str], comma: int) -> int:
+        """The token after the comma that opens a speech aside closed by the comma at ``comma``, else ``comma + 1``."""
+        if lows[comma] != ",":
+            return comma + 1
+        speech = self._ctx["speech_verbs"].firsts
+        said = False
+        for j in range(comma - 1, max(-1, comma - _MAX_ASIDE_TOKENS), -1):
+            if lows[j] == ",":
+                return j + 1 if said else comma + 1
+            if lows[j] in _CLAUSE_BREAKS:
+                break
+            said = said or lows[j] in speech
+        return comma + 1
 
     def _event_ahead(self, tokens: Tokens, k: int) -> tuple[str, int] | None:
         """The nearest trigger after token ``k`` in its clause, not past another number."""
@@ -449,20 +550,52 @@ class Extractor:
             if previous is None:
                 return None
             noun = previous.noun
-        after = head.end if head.kind != "empty" else last
+        after = head.end if head.kind != "empty" else max(last, head.end)
+        predicate = None
+        if head.event:  # past a person noun the event word modifies: "17 displaced people were killed"
+            noun_after = self.taxonomy.nouns.at(lows, after)
+            predicate = self._event_after(lows, after + (noun_after[1] if noun_after else 0))
         found = (
-            ((head.event, first) if head.event else None)
-            or self._event_before(lows, first)
+            # "20 displaced people were killed": a verb after the head is its predicate, over the noun's event
+            # ("30 wounded were evacuated" stays wounded: being moved does not undo what the noun says)
+            (predicate if predicate is not None and predicate[0] not in (head.event, "displace") else None)
+            or ((head.event, first) if head.event else None)
+            or self._counting(lows, noun, self._event_before(lows, first))
             or self._event_after(lows, after)
             or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
         )
-        included = self._ctx["inclusions"].ending_at(lows, first) is not None
+        if found is None and head.kind == "noun" and first > 0 and head.end < len(lows):
+            # "took 400 troops prisoner", "had taken 12 villagers hostage": the verb and its complement around
+            # the counted phrase make one trigger ("taken prisoner")
+            split = self.taxonomy.events.at([lows[first - 1], lows[head.end]], 0)
+            found = (split[0], first - 1) if split is not None and split[1] == 2 else None
+        relative = head.kind == "partitive" and lows[head.end - 2 : head.end] == ["of", "whom"]
+        if found is None and relative:
+            # "35 of whom officials believe are dead": the relative clause carries the part's own predicate;
+            # the part still shares the whole's period
+            found = self._event_ahead(tokens, head.end)
+        included = self._ctx["inclusions"].ending_at(lows, first) is not None or (
+            # "including 50 children and 94 women": every member of the list is a part
+            previous is not None
+            and previous.part
+            and lows[first - 1] in ("and", ",")
+            and not _breaks(lows, previous.quantity.tokens[1], first)
+        )
+        if head.kind == "partitive" and found is None and head.group is None and q.value == 1:
+            return None  # "three men, one of them a Hezbollah member": one person described, not a figure
         if previous is not None and found is None and (included or head.kind == "partitive"):
-            return _Figure(q, previous.metric, previous.noun, head.group, previous.trigger, part=True)
-        if previous is not None and found is None and head.kind == "empty" and _elliptical(lows, last):
-            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
+            # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
+            group = head.group or (previous.group if head.kind == "partitive" else None)
+            return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True)
         if found is None:
-            found = self._event_in_clause(lows, first)
+            found = self._event_in_clause(lows, first, noun)
+        if (
+            previous is not None
+            and head.kind == "empty"
+            and (found is None or found[1] <= previous.trigger)
+            and _elliptical(lows, last)
+        ):  # no trigger of its own between the previous figure and this one: "and 1,109 since 7 October"
+            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
         if found is None and head.kind == "noun":
             found = self._event_ahead(tokens, head.end)
         if found is None and head.kind == "empty":
@@ -476,6 +609,8 @@ class Extractor:
                 later = self._event_ahead(tokens, later[1] + 1)
             if later is not None and later[0] == "kill":
                 event, trigger = later
+        if event == "hold" and noun == "person" and tokens.low(head.end) in ("captive", "hostage", "hostages"):
+            noun = "hostage"  # "holding 23 passengers captive"
         metric = self._metric(lows, noun, event)
         if metric is None:
             return None
@@ -486,12 +621,22 @@ class Extractor:
             hedge = previous.quantity.interval
             if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague"):
                 q = self.numbers.with_interval(q, hedge)
-        return _Figure(q, metric, noun, group, trigger)
+        if group is None and head.kind == "empty" and trigger < first:
+            # "the Palestinian death toll ... has risen to 42,289", "the number of journalists killed ... stands
+            # at 254": the group is named right before the trigger the bare number reports
+            named = self.taxonomy.group_nouns.ending_at(lows, trigger) or self.taxonomy.group_adjectives.ending_at(
+                lows, trigger
+            )
+            group = named[0] if named else None
+        return _Figure(q, metric, noun, group, trigger, part=relative and previous is not None)
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
-        if noun == "person" and event == "release":
-            # "released three Israeli women": hostages when the sentence says so, else prisoners
+        if noun == "person" and event in ("release", "return"):
+            # "released three Israeli women": hostages when the sentence says so, else prisoners; people who
+            # "returned" are released only when the sentence is about hostages or prisoners (not returnees)
             hostages = not self._hostage_words.isdisjoint(lows)
+            if event == "return" and not hostages and self._prisoner_words.isdisjoint(lows):
+                return None
             noun = "hostage" if hostages else "prisoner"
         if noun == "truck" and _AID_WORDS.isdisjoint(lows):
             return None
@@ -527,9 +672,20 @@ class Extractor:
             )
             or sentence.context.published
         )
-        since = self._since(sentence, segment, own) if basis == "total" else None
+        since = None
+        if basis == "total":
+            # "700,000 displaced since the start of the year, OCHA said, bringing the total to 4.6 million":
+            # a since-phrase in the previous figure's clause is that figure's, not this one's
+            # (of the previous number, even one that is no figure: "600,000 returned home since December")
+            previous_end = 0
+            for number in reversed(sentence.numbers):
+                if number.tokens[1] <= clause[0]:
+                    previous_end = min(_clause(lows, *number.tokens)[1], clause[0])
+                    break
+            window = (max(segment[0], previous_end), segment[1])
+            since = self._since(sentence, window, own)
         if previous is not None and (
-            (figure.part and not self._incident_cue(sentence, *segment))
+            (figure.part and not self._incident_cue(sentence, *clause))
             or (
                 # "... killed 75 worshippers, and the network later put the toll at 78": a second count
                 previous.metric == figure.metric
@@ -550,7 +706,8 @@ class Extractor:
             span=span,
             conflict=sentence.conflict,
             metric=figure.metric,
-            group=figure.group,
+            # "a million Haitians" in Haiti narrows nothing; "9,700 Palestinians" in the Gaza war does
+            group=None if figure.group in self.gazetteer.population.get(sentence.conflict, ()) else figure.group,
             place=self._place(sentence, segment, basis, self.taxonomy.metrics[figure.metric].kind == "cumulative"),
             value=q.value,
             low=q.low,
@@ -558,7 +715,7 @@ class Extractor:
             qualifier=q.qualifier,
             modality=modality,
             basis=basis,
-            attributed_to=self._named_source(sentence, self._source(sentence, first, clause)),
+            attributed_to=self._named_source(sentence, self._source(sentence, first, last, clause)),
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
@@ -577,6 +734,12 @@ class Extractor:
         incident = sentence.memo.get("incident")
         if incident is None:
             incident = sentence.memo["incident"] = self._incident_cue(sentence, 0, len(lows))
+        # "89 people have been killed since dawn": a count of the day, unless the clause also names a total
+        today = ctx["since_today"].find(lows, lo, hi) if "since" in lows else None
+        if today is not None:
+            at, size = today[1], ctx["since_today"].at(lows, today[1])[1]  # type: ignore[index]
+            if ctx["total"].find(lows, lo, at) is None and ctx["total"].find(lows, at + size, hi) is None:
+                return "incident"
         # "the death toll from Saturday's strike rose to 45" is the toll of one incident
         toll = ctx["toll_of_incident"].find(lows, lo, hi)
         if toll is not None and self._incident_cue(sentence, toll[1], hi):
@@ -605,7 +768,9 @@ class Extractor:
             statement_day = lows[at] in WEEKDAYS and any(
                 speech.ending_at(lows, back) for back in range(max(0, at - 3), at)
             )
-            if not statement_day:
+            # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
+            participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None
+            if not statement_day and not participle:
                 return True
             k = at + 1
         return False
@@ -614,20 +779,23 @@ class Extractor:
         """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
         lows = sentence.tokens.lows
         default = self.gazetteer.conflicts[sentence.conflict].start
-        for lo, hi in (segment, (min(clause[0], segment[0]), max(clause[1], segment[1]))):
+        windows = [segment, (min(clause[0], segment[0]), max(clause[1], segment[1]))]
+        if lows[:1] == ["since"]:  # a fronted "Since January, ..." governs the whole sentence
+            windows.append((0, max(clause[1], segment[1])))
+        for lo, hi in windows:
             for d in sentence.start_dates:
                 if lo <= d.i < hi:
                     # "since October 2023" names the month the conflict began: its start day
                     same_month = d.precision == MONTH and default[:7] == d.value.isoformat()[:7]
                     return default if same_month else d.value.isoformat()
+            if "year" in lows and self._ctx["year_start"].find(lows, lo, hi) is not None:
+                # "since the start of the year", "this year"
+                return date(sentence.context.published.year, 1, 1).isoformat()
             if "since" in lows[lo:hi]:
                 return default  # "since the war began", "since the coup"
             for d in sentence.dates:
                 if d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in":
                     return d.value.isoformat()
-            for k in range(lo, hi - 1):
-                if lows[k] == "this" and lows[k + 1] == "year":
-                    return date(sentence.context.published.year, 1, 1).isoformat()
         return default
 
     def _planned(self, lows: list[str], trigger: int, first: int) -> bool:
@@ -667,7 +835,7 @@ class Extractor:
 
     # -- attribution --------------------------------------------------------------------------
 
-    def _source(self, context: _Sentence, first: int, clause: tuple[int, int]) -> str | None:
+    def _source(self, context: _Sentence, first: int, last: int, clause: tuple[int, int]) -> str | None:
         sentence, tokens = context.text, context.tokens
         lows = tokens.lows
         ctx = self._ctx
@@ -690,31 +858,52 @@ class Extractor:
             verb = speech.at(lows, k)
             if verb is None or not _PASSIVE.isdisjoint(lows[max(0, k - 3) : k]):
                 continue  # "no casualties were reported", "claims that could not be verified"
-            if ctx["not_speech_after"].ending_at(lows, k):
-                continue  # "added to its records": a noun, not a verb
+            if lows[k] not in ctx["speech_only"].firsts and ctx["not_speech_after"].ending_at(lows, k):
+                continue  # "added to its records", "official reports": a noun, not a verb
             if k < first:  # "the ministry said 12 were killed": the nearest verb before the figure
                 best = self._phrase_before(sentence, tokens, k) or best
                 continue
-            # after the figure only a trailing ", the ministry said." or "..., said the ministry" counts
-            follower = tokens.low(k + verb[1])
-            if follower not in _TRAILING_SOURCE_END and follower not in _AFTER_SOURCE:
+            # after the figure only a trailing ", the ministry said." or "..., said the ministry" counts,
+            # with the day or the outlet told after the verb: "the army said Tuesday", "officials told AFP"
+            at = k + verb[1]
+            follower = tokens.low(at)
+            cased = at < len(lows) and tokens.kinds[at] == "word" and sentence[tokens.starts[at]].isupper()
+            inverted = k > 0 and lows[k - 1] == "," and (cased or follower in ("the", "a", "an"))
+            if not (
+                follower in _TRAILING_SOURCE_END
+                or follower in _AFTER_SOURCE
+                or follower in WEEKDAYS
+                or follower in RELATIVE_DAYS
+                or (lows[k] == "told" and (cased or follower in _RECIPIENTS))
+                or inverted
+                # "35 of whom officials believe are dead": the source inside the part's relative clause
+                or (follower in _COPULAS and lows[last : last + 2] == ["of", "whom"])
+            ):
                 continue
             source = self._phrase_before(sentence, tokens, k)
-            if source is None and k and lows[k - 1] == ",":
-                source = self._phrase_after(sentence, tokens, k + verb[1])
+            if source is None and inverted:
+                source = self._phrase_after(sentence, tokens, at)
             if source is not None:
+                cited = at + (follower == ",")
+                if tokens.low(cited) == "citing":  # "AFP reported, citing the Sudan Doctors Network"
+                    return self._phrase_after(sentence, tokens, cited + 1) or source
                 return source
         return best
 
     def _named_source(self, sentence: _Sentence, source: str | None) -> str | None:
         """The canonical source; a bare "the ministry" is the last source of the item with that head."""
+        if source is _PREVIOUS_SOURCE:
+            return sentence.context.last_source
         canonical = self.gazetteer.source(sentence.conflict, source)
         if canonical is None:
             return None
         named = sentence.context.sources  # a dict, not a list to search back through: O(1) per claim
         if " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0):
-            return named.get(canonical, canonical)
+            resolved = named.get(canonical, canonical)
+            sentence.context.last_source = resolved
+            return resolved
         named[canonical.lower().rsplit(" ", 1)[-1]] = canonical
+        sentence.context.last_source = canonical
         return canonical
 
     def _phrase_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
@@ -733,6 +922,8 @@ class Extractor:
             if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’"):
                 break
             lo -= 1
+        if lo == k == 1 and lows[0] == "it":
+            return _PREVIOUS_SOURCE  # "It put the toll above 30,000": the source of the sentences before
         return self._clean(sentence, tokens, lo, k)
 
     def _phrase_after(self, sentence: str, tokens: Tokens, k: int) -> str | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -25,13 +25,15 @@ TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 
 METRIC_KINDS = ("cumulative", "stock")
 NOUN_CLASSES = ("person", "hostage", "prisoner", "truck")
-CONFLICT_KEYS = {"slug", "name", "start", "start_note", "aliases", "parties", "places", "sources", "territory"}
+CONFLICT_KEYS = {
+    "slug", "name", "start", "start_note", "aliases", "parties", "places", "sources", "territory", "population",
+}  # fmt: skip
 CONTEXT_KEYS = {
     "description", "auxiliaries", "skip_before", "function_words", "partitives", "inclusions", "planned",
     "total", "incident", "incident_local", "perfect", "revision", "speech_verbs", "by_verbs", "not_conflict",
     "not_count_after", "not_count_before", "fronted", "toll_of_incident", "strong_total",
     "source_titles", "source_counts", "source_anaphors", "source_ends", "not_speech_after",
-    "aside_openers", "source_heads",
+    "aside_openers", "source_heads", "speech_only", "since_today", "year_start", "war_nouns",
 }  # fmt: skip
 
 V = TypeVar("V")
@@ -140,6 +142,9 @@ class Gazetteer:
     sources: Mapping[str, Mapping[str, str]]
     places_only: frozenset[str]
     territory: Mapping[str, frozenset[str]]  # conflict -> places that are its whole territory
+    population: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """conflict -> groups that are the whole population of its territory ("Haitians" in Haiti): they narrow
+    nothing, so a figure of them has no group"""
 
     def source(self, conflict: str, name: str | None) -> str | None:
         """The canonical name of ``name`` in ``conflict``: "health ministry in Gaza" -> "Gaza health ministry"."""
@@ -245,6 +250,7 @@ def _conflict_entries(where: str, data: Any) -> list[dict[str, Any]]:
         unknown = set(_strings(f"{at}.territory", entry.get("territory", ["-"]))) - set(places) - {"-"}
         if unknown:
             raise DataFileError(f"{at}.territory: {sorted(unknown)} are not places of the conflict")
+        _strings(f"{at}.population", entry.get("population", []))
         if "start" in entry:
             _iso_date(f"{at}.start", entry["start"])
         entries.append(entry)
@@ -258,7 +264,7 @@ def _merge(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict
         if known is None:
             merged[entry["slug"]] = dict(entry)
             continue
-        for key in ("aliases", "parties", "territory"):
+        for key in ("aliases", "parties", "territory", "population"):
             known[key] = [*known.get(key, []), *entry.get(key, [])]
         for group in ("places", "sources"):
             named = dict(known.get(group, {}))
@@ -285,6 +291,7 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     terms: dict[str, tuple[tuple[str, ...], str | None]] = {}
     sources: dict[str, dict[str, str]] = {}
     territories: dict[str, frozenset[str]] = {}
+    populations: dict[str, frozenset[str]] = {}
     named: set[str] = set()
 
     def add(phrase: str, slug: str, place: str | None) -> None:
@@ -302,6 +309,7 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
             add(phrase, slug, None)
             named.add(phrase)
         territories[slug] = frozenset(entry.get("territory", []))
+        populations[slug] = frozenset(entry.get("population", []))
         aliases_of = sources.setdefault(slug, {})
         for canonical, aliases in [*common.items(), *entry.get("sources", {}).items()]:
             for alias in {canonical, *aliases}:
@@ -326,7 +334,7 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     )
     places_only = frozenset(phrase for phrase, (_, where) in terms.items() if where and phrase not in named)
     firsts = {k: tuple(v) for k, v in by_first.items()}
-    return Gazetteer(conflicts, terms, firsts, other, sources, places_only, territories)
+    return Gazetteer(conflicts, terms, firsts, other, sources, places_only, territories, populations)
 
 
 # -- taxonomy ----------------------------------------------------------------------------------
