@@ -50,13 +50,16 @@ some steps per figure look at its whole sentence, so the cap keeps the work per 
 # character class first, before the two branches, lets the regex engine skip ahead to the next mark or
 # line break (with the branches first it tried both at every offset: 70 % slower). The period of an
 # abbreviation ("since Oct. 7, 2023", "Lt. Gen. Kamal", "No. 2") ends no sentence: one fixed-width
-# look-behind per abbreviation, tried only at a mark.
+# look-behind per abbreviation length, tried only at a mark.
 _ABBREVIATIONS = (
     "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
     "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr", "Brig", "Rev", "Prof",
     "Gov", "Sen", "Rep", "Pres", "St", "No", "Nos", "Vol", "Approx", "Est",
 )  # fmt: skip
-_NOT_ABBREVIATION = "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS)
+_NOT_ABBREVIATION = "".join(
+    rf"(?<!\b(?:{'|'.join(w for w in _ABBREVIATIONS if len(w) == size)})\.)"
+    for size in sorted({len(w) for w in _ABBREVIATIONS})
+)
 _SENTENCE_END = re.compile(
     r"[.!?\n](?:(?<=\n)\s*|(?<=[.!?])(?<![.!?][.!?])"
     + _NOT_ABBREVIATION
