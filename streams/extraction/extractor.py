@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,7 +54,10 @@ _ABBREVIATIONS = (
     "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr", "Brig", "Rev", "Prof",
     "Gov", "Sen", "Rep", "Pres", "St", "No", "Nos", "Vol", "Approx", "Est",
 )  # fmt: skip
-_NOT_ABBREVIATION = "".join(rf"(?<!\b{word}\.)" for word in _ABBREVIATIONS)
+_NOT_ABBREVIATION = "".join(  # one look-behind per length: alternatives of one width
+    rf"(?<!\b(?:{'|'.join(w for w in _ABBREVIATIONS if len(w) == size)})\.)"
+    for size in sorted({len(w) for w in _ABBREVIATIONS})
+)
 _SENTENCE_END = re.compile(
     r"[.!?](?<![.!?][.!?])" + _NOT_ABBREVIATION + r"[.!?]*+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])|\n\s*"
 )
@@ -287,9 +289,9 @@ class Extractor:
         shares of :data:`_TERM_WEIGHT` keep equal evidence exactly equal."""
         weights: dict[str, int] = {}
         shares = self._shares
-        for phrase, times in Counter(phrase for _, phrase in terms).items():  # a report repeats its terms
+        for _, phrase in terms:
             for slug, share in shares[phrase]:
-                weights[slug] = weights.get(slug, 0) + share * times
+                weights[slug] = weights.get(slug, 0) + share
         return weights
 
     def _dominant(self, counts: Mapping[str, int]) -> str | None:
