@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -285,9 +284,9 @@ class Extractor:
         shares of :data:`_TERM_WEIGHT` keep equal evidence exactly equal."""
         weights: dict[str, int] = {}
         shares = self._shares
-        for phrase, times in Counter(phrase for _, phrase in terms).items():  # a report repeats its terms
+        for _, phrase in terms:
             for slug, share in shares[phrase]:
-                weights[slug] = weights.get(slug, 0) + share * times
+                weights[slug] = weights.get(slug, 0) + share
         return weights
 
     def _dominant(self, counts: Mapping[str, int]) -> str | None:
