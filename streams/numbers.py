@@ -75,6 +75,8 @@ _PRONOUN_ONE_AFTER = {"the", "that", "this", "which", "each", "every", "any", "n
 _MAX_HEDGE_WORDS = 4
 # the words that can continue a number written in digits ("2 million", "3 dozen", "5 and a half")
 _CONTINUERS = frozenset({*_SCALES, *_DOZEN, *_DENOMINATORS, "hundred", "and"})
+# "a" starts a number only before these ("a third", "a hundred", "a dozen"); it is the commonest word
+_AFTER_A = frozenset({*_DENOMINATORS, "hundred", "thousand", "million", "billion", "dozen"})
 NUMBER_WORDS = frozenset(
     {
         *_UNITS,
@@ -93,6 +95,9 @@ NUMBER_WORDS = frozenset(
 """Words that can start or make up a number: a text without a digit or one of these has no numbers."""
 
 
+_IDENTITY = (1.0, 0.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
     """One hedge meaning: ``low``/``high`` are ``(times, plus)`` applied to the number, or None."""
@@ -103,6 +108,8 @@ class Interval:
 
     def bounds(self, value: float) -> tuple[float, float | None]:
         """The interval for ``value``; bounds of a whole number are rounded to whole numbers."""
+        if self.low == self.high == _IDENTITY:  # exact, as most figures are
+            return float(value), float(value)
         low = self._apply(self.low, value)
         return low, None if self.high is None else self._apply(self.high, value)
 
@@ -271,6 +278,8 @@ class NumberParser:
             if vague is not None:
                 return vague
         if kind == _WORD and low == "one" and tokens.low(i - 1) in _PRONOUN_ONE_AFTER:
+            return None
+        if low == "a" and tokens.low(i + 1) not in _AFTER_A:
             return None
         if kind == _NUM:  # digits start no fraction ("3 quarters" is a cardinal before a noun)
             return self._cardinal_at(tokens, i)
