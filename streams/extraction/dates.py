@@ -126,12 +126,12 @@ def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
             expr = DateExpr(i, i + 1, _days_before(published, RELATIVE_DAYS[low]), DAY)
         elif low in MONTHS:
             expr = _month_date(tokens, i, published)
-        elif _day(tokens, i) is not None and tokens.low(i + 1) in MONTHS:  # "7 October 2023"
+        elif tokens.low(i + 1) in MONTHS and _day(tokens, i) is not None:  # "7 October 2023"
             month, day = MONTHS[tokens.lows[i + 1]], int(low)
             year = _year(tokens, i + 2)
             value = _safe(year, month, day) if year else _in_past(month, day, published)
             expr = None if value is None else DateExpr(i, i + 3 if year else i + 2, value, DAY)
-        elif _year(tokens, i) is not None and "," not in low and tokens.low(i - 1) in ("in", "since", "of", "by"):
+        elif tokens.low(i - 1) in ("in", "since", "of", "by") and "," not in low and _year(tokens, i) is not None:
             expr = DateExpr(i, i + 1, date(int(low), 1, 1), YEAR)
         if expr is not None:
             found.append(expr)
