@@ -17,6 +17,8 @@ Rules, from the point of view of claim ``a`` judged against an earlier-held clai
   after the higher one and says it revises the figure down; ``revised-down`` when ``a`` is that lower
   claim, ``revised-away`` when ``a`` is the figure it replaced.
 * ``same-period-overlap``: different sources, same period, overlapping intervals (a corroboration).
+  A plan has no period (its series carries no day), so another source's overlapping figure for it
+  corroborates whenever it is announced; plans that differ stay updates, as for any stock.
 
 A would-be contradiction between a higher claim and a lower, later-or-same-dated one is also dropped
 when a third claim, a revision, lowered the higher figure in between (the higher claim was superseded):
@@ -75,7 +77,7 @@ def relate(a: Claim, b: Claim, cumulative: bool, window_days: int,
     same_period = abs(gap) <= window_days
     a_below = wholly_below(a, b)
     if not (a_below or wholly_below(b, a)):
-        if same_period and a.source != b.source:
+        if (same_period or a.modality == "planned") and a.source != b.source:
             return Relation(CORROBORATION, "same-period-overlap")
         return None
     lower_gap = gap if a_below else -gap  # days from the higher claim to the lower one

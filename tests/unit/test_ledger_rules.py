@@ -163,6 +163,12 @@ def test_announcements_of_one_plan_on_different_days_meet_and_may_change() -> No
     assert series_key(first) == series_key(later) == "israel-hamas|hostages_released|-|-|planned|incident|-"
     assert kinds([first, smaller]) == ["new", "update"], "a smaller plan is news, not a falling count"
     assert kinds([first, plan("d", 33, "2025-01-15", attributed_to="Qatar")]) == ["new", "corroboration"]
+    # a plan has no day: another source confirming it days later corroborates it, the same source is silent
+    assert kinds([first, plan("e", 33, "2025-01-19", attributed_to="Israeli prime minister's office")]) == [
+        "new",
+        "corroboration",
+    ]
+    assert kinds([first, later]) == ["new", None]
 
 
 def test_unplaced_incident_figures_of_one_day_do_not_contradict() -> None:
