@@ -109,6 +109,8 @@ _DATE_COMMA = "<date,>"
 """Stands for a comma inside a date once the dates are read: it neither breaks a clause nor ends a source."""
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
+# "figures released by the health ministry": the source of a count comes after its participle and "by"
+_COUNT_PARTICIPLES = frozenset({"compiled", "released", "published", "issued", "provided", "gathered", "collected"})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
 _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
@@ -157,6 +159,7 @@ class _Figure(NamedTuple):
     group: str | None
     trigger: int  # token index of the trigger, or of the head noun
     part: bool = False  # "including 669 children": a part of the previous figure, same basis
+    whole: str | None = None  # a part's whole's group, which a figure coordinated after the part takes
 
 
 @dataclass(slots=True)
@@ -409,7 +412,7 @@ class Extractor:
             return _Head("partitive", group=own[0] if own else None, end=j + partitive[1])
         if lows[j : j + 3] == ["the", "number", "of"]:
             j += 3  # "bringing to 24 the number of UN staff held": the counted noun follows
-        subset = tokens.low(j) == "of" and tokens.low(j + 1) in ("the", "those", "these")
+        subset = tokens.low(j) == "of" and tokens.low(j + 1) in ("the", "those", "these", "its", "their")
         if subset:
             j += 2  # "35 of the hostages": the noun after "of the" is counted
         adjective: str | None = None
@@ -493,6 +496,16 @@ class Extractor:
             k -= 1
         return None
 
+    def _before_unless_own_verb(self, lows: list[str], noun: str, first: int, after: int) -> tuple[str, int] | None:
+        """The trigger right before the figure, unless a conjunction parts them and the figure has a verb of
+        its own: "five people were killed and 18 others were hurt", "three died and 11 were injured"."""
+        hit = self._counting(lows, noun, self._event_before(lows, first))
+        if hit is not None and ("and" in lows[hit[1] : first] or "or" in lows[hit[1] : first]):
+            own = self._event_after(lows, after)
+            if own is not None and own[0] != hit[0]:
+                return None
+        return hit
+
     def _counting(self, lows: list[str], noun: str, hit: tuple[str, int] | None) -> tuple[str, int] | None:
         """``hit`` when its event counts ``noun`` (a metric exists): "has reached 1,580" counts no person."""
         return hit if hit is not None and self._metric(lows, noun, hit[0]) is not None else None
@@ -562,7 +575,7 @@ class Extractor:
             # ("30 wounded were evacuated" stays wounded: being moved does not undo what the noun says)
             (predicate if predicate is not None and predicate[0] not in (head.event, "displace") else None)
             or ((head.event, first) if head.event else None)
-            or self._counting(lows, noun, self._event_before(lows, first))
+            or self._before_unless_own_verb(lows, noun, first, after)
             or self._event_after(lows, after)
             or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
         )
@@ -588,7 +601,8 @@ class Extractor:
         if previous is not None and found is None and (included or head.kind == "partitive"):
             # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
             group = head.group or (previous.group if head.kind == "partitive" else None)
-            return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True)
+            whole = previous.whole if previous.part else previous.group
+            return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True, whole=whole)
         if found is None:
             found = self._event_in_clause(lows, first, noun)
         if (
@@ -618,8 +632,9 @@ class Extractor:
             return None
         group = head.group
         if previous is not None and not head.explicit and not _breaks(lows, previous.quantity.tokens[1], first):
-            # "at least 3,961 people have been killed and 16,520 wounded": group and hedge carry over
-            group = previous.group
+            # "at least 3,961 people have been killed and 16,520 wounded": group and hedge carry over; past a
+            # part, the whole's group ("killed 56 people (including 17 children) and wounded 130")
+            group = previous.whole if previous.part else previous.group
             hedge = previous.quantity.interval
             if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague"):
                 q = self.numbers.with_interval(q, hedge)
@@ -630,7 +645,8 @@ class Extractor:
                 lows, trigger
             )
             group = named[0] if named else None
-        return _Figure(q, metric, noun, group, trigger, part=relative and previous is not None)
+        part = relative and previous is not None
+        return _Figure(q, metric, noun, group, trigger, part=part, whole=previous.group if part and previous else None)
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
         if noun == "person" and event in ("release", "return"):
@@ -849,9 +865,11 @@ class Extractor:
         verbs = context.memo.get("speech")
         if not isinstance(verbs, list):  # the positions of "according" and of speech verbs, once per sentence
             verbs = context.memo["speech"] = [k for k, low in enumerate(lows) if low in speech.firsts]
-            context.memo["according"] = next(
-                (k for k in range(len(lows) - 1) if lows[k] == "according" and lows[k + 1] == "to"), None
-            ) if "according" in lows else None
+            context.memo["according"] = (
+                next((k for k in range(len(lows) - 1) if lows[k] == "according" and lows[k + 1] == "to"), None)
+                if "according" in lows
+                else None
+            )
         according = context.memo["according"]
         if isinstance(according, int):
             return self._phrase_after(sentence, tokens, according + 2)
@@ -952,12 +970,13 @@ class Extractor:
         counts, ends, titles = ctx["source_counts"], ctx["source_ends"], ctx["source_titles"]
         for k in range(lo, hi):
             if lows[k] in counts.firsts and counts.at(lows, k) is not None and sentence[tokens.starts[k]].islower():
-                after = k + 1 + (lows[k + 1 : k + 2] == ["compiled"])
+                after = k + 1 + (tokens.low(k + 1) in _COUNT_PARTICIPLES)
                 if lows[after : after + 1] == ["by"]:
                     return self._clean(sentence, tokens, after + 1, hi)
                 if k == lo:
                     return None  # "figures compiled from hospitals" names no one
-                hi = min(hi, after) if lows[after : after + 1] == ["from"] else hi
+                # "an AFP tally based on Israeli figures", "figures from hospitals": the phrase ends at the count
+                hi = min(hi, after) if tokens.low(after) in ("from", "based", "of", "for") else hi
                 break
         # verbs and adverbs end the phrase: "Sudan Doctors Network separately", "office revised its"
         for k in range(lo + 1, hi):

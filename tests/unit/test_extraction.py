@@ -701,22 +701,32 @@ def test_a_comma_inside_a_date_breaks_no_clause() -> None:
     ("body", "source"),
     [
         # the outlet or audience told comes after the verb; the source stands before it
-        ("Two rockets hit a school in Rafah and killed 14 people, a hospital director told the BBC.",
-         "hospital director"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, a hospital director told the BBC.",
+            "hospital director",
+        ),
         ("Two rockets hit a school in Rafah and killed 14 people, rescue workers told reporters.", "rescue workers"),
-        ("Two rockets hit a school in Rafah and killed 14 people, a civil defence official told Reuters.",
-         "civil defence official"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, a civil defence official told Reuters.",
+            "civil defence official",
+        ),
         # a bare day after the verb
-        ("Two rockets hit a school in Rafah and killed 14 people, the civil defence agency said Thursday.",
-         "Gaza civil defence agency"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, the civil defence agency said Thursday.",
+            "Gaza civil defence agency",
+        ),
         # "official" before a verb that is never a noun is a person speaking
         ("Two rockets hit a school in Rafah and killed 14 people, a senior official said.", "senior official"),
         # an inverted attribution names a person after the verb
-        ("Two rockets hit a school in Rafah and killed 14 people, said Samir Haddad, a nurse at the hospital.",
-         "Samir Haddad"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, said Samir Haddad, a nurse at the hospital.",
+            "Samir Haddad",
+        ),
         # an outlet citing its own source: the cited source counts
-        ("Two rockets hit a school in Rafah and killed 14 people, AP reported, citing the hospital director.",
-         "hospital director"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, AP reported, citing the hospital director.",
+            "hospital director",
+        ),
         # a conjunction opens a new clause, not the source
         ("Medics counted 20 dead in Rafah, though the army has confirmed only 14 deaths.", "army"),
     ],
@@ -726,15 +736,17 @@ def test_trailing_attribution_forms(body: str, source: str) -> None:
     assert got and got[-1].attributed_to == source
 
 
-
 @pytest.mark.parametrize(
     ("body", "title", "expected"),
     [
         # an amnesty releases prisoners
         ("The junta pardoned 1,150 prisoners in Yangon on Friday.", "Myanmar", ("prisoners_released", 1150)),
         # a stock of detainees: "remain in detention", "behind bars"
-        ("Some 4,000 people arrested in Mandalay since 2021 are still in detention, a monitor said.", "Myanmar",
-         ("detained", 4000)),
+        (
+            "Some 4,000 people arrested in Mandalay since 2021 are still in detention, a monitor said.",
+            "Myanmar",
+            ("detained", 4000),
+        ),
         # "held captive" / "held hostage" are hostages, not detainees
         ("Gunmen are holding 23 passengers captive near Mirebalais.", "Haiti", ("hostages_held", 23)),
         ("Officials believe 23 people are being held hostage near Mirebalais.", "Haiti", ("hostages_held", 23)),
@@ -744,9 +756,7 @@ def test_trailing_attribution_forms(body: str, source: str) -> None:
         ("Shelling in Kharkiv killed two people and injured scores on Monday.", "Kharkiv", ("injured", 50)),
     ],
 )
-def test_release_detention_captivity_and_object_wording(
-    body: str, title: str, expected: tuple[str, float]
-) -> None:
+def test_release_detention_captivity_and_object_wording(body: str, title: str, expected: tuple[str, float]) -> None:
     got = claims(body, title=title, published="2025-01-10T08:00:00Z")
     assert (got[-1].metric, got[-1].value) == expected
 
@@ -834,9 +844,7 @@ def test_the_whole_people_of_a_civil_war_country_is_no_group() -> None:
 
 def test_a_user_gazetteer_can_name_a_population(tmp_path: Path) -> None:
     user = tmp_path / "user.json"
-    user.write_text(
-        json.dumps({"conflicts": [{"slug": "sudan", "population": ["Rohingya"]}]}), encoding="utf-8"
-    )
+    user.write_text(json.dumps({"conflicts": [{"slug": "sudan", "population": ["Rohingya"]}]}), encoding="utf-8")
     assert load_gazetteer(user).population["sudan"] == frozenset({"Sudanese", "Rohingya"})
     user.write_text(json.dumps({"conflicts": [{"slug": "sudan", "population": "Sudanese"}]}), encoding="utf-8")
     with pytest.raises(DataFileError):
@@ -859,8 +867,10 @@ def test_a_proper_plural_before_the_verb_is_a_counted_head() -> None:
         # a group noun right after "of them" is the part's own group
         ("Shelling of Kherson killed 14 people on Monday, six of them children.", [None, "children"]),
         # a part without a group noun is of the whole's group
-        ("Russia holds about 8,000 Ukrainians prisoner, 1,500 of them in occupied Crimea.",
-         ["Ukrainians", "Ukrainians"]),
+        (
+            "Russia holds about 8,000 Ukrainians prisoner, 1,500 of them in occupied Crimea.",
+            ["Ukrainians", "Ukrainians"],
+        ),
     ],
 )
 def test_the_group_of_a_part(body: str, groups: list[str | None]) -> None:
@@ -878,8 +888,10 @@ def test_a_part_introduced_by_of_whom_has_its_own_predicate() -> None:
 
 
 def test_a_participle_after_the_trigger_is_no_incident() -> None:
-    got = claims("Seoul believes 600 North Korean troops have been killed fighting alongside Russian forces.",
-                 title="Ukraine war")
+    got = claims(
+        "Seoul believes 600 North Korean troops have been killed fighting alongside Russian forces.",
+        title="Ukraine war",
+    )
     assert [(c.metric, c.basis) for c in got] == [("killed", "total")]
     got = claims("Two soldiers were killed in fighting near Pokrovsk.", title="Ukraine war")
     assert [(c.metric, c.basis) for c in got] == [("killed", "incident")]
@@ -907,8 +919,11 @@ def test_a_verb_after_an_event_noun_is_its_predicate() -> None:
         ("About 350,000 refugees have returned to Kharkiv since the spring, officials said.", "Kharkiv", []),
         ("More than 1.2 million people have returned home since the truce, the IOM said.", "Lebanon", []),
         ("Under the deal, 4 hostages returned home on Saturday.", "Gaza", ["hostages_released"]),
-        ("In the swap, 150 Ukrainian prisoners of war returned home, Kyiv said.", "Ukraine war",
-         ["prisoners_released"]),
+        (
+            "In the swap, 150 Ukrainian prisoners of war returned home, Kyiv said.",
+            "Ukraine war",
+            ["prisoners_released"],
+        ),
     ],
 )
 def test_returnees_are_not_released_captives(body: str, title: str, metrics: list[str]) -> None:
@@ -999,8 +1014,12 @@ def test_the_toll_of_an_earlier_war_is_not_this_conflict_s() -> None:
     ("body", "title", "metric", "group"),
     [
         ("Rebels say they took 250 enemy soldiers prisoner near Lashio last month.", "Myanmar", "detained", "soldiers"),
-        ("Gang members were taking 14 passengers hostage when police arrived in Kenscoff.", "Haiti",
-         "hostages_held", None),
+        (
+            "Gang members were taking 14 passengers hostage when police arrived in Kenscoff.",
+            "Haiti",
+            "hostages_held",
+            None,
+        ),
     ],
 )
 def test_a_verb_and_its_complement_around_the_counted_phrase(body: str, title: str, metric: str, group: str) -> None:
@@ -1023,3 +1042,54 @@ def test_a_sentence_opening_it_is_the_source_named_before() -> None:
 def test_it_without_an_earlier_source_names_no_one() -> None:
     got = claims("It said 11 people were wounded in Kherson.", title="Kherson")
     assert [c.attributed_to for c in got] == [None]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        (
+            "Five people were killed and 18 others were hurt in the Russian attack on Odesa.",
+            "Ukraine",
+            [("killed", 5, None), ("injured", 18, None)],
+        ),
+        (
+            "Three people died and 11 were injured in Russian shelling of Kherson.",
+            "Ukraine",
+            [("killed", 3, None), ("injured", 11, None)],
+        ),
+        (
+            "The attack on the camp killed 56 people (including 17 children) and wounded 130, according to "
+            "local activists in Sudan.",
+            "Sudan",
+            [("killed", 56, None), ("killed", 17, "children"), ("injured", 130, None)],
+        ),
+        (
+            "The Syrian Democratic Forces said 12 of its fighters had been killed in clashes near Manbij.",
+            "Syria",
+            [("killed", 12, "fighters")],
+        ),
+        ("UNRWA said 258 of their staff had been killed in Gaza.", "Gaza", [("killed", 258, None)]),
+    ],
+)
+def test_a_conjoined_figure_with_its_own_verb_and_group(
+    body: str, title: str, expected: list[tuple[str, float, str | None]]
+) -> None:
+    assert [(c.metric, c.value, c.group) for c in claims(body, title=title)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        (
+            "According to figures released by the Gaza health ministry, 62,000 people have been killed in Gaza.",
+            "Gaza health ministry",
+        ),
+        (
+            "In all, 1,139 people were killed in the attack on Israel, according to an AFP tally based on Israeli "
+            "figures.",
+            "AFP tally",
+        ),
+    ],
+)
+def test_the_source_of_a_count_named_after_its_participle(body: str, source: str) -> None:
+    assert [c.attributed_to for c in claims(body)] == [source]
