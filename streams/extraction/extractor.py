@@ -18,7 +18,7 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -132,6 +132,10 @@ _PREVIOUS_SOURCE = "\x00it"
 """What a sentence-opening "It said ..." names: the last source of the item (compared by identity)."""
 _RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})
 """Who a source "told" ("told reporters", "told the Associated Press"): the source stands before the verb."""
+# "This number includes ...", "The figure included ...": a sentence that details the figure before it
+_INCLUDES = [
+    [noun, verb] for noun in ("number", "figure", "toll", "total", "tally") for verb in ("includes", "included")
+]
 _COPULAS = frozenset({"are", "is", "were", "was"})
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset(
@@ -174,6 +178,7 @@ class _Item:
     key: str
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
     last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
+    last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
 
 
 @dataclass(slots=True)
@@ -338,6 +343,15 @@ class Extractor:
         claims: list[Claim] = []
         for n in range(len(figures)):
             claims.append(self._claim(sentence, figures, n, claims[-1] if claims else None))
+        if claims and lows[1:3] in _INCLUDES and lows[0] in ("this", "that", "the"):
+            # "This number includes 1,300 casualties over the past day": a part of the figure of the sentence
+            # before, counted by its source and of its group
+            claims = [
+                replace(c, attributed_to=c.attributed_to or context.last_source, group=c.group or context.last_group)
+                for c in claims
+            ]
+        if claims:
+            context.last_group = claims[-1].group
         return claims
 
     def _earlier_wars(self, sentence: _Sentence) -> list[int]:
@@ -600,7 +614,7 @@ class Extractor:
             return None  # "three men, one of them a Hezbollah member": one person described, not a figure
         if previous is not None and found is None and (included or head.kind == "partitive"):
             # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
-            group = head.group or (previous.group if head.kind == "partitive" else None)
+            group = head.group or (previous.group if head.kind in ("partitive", "empty") else None)
             whole = previous.whole if previous.part else previous.group
             return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True, whole=whole)
         if found is None:

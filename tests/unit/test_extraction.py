@@ -1093,3 +1093,63 @@ def test_a_conjoined_figure_with_its_own_verb_and_group(
 )
 def test_the_source_of_a_count_named_after_its_participle(body: str, source: str) -> None:
     assert [c.attributed_to for c in claims(body)] == [source]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "The General Staff said Ukrainian forces had eliminated 1,250 Russian invaders over the past day.",
+            [("casualties", 1250, "incident", "soldiers", "General Staff")],
+        ),
+        (
+            "Over the past day, Ukrainian defenders eliminated 1,040 Russian occupiers, bringing Russia's total "
+            "personnel losses to approximately 386,150, according to the General Staff.",
+            [
+                ("casualties", 1040, "incident", "soldiers", "General Staff"),
+                ("casualties", 386150, "total", "soldiers", "General Staff"),
+            ],
+        ),
+        (
+            "Russia's personnel losses in Ukraine have reached 850,000, the General Staff said. This number "
+            "includes 1,200 casualties over the past day.",
+            [
+                ("casualties", 850000, "total", "soldiers", "General Staff"),
+                ("casualties", 1200, "incident", "soldiers", "General Staff"),
+            ],
+        ),
+        (
+            "Russia has lost 776,010 troops in Ukraine since the start of the full-scale invasion, the General "
+            "Staff said on Monday, including 1,230 over the past day.",
+            [
+                ("casualties", 776010, "total", "soldiers", "General Staff"),
+                ("casualties", 1230, "incident", "soldiers", "General Staff"),
+            ],
+        ),
+    ],
+)
+def test_general_staff_wording(body: str, expected: list[tuple[object, ...]]) -> None:
+    got = claims(body, title="Ukraine")
+    assert [(c.metric, c.value, c.basis, c.group, c.attributed_to) for c in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        (
+            "The Israeli military said 16 soldiers were killed in fighting in Gaza this month, bringing its toll "
+            "to 400.",
+            "Gaza",
+            [("killed", 16, "incident"), ("killed", 400, "total")],
+        ),
+        (
+            "Ukraine's SBU said 10 civilians, aged between 20 and 65, were killed in the attack on Zaporizhzhia.",
+            "Ukraine",
+            [("killed", 10, "incident")],
+        ),
+    ],
+)
+def test_bringing_marks_a_total_and_an_age_aside_is_skipped(
+    body: str, title: str, expected: list[tuple[object, ...]]
+) -> None:
+    assert [(c.metric, c.value, c.basis) for c in claims(body, title=title)] == expected
