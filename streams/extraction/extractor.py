@@ -111,6 +111,8 @@ _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 # "figures released by the health ministry": the source of a count comes after its participle and "by"
 _COUNT_PARTICIPLES = frozenset({"compiled", "released", "published", "issued", "provided", "gathered", "collected"})
+_STAFF = frozenset({"staff", "staffers", "personnel", "workers", "employees", "members", "volunteers"})
+_AID_OWNERS = frozenset({"aid", "humanitarian", "relief", "charity", "ngo", "un", "unrwa", "unicef", "wfp", "msf"})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
 _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
@@ -412,6 +414,10 @@ class Extractor:
             return None
         size = max(noun[1] if noun else 0, event[1] if event else 0)
         cls = noun[0] if noun else "person"
+        if adjective is None and lows[j] in _STAFF and tokens.low(j + size) == "of":
+            # "10 staff of the aid group Relief International", "three employees of a UN agency"
+            owner = lows[j + size + 1 : j + size + 4]
+            adjective = "aid_workers" if not _AID_OWNERS.isdisjoint(owner) else None
         return _Head("noun", cls, event[0] if event else None, adjective, j + size, noun is not None)
 
     def _head(self, text: str, tokens: Tokens, q: Quantity) -> _Head:
@@ -592,6 +598,12 @@ class Extractor:
             or self._before_unless_own_verb(lows, noun, first, after)
             or self._event_after(lows, after)
             or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
+            # an apposition: "90% of Gaza's population, about 1.9 million people, has been displaced"
+            or (
+                self._event_after(lows, after + 1)
+                if head.kind == "noun" and first > 0 and lows[first - 1] == "," and tokens.low(after) == ","
+                else None
+            )
         )
         if found is None and head.kind == "noun" and first > 0 and head.end < len(lows):
             # "took 400 troops prisoner", "had taken 12 villagers hostage": the verb and its complement around
@@ -862,7 +874,12 @@ class Extractor:
                 if before and before[-1] in ("the", "occupied", "northern", "southern", "eastern"):
                     before = before[:-1]
                 if before and (before[-1] in _LOCATIVES or before[-1] in _PLACE_VERBS or before[-2:] in _PLACE_OF):
-                    return place
+                    # "in the offensive on Goma and Bukavu": a figure over two places has no one place
+                    other = at + len(phrase) + 5
+                    joined = text[other - 5 : other] == " and " and any(
+                        o == other and self.gazetteer.terms[p][1] not in (None, place) for o, p in sentence.terms
+                    )
+                    return None if joined else place
         return None
 
     # -- attribution --------------------------------------------------------------------------

@@ -1153,3 +1153,35 @@ def test_bringing_marks_a_total_and_an_age_aside_is_skipped(
     body: str, title: str, expected: list[tuple[object, ...]]
 ) -> None:
     assert [(c.metric, c.value, c.basis) for c in claims(body, title=title)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        (
+            "Over 90% of Gaza's population, about 1.9 million people, has been displaced.",
+            "Gaza",
+            [("displaced", 1_900_000, "total", None, None)],
+        ),
+        (
+            "Over 3,000 people had been killed in the M23 offensive on Goma and Bukavu, the prime minister said.",
+            "Congo",
+            [("killed", 3000, "incident", None, None)],
+        ),
+        (
+            "Three staff of the aid group Mercy Corps were killed in an attack in El Fasher.",
+            "Sudan",
+            [("killed", 3, "incident", "aid_workers", "El Fasher")],
+        ),
+        (
+            "Attacks by the RSF on the Zamzam and Abu Shouk camps left more than 300 civilians dead, among them 10 "
+            "employees of a UN agency, the UN said.",
+            "Sudan",
+            [("killed", 300, "incident", "civilians", None), ("killed", 10, "incident", "aid_workers", None)],
+        ),
+    ],
+)
+def test_apposition_offensive_on_places_and_aid_staff(
+    body: str, title: str, expected: list[tuple[object, ...]]
+) -> None:
+    assert [(c.metric, c.value, c.basis, c.group, c.place) for c in claims(body, title=title)] == expected
