@@ -126,7 +126,10 @@ _AGE_HEDGES = frozenset({"over", "under", "above", "below", "aged"})
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 # "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
 _PLACE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "shelled", "bombed", "pounded", "targeted", "attacked"})
-_PLACE_OF = [[w, "of"] for w in ("village", "town", "city", "district", "camp", "region", "province", "state")]
+_PLACE_OF = [
+    [w, "of"]
+    for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
+]
 _MAX_SOURCE_TOKENS = 9
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
@@ -138,6 +141,7 @@ _RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", 
 _INCLUDES = [
     [noun, verb] for noun in ("number", "figure", "toll", "total", "tally") for verb in ("includes", "included")
 ]
+_UP_FROM = (["up", "from"], ["down", "from"], ["compared", "with"], ["compared", "to"])
 _COPULAS = frozenset({"are", "is", "were", "was"})
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset(
@@ -165,6 +169,7 @@ class _Figure(NamedTuple):
     group: str | None
     trigger: int  # token index of the trigger, or of the head noun
     part: bool = False  # "including 669 children": a part of the previous figure, same basis
+    earlier: bool = False  # "up from 900": an earlier figure of the previous figure's series
     whole: str | None = None  # a part's whole's group, which a figure coordinated after the part takes
 
 
@@ -221,7 +226,7 @@ def _elliptical(lows: list[str], last: int) -> bool:
     return after in _TRAILING_SOURCE_END or after in ("since", "in", "so", "this", "during", "over")
 
 
-def _as_of(sentence: _Sentence, segment: tuple[int, int]) -> date | None:
+def _as_of(sentence: _Sentence, segment: tuple[int, int], own_end: int) -> date | None:
     """The day the sentence states (not a since-date), preferring one in the figure's segment."""
     lows = sentence.tokens.lows
     days = [
@@ -230,7 +235,7 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int]) -> date | None:
         if d.precision == DAY and d not in sentence.start_dates and lows[d.j : d.j + 1] not in (["'"], ["’"])
     ]  # "Saturday's strike" names the incident, not the day of the figure
     local = [d for d in days if segment[0] <= d.i < segment[1]]
-    chosen = local or days
+    chosen = local or [d for d in days if d.i < own_end]
     return chosen[0].value if chosen else None
 
 
@@ -578,6 +583,9 @@ class Extractor:
         lows = tokens.lows
         first, last = q.tokens
         head = self._head(sentence.text, tokens, q)
+        if previous is not None and head.kind != "noun" and lows[first - 2 : first] in _UP_FROM:
+            # "rose to 1,200, up from 900 it reported on Thursday": the same series at an earlier date
+            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger, earlier=True)
         if head.kind == "reject":
             return None
         noun = head.noun
@@ -708,8 +716,11 @@ class Extractor:
         own = (clause[0], min(clause[1], segment[1])) if two_reports else clause
         basis = self._basis(sentence, figure, own)
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
+        # a day past the next figure is that figure's ("rose to 1,200, up from 900 it reported on Thursday"),
+        # past a part of this one still this one's ("kidnapped 17 people, including five children, on Sunday")
+        own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if not f.part), len(lows))
         as_of = (
-            _as_of(sentence, segment)
+            _as_of(sentence, segment, own_end)
             or (
                 # "the toll from Sunday's strike rose to 12": the incident's day is the figure's period
                 basis == "incident" and _incident_day(sentence)
@@ -729,7 +740,8 @@ class Extractor:
             window = (max(segment[0], previous_end), segment[1])
             since = self._since(sentence, window, own)
         if previous is not None and (
-            (figure.part and not self._incident_cue(sentence, *clause))
+            figure.earlier
+            or (figure.part and not self._incident_cue(sentence, *clause))
             or (
                 # "... killed 75 worshippers, and the network later put the toll at 78": a second count
                 previous.metric == figure.metric
@@ -968,6 +980,9 @@ class Extractor:
             if low == "in" and place_next and lo > 1 and tokens.kinds[lo - 2] == "word":
                 lo -= 1  # "the health ministry in Gaza said", "officials in El Fasher said"
                 continue
+            if low == "and" and lo < k and lo > 1 and self._joined_names(sentence, tokens, lo):
+                lo -= 1  # "BBC Russian and Mediazona have confirmed": two named sources are one attribution
+                continue
             if tokens.kinds[lo - 1] == "num" or (low in _CLAUSE_BREAKS or low in _SOURCE_STOPS):
                 break
             if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’"):
@@ -976,6 +991,17 @@ class Extractor:
         if lo == k == 1 and lows[0] == "it":
             return _PREVIOUS_SOURCE  # "It put the toll above 30,000": the source of the sentences before
         return self._clean(sentence, tokens, lo, k)
+
+    def _joined_names(self, sentence: str, tokens: Tokens, k: int) -> bool:
+        """True when the "and" before token ``k`` joins two names, neither of them a bare place."""
+        before, after = k - 2, k
+        if tokens.kinds[before] != "word" or tokens.kinds[after] != "word":
+            return False
+        words = (
+            sentence[tokens.starts[before] : tokens.ends[before]],
+            sentence[tokens.starts[after] : tokens.ends[after]],
+        )
+        return all(w[:1].isupper() and w not in self.gazetteer.places_only for w in words)
 
     def _phrase_after(self, sentence: str, tokens: Tokens, k: int) -> str | None:
         lows = tokens.lows

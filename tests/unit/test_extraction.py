@@ -1185,3 +1185,40 @@ def test_apposition_offensive_on_places_and_aid_staff(
     body: str, title: str, expected: list[tuple[object, ...]]
 ) -> None:
     assert [(c.metric, c.value, c.basis, c.group, c.place) for c in claims(body, title=title)] == expected
+
+
+def test_an_earlier_figure_of_the_series_has_its_own_day() -> None:
+    got = claims(
+        "The UN said on Monday that about 2,000 bodies had been collected from the streets of Goma, up from 900 "
+        "it reported on Thursday.",
+        published="2025-02-03T16:00:00Z",
+        title="Goma",
+    )
+    assert [(c.metric, c.value, c.basis, c.place, c.attributed_to, c.as_of) for c in got] == [
+        ("killed", 2000, "incident", "Goma", "UN", "2025-02-03"),
+        ("killed", 900, "incident", "Goma", "UN", "2025-01-30"),
+    ]
+
+
+def test_a_toll_up_from_an_earlier_one_keeps_the_publication_day() -> None:
+    got = claims(
+        "The toll rose to 1,200, up from 900 on Thursday, the ministry said.", published="2025-03-04T10:00:00Z"
+    )
+    assert [(c.value, c.basis, c.as_of) for c in got] == [(1200, "total", "2025-03-04"), (900, "total", "2025-02-27")]
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        (
+            "At least 150 Ukrainian children have been killed since 2022, BBC Russian and Mediazona said.",
+            "BBC Russian and Mediazona",
+        ),
+        (
+            "The Institute for Strategy and Policy-Myanmar said 88 people had been killed in air strikes in Myanmar.",
+            "Institute for Strategy and Policy-Myanmar",
+        ),
+    ],
+)
+def test_two_names_joined_by_and_are_one_source(body: str, source: str) -> None:
+    assert [c.attributed_to for c in claims(body, title="Ukraine")] == [source]
