@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from streams._exceptions import InputError
 from streams.claims import Claim
-from streams.extraction.dates import DAY, MONTH, RELATIVE_DAYS, WEEKDAYS, YEAR, DateExpr, find_dates
+from streams.extraction.dates import DAY, MONTH, RELATIVE_DAYS, WEEKDAYS, YEAR, DateExpr, days_before, find_dates
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -116,7 +116,7 @@ _AID_OWNERS = frozenset({"aid", "humanitarian", "relief", "charity", "ngo", "un"
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
 _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
-_MAX_AHEAD_TOKENS = 8
+_MAX_AHEAD_TOKENS = 10
 _MAX_ASIDE_TOKENS = 16
 _RATIO_BASES = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "10": 10,
@@ -142,6 +142,8 @@ _INCLUDES = [
     [noun, verb] for noun in ("number", "figure", "toll", "total", "tally") for verb in ("includes", "included")
 ]
 _UP_FROM = (["up", "from"], ["down", "from"], ["compared", "with"], ["compared", "to"])
+# a participle after a counted noun that makes them captives: "people kidnapped in March, were released"
+_CAPTIVE_CLASS = {"abduct": "hostage", "detain": "prisoner", "hold": "hostage"}
 _COPULAS = frozenset({"are", "is", "were", "was"})
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset(
@@ -237,6 +239,17 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int], own_end: int) -> date 
     local = [d for d in days if segment[0] <= d.i < segment[1]]
     chosen = local or [d for d in days if d.i < own_end]
     return chosen[0].value if chosen else None
+
+
+_DAYS_AFTER = {"a": 1, "one": 1, "two": 2, "three": 3}
+
+
+def _days_after(lows: list[str], lo: int, hi: int) -> int:
+    """N for "a day after" / "two days after" in tokens ``[lo, hi)``: the figure is of N days before the day told."""
+    for k in range(max(lo, hi - _MAX_AHEAD_TOKENS), hi - 2):
+        if lows[k + 2] == "after" and lows[k + 1] in ("day", "days") and lows[k] in _DAYS_AFTER:
+            return _DAYS_AFTER[lows[k]]
+    return 0
 
 
 def _incident_day(sentence: _Sentence) -> date | None:
@@ -491,12 +504,13 @@ class Extractor:
             k += step[1]
         return None
 
-    def _past_aside(self, lows: list[str], k: int) -> int:
+    def _past_aside(self, tokens: Tokens, k: int) -> int:
         """The token after an aside that opens at ``k``, else ``k``.
 
         Wire copy puts asides between a counted noun and its verb: "13 people, including a girl,
         were killed", "1.9 million people - about 85% of the population - have been displaced".
         """
+        lows = tokens.lows
         opener = lows[k] if k < len(lows) else ""
         if opener == "," and self._ctx["aside_openers"].at(lows, k + 1) is None:
             return k
@@ -506,9 +520,25 @@ class Extractor:
         for j in range(k + 1, min(len(lows), k + _MAX_ASIDE_TOKENS)):
             if lows[j] in closers:
                 return j + 1
-            if lows[j] in (";", ":", ".") or (opener == "," and lows[j] in ("-", "—")):
-                return k
+            if lows[j] in (";", ":", ".") or (opener == "," and lows[j] in ("-", "—") and not self._hyphen(tokens, j)):
+                return k  # a dash ends a comma aside; a hyphen inside a word ("a 5-year-old girl") does not
         return k
+
+    def _main_verb(self, tokens: Tokens, k: int) -> tuple[str, int] | None:
+        """A release or killing told by an auxiliary and its verb after a participle phrase that opens at ``k``."""
+        lows = tokens.lows
+        for j in range(k, min(len(lows), k + _MAX_ASIDE_TOKENS)):
+            if lows[j] in (";", ":", ".") or tokens.kinds[j] == "num":
+                return None
+            if lows[j] in _COPULAS or lows[j] in ("have", "has", "had"):
+                hit = self._event_after(lows, j)
+                return hit if hit is not None and hit[0] in ("release", "return", "kill") else None
+        return None
+
+    @staticmethod
+    def _hyphen(tokens: Tokens, j: int) -> bool:
+        """True when token ``j`` joins the tokens around it with no space ("5-year-old")."""
+        return tokens.touching(j) and tokens.touching(j + 1)
 
     def _event_before(self, lows: list[str], k: int) -> tuple[str, int] | None:
         skip = self._ctx["skip_before"]
@@ -605,7 +635,7 @@ class Extractor:
             or ((head.event, first) if head.event else None)
             or self._before_unless_own_verb(lows, noun, first, after)
             or self._event_after(lows, after)
-            or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
+            or (self._event_after(lows, self._past_aside(tokens, after)) if head.kind == "noun" else None)
             # an apposition: "90% of Gaza's population, about 1.9 million people, has been displaced"
             or (
                 self._event_after(lows, after + 1)
@@ -613,6 +643,13 @@ class Extractor:
                 else None
             )
         )
+        if found is not None and found[1] == after and found[0] in _CAPTIVE_CLASS and head.kind == "noun":
+            # "Eight people kidnapped from an orphanage, including a missionary, were released": the participle
+            # says who they are (captives), the verb after it what happened to them
+            main = self._main_verb(tokens, after + 1)
+            if main is not None:
+                noun = _CAPTIVE_CLASS[found[0]] if noun == "person" else noun
+                found = main
         if found is None and head.kind == "noun" and first > 0 and head.end < len(lows):
             # "took 400 troops prisoner", "had taken 12 villagers hostage": the verb and its complement around
             # the counted phrase make one trigger ("taken prisoner")
@@ -665,7 +702,11 @@ class Extractor:
         if metric is None:
             return None
         group = head.group
-        if previous is not None and not head.explicit and not _breaks(lows, previous.quantity.tokens[1], first):
+        if (
+            previous is not None
+            and (not head.explicit or lows[head.end - 1] == "others")  # "killed seven civilians and injured 29 others"
+            and not _breaks(lows, previous.quantity.tokens[1], first)
+        ):
             # "at least 3,961 people have been killed and 16,520 wounded": group and hedge carry over; past a
             # part, the whole's group ("killed 56 people (including 17 children) and wounded 130")
             group = previous.whole if previous.part else previous.group
@@ -707,7 +748,7 @@ class Extractor:
             figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows),
         )
         clause = _clause(lows, first, last)
-        resume = self._past_aside(lows, clause[1])
+        resume = self._past_aside(tokens, clause[1])
         if resume != clause[1]:  # "120 aid workers, most of them Sudanese, have been killed since ...": one clause
             clause = (clause[0], _clause(lows, resume, resume)[1])
         # "... had killed 2 people in the south and that 83 had been killed since the truce began": a cue
@@ -727,6 +768,9 @@ class Extractor:
             )
             or sentence.context.published
         )
+        if "after" in lows:  # "the toll passed 49,500 on Wednesday, a day after strikes killed 400": the day before
+            back = _days_after(lows, segment[0], first)
+            as_of = days_before(as_of, back) if back else as_of
         since = None
         if basis == "total":
             # "700,000 displaced since the start of the year, OCHA said, bringing the total to 4.6 million":

@@ -1222,3 +1222,52 @@ def test_a_toll_up_from_an_earlier_one_keeps_the_publication_day() -> None:
 )
 def test_two_names_joined_by_and_are_one_source(body: str, source: str) -> None:
     assert [c.attributed_to for c in claims(body, title="Ukraine")] == [source]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        (
+            "Thirteen people, including a 5-year-old girl, were killed when a bomb hit a market in Kyauktaw.",
+            "Myanmar",
+            [("killed", 13, "incident", None)],
+        ),
+        (
+            "Russian attacks killed seven civilians and injured 29 others over the past day, officials said.",
+            "Ukraine",
+            [("killed", 7, "incident", "civilians"), ("injured", 29, "incident", "civilians")],
+        ),
+        (
+            "Moscow says more than 100,000 people have had to leave their homes in the Kursk region.",
+            "Russia",
+            [("displaced", 100000, "total", None)],
+        ),
+        (
+            "Thirteen foreign soldiers serving with UN and regional forces have been killed in the fighting around "
+            "Goma.",
+            "Congo",
+            [("killed", 13, "incident", "soldiers")],
+        ),
+        (
+            "Eight people kidnapped from an orphanage in Kenscoff, including an Irish missionary, were released "
+            "unharmed, officials said.",
+            "Haiti",
+            [("hostages_released", 8, "incident", None)],
+        ),
+        (
+            "Some 36 people kidnapped in March, were released on Monday in Haiti.",
+            "Haiti",
+            [("hostages_released", 36, "incident", None)],
+        ),
+    ],
+)
+def test_asides_others_and_participle_phrases(body: str, title: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(c.metric, c.value, c.basis, c.group) for c in claims(body, title=title)] == expected
+
+
+def test_a_figure_a_day_after_the_day_told_is_of_the_day_before() -> None:
+    got = claims(
+        "Israeli strikes killed at least 40 people across Gaza on Saturday, a day after 35 were killed, medics said.",
+        published="2025-03-04T10:00:00Z",
+    )
+    assert [(c.value, c.as_of) for c in got] == [(40, "2025-03-01"), (35, "2025-02-28")]
