@@ -808,7 +808,13 @@ class Extractor:
             metric=figure.metric,
             # "a million Haitians" in Haiti narrows nothing; "9,700 Palestinians" in the Gaza war does
             group=None if figure.group in self.gazetteer.population.get(sentence.conflict, ()) else figure.group,
-            place=self._place(sentence, segment, basis, self.taxonomy.metrics[figure.metric].kind == "cumulative"),
+            place=self._place(
+                sentence,
+                (first, min(segment[1], clause[1])),
+                segment,
+                basis,
+                self.taxonomy.metrics[figure.metric].kind == "cumulative",
+            ),
             value=q.value,
             low=q.low,
             high=q.high,
@@ -905,23 +911,29 @@ class Extractor:
             trigger < len(lows) - 1 and lows[trigger - 1 : trigger + 1] == ["for", "release"]
         )
 
-    def _place(self, sentence: _Sentence, segment: tuple[int, int], basis: str, cumulative: bool) -> str | None:
+    def _place(
+        self, sentence: _Sentence, own: tuple[int, int], segment: tuple[int, int], basis: str, cumulative: bool
+    ) -> str | None:
         """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence.
 
         A running total over the conflict's whole territory ("killed in Gaza since the war began")
         of a cumulative metric has no narrower place: null, as when no place is named, so both reports
         meet in one series.
         """
-        place = self._stated_place(sentence, segment)
+        place = self._stated_place(sentence, own, segment)
         if basis == "total" and place in self.gazetteer.territory.get(sentence.conflict, ()) and cumulative:
             return None  # a stock keeps its place: "79 hostages still held in the Gaza Strip"
         return place
 
-    def _stated_place(self, sentence: _Sentence, segment: tuple[int, int]) -> str | None:
+    def _stated_place(self, sentence: _Sentence, own: tuple[int, int], segment: tuple[int, int]) -> str | None:
+        """The place named from the figure to the next one ("26 killed (12 in Gaza City, 8 in Rafah)"), else in
+        the figure's segment, else in the sentence."""
         text, tokens = sentence.text, sentence.tokens
-        lo_char = tokens.starts[segment[0]] if segment[0] < len(tokens) else len(text)
-        hi_char = tokens.starts[segment[1]] if segment[1] < len(tokens) else len(text)
-        for lo, hi in ((lo_char, hi_char), (0, len(text))):
+
+        def char(k: int) -> int:
+            return tokens.starts[k] if k < len(tokens) else len(text)
+
+        for lo, hi in ((char(own[0]), char(own[1])), (char(segment[0]), char(segment[1])), (0, len(text))):
             for at, phrase in sentence.terms:
                 place = self.gazetteer.terms[phrase][1]
                 if place is None or not lo <= at < hi:

@@ -1271,3 +1271,16 @@ def test_a_figure_a_day_after_the_day_told_is_of_the_day_before() -> None:
         published="2025-03-04T10:00:00Z",
     )
     assert [(c.value, c.as_of) for c in got] == [(40, "2025-03-01"), (35, "2025-02-28")]
+
+
+def test_a_breakdown_in_parentheses_gives_each_part_its_place() -> None:
+    got = claims(
+        "Israeli strikes killed 26 people in Gaza on Sunday (12 in Gaza City, 8 in Khan Younis and 6 in Rafah), "
+        "medics said."
+    )
+    assert [(c.value, c.place) for c in got] == [
+        (26, "Gaza Strip"),
+        (12, "Gaza City"),
+        (8, "Khan Younis"),
+        (6, "Rafah"),
+    ]
