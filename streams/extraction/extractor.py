@@ -173,6 +173,7 @@ class _Figure(NamedTuple):
     part: bool = False  # "including 669 children": a part of the previous figure, same basis
     earlier: bool = False  # "up from 900": an earlier figure of the previous figure's series
     whole: str | None = None  # a part's whole's group, which a figure coordinated after the part takes
+    denominator: bool = False  # "Of the 251 people taken hostage, 59 remain": the whole, no figure of its own
 
 
 @dataclass(slots=True)
@@ -228,7 +229,7 @@ def _elliptical(lows: list[str], last: int) -> bool:
     return after in _TRAILING_SOURCE_END or after in ("since", "in", "so", "this", "during", "over")
 
 
-def _as_of(sentence: _Sentence, segment: tuple[int, int], own_end: int) -> date | None:
+def _as_of(sentence: _Sentence, segment: tuple[int, int], front: int, own_end: int) -> date | None:
     """The day the sentence states (not a since-date), preferring one in the figure's segment."""
     lows = sentence.tokens.lows
     days = [
@@ -237,7 +238,7 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int], own_end: int) -> date 
         if d.precision == DAY and d not in sentence.start_dates and lows[d.j : d.j + 1] not in (["'"], ["’"])
     ]  # "Saturday's strike" names the incident, not the day of the figure
     local = [d for d in days if segment[0] <= d.i < segment[1]]
-    chosen = local or [d for d in days if d.i < own_end]
+    chosen = local or [d for d in days if front <= d.i < own_end]
     return chosen[0].value if chosen else None
 
 
@@ -356,6 +357,9 @@ class Extractor:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
             if figure is not None:
                 figures.append(figure)
+        if figures and figures[0].denominator:  # "Of the 251 people taken hostage on Oct. 7, ...": no figure
+            sentence.memo["front"] = _clause(lows, *figures[0].quantity.tokens)[1]
+            figures = figures[1:]
         earlier = self._earlier_wars(sentence)
         if earlier:  # "The 2014 war lasted 51 days and killed more than 2,200": another war's toll
             spans = [_clause(lows, *f.quantity.tokens) for f in figures]
@@ -623,6 +627,8 @@ class Extractor:
             if previous is None:
                 return None
             noun = previous.noun
+        if previous is not None and previous.denominator and head.kind == "empty":
+            noun = previous.noun  # "Of the 251 people taken hostage, 59 remain in Gaza": 59 of the same
         after = head.end if head.kind != "empty" else max(last, head.end)
         predicate = None
         if head.event:  # past a person noun the event word modifies: "17 displaced people were killed"
@@ -669,6 +675,9 @@ class Extractor:
         )
         if head.kind == "partitive" and found is None and head.group is None and q.value == 1:
             return None  # "three men, one of them a Hezbollah member": one person described, not a figure
+        own_part = previous is not None and included and head.kind == "empty" and found is not None and found[1] > first
+        if own_part and previous is not None:
+            noun = previous.noun  # "59 remain in Gaza, including 35 believed dead": a part with its own predicate
         if previous is not None and found is None and (included or head.kind == "partitive"):
             # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
             group = head.group or (previous.group if head.kind in ("partitive", "empty") else None)
@@ -685,7 +694,7 @@ class Extractor:
             return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
         if found is None and head.kind == "noun":
             found = self._event_ahead(tokens, head.end)
-        if found is None and head.kind == "empty":
+        if found is None and head.kind == "empty" and not (previous is not None and previous.denominator):
             return None
         event, trigger = found if found is not None else (None, first)
         if head.subset and event == "hold":
@@ -720,8 +729,13 @@ class Extractor:
                 lows, trigger
             )
             group = named[0] if named else None
-        part = relative and previous is not None
-        return _Figure(q, metric, noun, group, trigger, part=part, whole=previous.group if part and previous else None)
+        part = (relative or own_part) and previous is not None
+        whole = previous.group if part and previous else None
+        if first == 2 and lows[:2] == ["of", "the"] and _clause(lows, first, last)[1] < len(lows):
+            # "Of the 251 people taken hostage on Oct. 7, 59 remain": the whole the next figure is part of
+            noun = "hostage" if metric.startswith("hostages") else noun
+            return _Figure(q, metric, noun, group, trigger, denominator=True)
+        return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
         if noun == "person" and event in ("release", "return"):
@@ -743,8 +757,10 @@ class Extractor:
         item, tokens = sentence.context.item, sentence.tokens
         lows = tokens.lows
         first, last = q.tokens
+        front = sentence.memo.get("front", 0)
+        front = front if isinstance(front, int) else 0
         segment = (
-            figures[n - 1].quantity.tokens[1] if n else 0,
+            figures[n - 1].quantity.tokens[1] if n else front,
             figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows),
         )
         clause = _clause(lows, first, last)
@@ -761,7 +777,7 @@ class Extractor:
         # past a part of this one still this one's ("kidnapped 17 people, including five children, on Sunday")
         own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if not f.part), len(lows))
         as_of = (
-            _as_of(sentence, segment, own_end)
+            _as_of(sentence, segment, front, own_end)
             or (
                 # "the toll from Sunday's strike rose to 12": the incident's day is the figure's period
                 basis == "incident" and _incident_day(sentence)

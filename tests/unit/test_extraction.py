@@ -1284,3 +1284,18 @@ def test_a_breakdown_in_parentheses_gives_each_part_its_place() -> None:
         (8, "Khan Younis"),
         (6, "Rafah"),
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Of the 251 people taken hostage on Oct. 7, 59 remain in Gaza, including 35 believed dead.",
+        "Of the 251 hostages, 59 remain in Gaza, including 35 presumed dead.",
+    ],
+)
+def test_a_fronted_whole_is_no_figure_and_its_parts_are(body: str) -> None:
+    got = claims(body, published="2025-03-04T10:00:00Z")
+    assert [(c.metric, c.value, c.basis, c.as_of) for c in got] == [
+        ("hostages_held", 59, "total", "2025-03-04"),
+        ("hostages_dead", 35, "total", "2025-03-04"),
+    ]
