@@ -144,6 +144,11 @@ _INCLUDES = [
 _UP_FROM = (["up", "from"], ["down", "from"], ["compared", "with"], ["compared", "to"])
 # a participle after a counted noun that makes them captives: "people kidnapped in March, were released"
 _CAPTIVE_CLASS = {"abduct": "hostage", "detain": "prisoner", "hold": "hostage"}
+# "the deadliest day since 2006", "for the first time since": a record, not the start of a total
+_SUPERLATIVES = frozenset({"deadliest", "worst", "bloodiest", "heaviest", "highest", "largest", "biggest", "time"})
+_NO_SINCE = "<since>"
+# a source described, not named, after it was named: "The US-based charity said" -> the charity named before
+_DESCRIBED_HEADS = frozenset({"charity", "ngo", "nonprofit", "non-profit", "organisation", "organization"})
 _COPULAS = frozenset({"are", "is", "were", "was"})
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset(
@@ -348,6 +353,10 @@ class Extractor:
         named = self._conflicts_in(terms) if terms else []
         conflict = dominant if not named or dominant in named else self._dominant(self._weights(terms)) or dominant
         since_at = [k for k, low in enumerate(lows) if low == "since"] if "since" in lows else []
+        for k in since_at:
+            if not _SUPERLATIVES.isdisjoint(lows[max(0, k - 3) : k]):
+                lows[k] = _NO_SINCE  # "the deadliest day since 2006", "for the first time since": no start
+        since_at = [k for k in since_at if lows[k] == "since"]
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
         sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
@@ -1075,6 +1084,18 @@ class Extractor:
         )
         return all(w[:1].isupper() and w not in self.gazetteer.places_only for w in words)
 
+    def _named_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
+        """The last capitalized name after "with"/"of"/"for" before token ``k`` ("staff with World Central Kitchen")."""
+        lows, found = tokens.lows, None
+        for j in range(k - 1):
+            if lows[j] in ("with", "of", "for") and sentence[tokens.starts[j + 1]].isupper():
+                end = j + 1
+                while end < k and tokens.kinds[end] == "word" and sentence[tokens.starts[end]].isupper():
+                    end += 1
+                if end - j > 2 or sentence[tokens.starts[j + 1] : tokens.ends[j + 1]].isupper():
+                    found = sentence[tokens.starts[j + 1] : tokens.ends[end - 1]]
+        return found
+
     def _phrase_after(self, sentence: str, tokens: Tokens, k: int) -> str | None:
         lows = tokens.lows
         hi = k
@@ -1093,8 +1114,13 @@ class Extractor:
         group") and bare places name no source.
         """
         ctx, lows = self._ctx, tokens.lows
+        definite = lo < hi and lows[lo] == "the"
         while lo < hi and lows[lo] in ("the", "a", "an"):
             lo += 1
+        if definite and hi - lo <= 4 and lows[hi - 1] in _DESCRIBED_HEADS and sentence[tokens.starts[hi - 1]].islower():
+            # "the US-based charity said": the organisation named before, in this sentence ("aid workers with World
+            # Central Kitchen") or an earlier one
+            return self._named_before(sentence, tokens, lo) or _PREVIOUS_SOURCE
         # a count noun owned by a source: "a tally by The Irrawaddy" -> The Irrawaddy
         counts, ends, titles = ctx["source_counts"], ctx["source_ends"], ctx["source_titles"]
         for k in range(lo, hi):

@@ -1299,3 +1299,34 @@ def test_a_fronted_whole_is_no_figure_and_its_parts_are(body: str) -> None:
         ("hostages_held", 59, "total", "2025-03-04"),
         ("hostages_dead", 35, "total", "2025-03-04"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        (
+            "Seven aid workers with World Central Kitchen were killed in an Israeli strike in central Gaza on Monday "
+            "night, the US-based charity said.",
+            "World Central Kitchen",
+        ),
+        (
+            "Mercy Corps said two of its staff were killed in Gaza. The US-based charity said 5 more were injured.",
+            "Mercy Corps",
+        ),
+        (
+            "The World Health Organization said more than 460 patients were killed at a hospital in El Fasher.",
+            "World Health Organization",
+        ),
+    ],
+)
+def test_a_source_described_after_it_was_named(body: str, source: str) -> None:
+    assert [c.attributed_to for c in claims(body)][-1:] == [source]
+
+
+def test_since_after_a_superlative_starts_no_total() -> None:
+    got = claims(
+        "Israeli strikes across Lebanon killed 558 people on Monday, including 50 children, in the deadliest day "
+        "since 2006.",
+        title="Lebanon",
+    )
+    assert [(c.value, c.basis, c.since) for c in got] == [(558, "incident", None), (50, "incident", None)]
