@@ -1330,3 +1330,43 @@ def test_since_after_a_superlative_starts_no_total() -> None:
         title="Lebanon",
     )
     assert [(c.value, c.basis, c.since) for c in got] == [(558, "incident", None), (50, "incident", None)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ukraine's air force said Russia fired 40 drones overnight, of which 25 were shot down.",
+        "The 3-day truce in Gaza began on Friday.",
+        "The UN Security Council adopted Resolution 2728 on Gaza by 14 votes to zero.",
+        "Settlers attacked cars on Route 60 in the West Bank.",
+        "Ukraine's Brigade 35 said it had held its positions near Pokrovsk.",
+        "Negotiators in Gaza talks have yet to agree on phase two.",
+        "Ukraine received the first F-16s from the Netherlands.",
+        "Hamas marked the anniversary of the Oct. 7 attacks in Gaza.",
+        "Talks on Gaza resumed on the 7th.",
+        "The woman, 34, was killed in Khan Younis along with her two sons.",
+        "Israel has paid $45 million to Gaza hospitals, a 20% increase.",
+        "A 40-year-old man was killed in an Israeli strike in Gaza.",
+        "The Russian attack killed a 74-year-old woman in Kherson.",
+        "Russia launched 267 drones and three missiles overnight, Ukraine's air force said.",
+        "Israel's military said it struck 100 targets in Gaza in 24 hours.",
+        "Russian forces have advanced 4,000 square kilometres in Ukraine this year.",
+        "The vote in the Knesset on Gaza passed 68-44.",
+        "At least 70 per cent of the dead in Gaza were women and children, the UN said.",
+        "Ukraine's 47th Brigade said it repelled 12 assaults near Pokrovsk.",
+        "The UN appealed for $4.2 billion to help 21 million people in Sudan.",
+        "Only 5 of Gaza's 36 hospitals are partially functioning.",
+        "The Ukrainian parliament voted 257-8 to extend martial law for 90 days.",
+        "Cholera has killed 1,500 people in Sudan.",
+        "The Houthis fired 2 ballistic missiles at Israel from Yemen.",
+        "Israel's 2014 operation in Gaza killed 2,251 Palestinians.",
+        "Some 2,000 Israeli troops took part in the operation in Jenin.",
+        "The war in Gaza entered its 500th day on Monday.",
+        "Ukraine's SBU said it had destroyed 5 Russian tanks near Kursk.",
+        "The M23 seized Goma, a city of 2 million people, in January.",
+        "Israel's Iron Dome intercepted 90% of the 180 missiles fired by Iran.",
+    ],
+)
+def test_numbers_that_count_no_people_in_wire_copy(body: str) -> None:
+    """Drones, votes, resolutions, routes, units, phases, ages, money, shares, years and an earlier war."""
+    assert claims(body, title="news") == []
