@@ -756,6 +756,8 @@ class Extractor:
             noun = "hostage" if hostages else "prisoner"
         if noun == "truck" and _AID_WORDS.isdisjoint(lows):
             return None
+        if noun == "truck" and event == "displace":
+            event = "enter"  # "950 aid trucks crossed into the Gaza Strip": trucks cross, people are displaced
         return self.taxonomy.signatures.get((noun, event))
 
     # -- the claim ----------------------------------------------------------------------------

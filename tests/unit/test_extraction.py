@@ -1370,3 +1370,10 @@ def test_since_after_a_superlative_starts_no_total() -> None:
 def test_numbers_that_count_no_people_in_wire_copy(body: str) -> None:
     """Drones, votes, resolutions, routes, units, phases, ages, money, shares, years and an earlier war."""
     assert claims(body, title="news") == []
+
+
+def test_aid_trucks_that_cross_into_a_place_enter_it() -> None:
+    got = claims("Upwards of 950 aid trucks crossed into the Gaza Strip on Sunday, COGAT said.")
+    assert [(c.metric, c.value, c.qualifier, c.attributed_to) for c in got] == [
+        ("aid_trucks", 950, "more_than", "COGAT")
+    ]
