@@ -247,6 +247,15 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int], front: int, own_end: i
     return chosen[0].value if chosen else None
 
 
+_ATTACK_NOUNS = frozenset({"attack", "attacks", "assault", "massacre", "raid", "incursion"})
+
+
+def _year_in(lows: list[str], d: DateExpr) -> bool:
+    """True when the date expression ends in a year ("October 7, 2023")."""
+    last = lows[d.j - 1]
+    return len(last) == 4 and last.isdigit()
+
+
 _DAYS_AFTER = {"a": 1, "one": 1, "two": 2, "three": 3}
 
 
@@ -487,7 +496,8 @@ class Extractor:
                 j += 3  # a possessor: "2,500 of the group's fighters"
                 continue
             if tokens.kinds[j] == "word" and not self._ctx["function_words"].at(lows, j):
-                return _Head("reject", end=j)
+                # "3 more died of their wounds": a trigger right after the number is its predicate
+                return _Head("empty" if self.taxonomy.events.at(lows, j) else "reject", end=j)
             return _Head("empty", end=j)
         return _Head("reject", end=j)
 
@@ -729,7 +739,7 @@ class Extractor:
             # part, the whole's group ("killed 56 people (including 17 children) and wounded 130")
             group = previous.whole if previous.part else previous.group
             hedge = previous.quantity.interval
-            if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague"):
+            if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague", "about"):
                 q = self.numbers.with_interval(q, hedge)
         if group is None and head.kind == "empty" and trigger < first:
             # "the Palestinian death toll ... has risen to 42,289", "the number of journalists killed ... stands
@@ -795,6 +805,9 @@ class Extractor:
             )
             or sentence.context.published
         )
+        start = self.gazetteer.conflicts[sentence.conflict].start
+        if as_of.isoformat()[4:] == start[4:] and as_of.isoformat() != start and self._names_the_start(sentence):
+            as_of = date.fromisoformat(start)  # "in the October 7 attack" (no year): the day the conflict began
         if "after" in lows:  # "the toll passed 49,500 on Wednesday, a day after strikes killed 400": the day before
             back = _days_after(lows, segment[0], first)
             as_of = days_before(as_of, back) if back else as_of
@@ -852,6 +865,14 @@ class Extractor:
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
+        )
+
+    def _names_the_start(self, sentence: _Sentence) -> bool:
+        """True when a yearless day names an attack: "the October 7 attack", "the Oct. 7 attacks"."""
+        lows = sentence.tokens.lows
+        return any(
+            d.precision == DAY and not _year_in(lows, d) and sentence.tokens.low(d.j) in _ATTACK_NOUNS
+            for d in sentence.dates
         )
 
     def _basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int]) -> str:

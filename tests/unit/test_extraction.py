@@ -1377,3 +1377,29 @@ def test_aid_trucks_that_cross_into_a_place_enter_it() -> None:
     assert [(c.metric, c.value, c.qualifier, c.attributed_to) for c in got] == [
         ("aid_trucks", 950, "more_than", "COGAT")
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Israeli air strikes killed 17 people, medics said, while 3 more died of their wounds.",
+            [("killed", 17, "exact", "incident"), ("killed", 3, "exact", "incident")],
+        ),
+        (
+            "About 1,200 people were killed and 251 taken hostage in the attack on Israel, according to Israeli "
+            "tallies.",
+            [("killed", 1200, "about", "incident"), ("hostages_held", 251, "exact", "incident")],
+        ),
+    ],
+)
+def test_a_bare_number_before_its_verb_and_about_is_not_carried(body: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(c.metric, c.value, c.qualifier, c.basis) for c in claims(body)] == expected
+
+
+def test_a_yearless_day_that_names_the_opening_attack_is_the_conflict_start() -> None:
+    got = claims(
+        "In all, 1,139 people were killed in the Oct. 7 attack, according to an AFP tally.",
+        published="2025-03-04T10:00:00Z",
+    )
+    assert [(c.value, c.as_of) for c in got] == [(1139, "2023-10-07")]
