@@ -256,6 +256,7 @@ def _year_in(lows: list[str], d: DateExpr) -> bool:
     return len(last) == 4 and last.isdigit()
 
 
+_HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
 _DAYS_AFTER = {"a": 1, "one": 1, "two": 2, "three": 3}
 
 
@@ -904,7 +905,10 @@ class Extractor:
             return "total"  # "since the war began", "the death toll", "so far", "in 2026"
         if incident:
             return "incident"
-        if self.taxonomy.metrics[figure.metric].kind == "stock" or ctx["perfect"].find(lows, lo, hi):
+        perfect = ctx["perfect"].find(lows, lo, hi) is not None
+        if perfect and figure.quantity.value < _HANDFUL and figure.quantity.qualifier == "exact":
+            return "incident"  # "Ukraine says it has captured two North Korean soldiers": a handful is one event
+        if self.taxonomy.metrics[figure.metric].kind == "stock" or perfect:
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
 

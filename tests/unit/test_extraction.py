@@ -1403,3 +1403,16 @@ def test_a_yearless_day_that_names_the_opening_attack_is_the_conflict_start() ->
         published="2025-03-04T10:00:00Z",
     )
     assert [(c.value, c.as_of) for c in got] == [(1139, "2023-10-07")]
+
+
+@pytest.mark.parametrize(
+    ("body", "basis"),
+    [
+        ("Ukraine says it has captured two North Korean soldiers in Russia's Kursk region.", "incident"),
+        ("Hamas has released three hostages in Gaza.", "incident"),
+        ("Four swaps have freed 18 hostages from Gaza.", "total"),
+        ("Ukraine says it has captured about 5 North Korean soldiers since they arrived in Kursk.", "total"),
+    ],
+)
+def test_a_handful_in_the_perfect_is_one_event(body: str, basis: str) -> None:
+    assert [c.basis for c in claims(body, title="news")] == [basis]
