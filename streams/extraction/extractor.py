@@ -829,7 +829,8 @@ class Extractor:
             or (figure.part and not self._incident_cue(sentence, *clause))
             or (
                 # "... killed 75 worshippers, and the network later put the toll at 78": a second count
-                previous.metric == figure.metric
+                # "the toll from Saturday's strike rose to 45, with 20 people still missing": the strike's missing
+                (previous.metric == figure.metric or (figure.metric == "missing" and previous.metric == "killed"))
                 and previous.basis == "incident"
                 and not self._ctx["strong_total"].find(lows, clause[0], clause[1])
             )

@@ -1416,3 +1416,15 @@ def test_a_yearless_day_that_names_the_opening_attack_is_the_conflict_start() ->
 )
 def test_a_handful_in_the_perfect_is_one_event(body: str, basis: str) -> None:
     assert [c.basis for c in claims(body, title="news")] == [basis]
+
+
+def test_the_missing_of_an_incident_toll_are_the_incident_s() -> None:
+    got = claims(
+        "The death toll from Saturday's missile strike on an apartment building in Dnipro rose to 45 on Tuesday, "
+        "with 20 people still missing, the regional administration said.",
+        title="Ukraine",
+    )
+    assert [(c.metric, c.value, c.basis, c.since) for c in got] == [
+        ("killed", 45, "incident", None),
+        ("missing", 20, "incident", None),
+    ]
