@@ -795,9 +795,9 @@ class Extractor:
         own = (clause[0], min(clause[1], segment[1])) if two_reports else clause
         basis = self._basis(sentence, figure, own)
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
-        # a day past the next figure is that figure's ("rose to 1,200, up from 900 it reported on Thursday"),
-        # past a part of this one still this one's ("kidnapped 17 people, including five children, on Sunday")
-        own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if not f.part), len(lows))
+        # a day past an earlier figure of the series is that figure's ("rose to 1,200, up from 900 it reported on
+        # Thursday"); past a coordinated figure it is shared ("killed two and wounded 16 on Saturday")
+        own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if f.earlier), len(lows))
         as_of = (
             _as_of(sentence, segment, front, own_end)
             or (

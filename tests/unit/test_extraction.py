@@ -1428,3 +1428,12 @@ def test_the_missing_of_an_incident_toll_are_the_incident_s() -> None:
         ("killed", 45, "incident", None),
         ("missing", 20, "incident", None),
     ]
+
+
+def test_a_day_after_coordinated_figures_dates_both() -> None:
+    got = claims(
+        "Russian strikes killed two people and wounded 16 in Zaporizhzhia on Saturday, Governor Ivan Fedorov said.",
+        published="2025-03-04T10:00:00Z",
+        title="Ukraine",
+    )
+    assert [(c.value, c.as_of) for c in got] == [(2, "2025-03-01"), (16, "2025-03-01")]
