@@ -20,6 +20,7 @@ from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -257,6 +258,19 @@ def _year_in(lows: list[str], d: DateExpr) -> bool:
 
 
 _HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
+
+
+def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExpr, DateExpr] | None:
+    """The dates of "between <date> and <date>" when the first is in the conflict's start month, else None.
+
+    A count from the conflict's start to a day is its running total as of that day; a count over another
+    period ("between April and June", a quarter) is that period's own figure."""
+    for a, b in pairwise(dates):
+        if a.i > 0 and lows[a.i - 1] == "between" and lows[a.j : a.j + 1] == ["and"] and b.i == a.j + 1:
+            return (a, b) if a.value.isoformat()[:7] == start[:7] and b.value > a.value else None
+    return None
+
+
 _DAYS_AFTER = {"a": 1, "one": 1, "two": 2, "three": 3}
 
 
@@ -368,9 +382,14 @@ class Extractor:
                 lows[k] = _NO_SINCE  # "the deadliest day since 2006", "for the first time since": no start
         since_at = [k for k in since_at if lows[k] == "since"]
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
+        period = _period(lows, dates, self.gazetteer.conflicts[conflict].start) if "between" in lows else None
+        if period is not None:  # "Between 7 October 2023 and 15 January 2025, 46,600 were killed": since, as of
+            start_dates.append(period[0])
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
         sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
         sentence.numbers = quantities
+        if period is not None:
+            sentence.memo["period"] = True
         figures: list[_Figure] = []
         for q in quantities:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
@@ -885,6 +904,8 @@ class Extractor:
         # "another 30", "30 more": a new increment
         if ctx["incident_local"].ending_at(lows, first) or sentence.tokens.low(last) == "more":
             return "incident"
+        if sentence.memo.get("period"):
+            return "total"  # "between 7 October 2023 and 15 January 2025": the running total as of the later day
         # a fronted "Since October 8, 2023, ..." or "In total, ..." governs the whole sentence
         lo, hi = (0 if ctx["fronted"].at(lows, 0) else clause[0]), clause[1]
         incident = sentence.memo.get("incident")

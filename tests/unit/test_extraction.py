@@ -1437,3 +1437,23 @@ def test_a_day_after_coordinated_figures_dates_both() -> None:
         title="Ukraine",
     )
     assert [(c.value, c.as_of) for c in got] == [(2, "2025-03-01"), (16, "2025-03-01")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Between 7 October 2023 and 15 January 2025, at least 46,600 Palestinians were killed in Gaza, according "
+            "to the Ministry of Health.",
+            [(46600, "total", "2023-10-07", "2025-01-15")],
+        ),
+        # a period that does not start with the war is that period's own count
+        (
+            "Between 1 March and 7 March, 120 people were killed in Gaza, OCHA said.",
+            [(120, "incident", None, "2025-03-01")],
+        ),
+    ],
+)
+def test_a_period_from_the_conflict_start_is_its_running_total(body: str, expected: list[tuple[object, ...]]) -> None:
+    got = claims(body, published="2025-03-04T10:00:00Z")
+    assert [(c.value, c.basis, c.since, c.as_of) for c in got] == expected
