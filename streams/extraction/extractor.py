@@ -733,6 +733,13 @@ class Extractor:
             return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
         if found is None and head.kind == "noun":
             found = self._event_ahead(tokens, head.end)
+        if found is None and lows[first - 1 : first] == [":"] and first > 1:
+            # a figure under a label: "Killed: 46,600", "Death toll: 12", "Injured: 110,000"
+            label = self.taxonomy.events.ending_at(lows, first - 1)
+            at = first - 1 - label[1] if label is not None else -1
+            if label is not None and (at == 0 or lows[at - 1] in _CLAUSE_BREAKS or lows[at - 1] == "."):
+                found = (label[0], at)
+                noun = noun or "person"
         if found is None and head.kind == "empty" and not (previous is not None and previous.denominator):
             return None
         event, trigger = found if found is not None else (None, first)

@@ -1457,3 +1457,13 @@ def test_a_day_after_coordinated_figures_dates_both() -> None:
 def test_a_period_from_the_conflict_start_is_its_running_total(body: str, expected: list[tuple[object, ...]]) -> None:
     got = claims(body, published="2025-03-04T10:00:00Z")
     assert [(c.value, c.basis, c.since, c.as_of) for c in got] == expected
+
+
+def test_figures_under_a_label() -> None:
+    got = claims("Killed: 46,600 (including 17,000 children). Injured: 110,000.")
+    assert [(c.metric, c.value, c.group) for c in got] == [
+        ("killed", 46600, None),
+        ("killed", 17000, "children"),
+        ("injured", 110000, None),
+    ]
+    assert [(c.metric, c.value) for c in claims("Death toll: 12", title="Kharkiv strike")] == [("killed", 12)]
