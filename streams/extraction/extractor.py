@@ -474,9 +474,13 @@ class Extractor:
             return None
         size = max(noun[1] if noun else 0, event[1] if event else 0)
         cls = noun[0] if noun else "person"
-        if adjective is None and lows[j] in _STAFF and tokens.low(j + size) == "of":
-            # "10 staff of the aid group Relief International", "three employees of a UN agency"
-            owner = lows[j + size + 1 : j + size + 4]
+        if adjective is None and lows[j] in _STAFF:
+            # "10 staff of the aid group Relief International", "three employees of a UN agency", "UNRWA said 258
+            # of its staff"
+            if tokens.low(j + size) == "of":
+                owner = lows[j + size + 1 : j + size + 4]
+            else:
+                owner = lows[: j - 1] if lows[j - 1 : j] in (["its"], ["their"]) else []
             adjective = "aid_workers" if not _AID_OWNERS.isdisjoint(owner) else None
         return _Head("noun", cls, event[0] if event else None, adjective, j + size, noun is not None)
 

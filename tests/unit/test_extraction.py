@@ -1467,3 +1467,14 @@ def test_figures_under_a_label() -> None:
         ("injured", 110000, None),
     ]
     assert [(c.metric, c.value) for c in claims("Death toll: 12", title="Kharkiv strike")] == [("killed", 12)]
+
+
+@pytest.mark.parametrize(
+    ("body", "group"),
+    [
+        ("UNRWA said 258 of its staff had been killed in Gaza.", "aid_workers"),
+        ("The Israeli army said 3 of its personnel were killed in Gaza.", None),
+    ],
+)
+def test_staff_of_an_aid_organisation_named_as_the_owner(body: str, group: str | None) -> None:
+    assert [c.group for c in claims(body)] == [group]
