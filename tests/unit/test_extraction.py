@@ -1068,7 +1068,7 @@ def test_it_without_an_earlier_source_names_no_one() -> None:
             "Syria",
             [("killed", 12, "fighters")],
         ),
-        ("UNRWA said 258 of their staff had been killed in Gaza.", "Gaza", [("killed", 258, None)]),
+        ("UNRWA said 258 of their staff had been killed in Gaza.", "Gaza", [("killed", 258, "aid_workers")]),
     ],
 )
 def test_a_conjoined_figure_with_its_own_verb_and_group(
