@@ -26,7 +26,17 @@ from typing import NamedTuple
 
 from streams._exceptions import InputError
 from streams.claims import Claim
-from streams.extraction.dates import DAY, MONTH, RELATIVE_DAYS, WEEKDAYS, YEAR, DateExpr, days_before, find_dates
+from streams.extraction.dates import (
+    DAY,
+    MONTH,
+    MONTHS,
+    RELATIVE_DAYS,
+    WEEKDAYS,
+    YEAR,
+    DateExpr,
+    days_before,
+    find_dates,
+)
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -271,6 +281,7 @@ def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExp
     return None
 
 
+_PERIOD_WORDS = frozenset({*MONTHS, *WEEKDAYS, *NUMBER_WORDS, "dawn", "midnight", "noon"})
 _DAYS_AFTER = {"a": 1, "one": 1, "two": 2, "three": 3}
 
 
@@ -961,7 +972,12 @@ class Extractor:
             )
             # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
             participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None
-            if not statement_day and not participle:
+            # "does not distinguish between civilians and combatants": "between" names a period only before a
+            # date or number ("between April and June", "between 13 and 19 August")
+            relation = lows[at] == "between" and not (
+                at + 1 < len(lows) and (sentence.tokens.kinds[at + 1] == "num" or lows[at + 1] in _PERIOD_WORDS)
+            )
+            if not statement_day and not participle and not relation:
                 return True
             k = at + 1
         return False

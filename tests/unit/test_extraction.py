@@ -1478,3 +1478,18 @@ def test_figures_under_a_label() -> None:
 )
 def test_staff_of_an_aid_organisation_named_as_the_owner(body: str, group: str | None) -> None:
     assert [c.group for c in claims(body)] == [group]
+
+
+@pytest.mark.parametrize(
+    ("body", "basis"),
+    [
+        (
+            "Israel's offensive has killed more than 48,000 Palestinians, according to Gaza's Health Ministry, which "
+            "does not distinguish between civilians and combatants in its count.",
+            "total",
+        ),
+        ("Gang violence killed 1,520 people in Haiti between April and June, the UN said.", "incident"),
+    ],
+)
+def test_between_names_a_period_only_before_a_date(body: str, basis: str) -> None:
+    assert [c.basis for c in claims(body, title="news")] == [basis]
