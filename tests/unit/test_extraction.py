@@ -1493,3 +1493,14 @@ def test_staff_of_an_aid_organisation_named_as_the_owner(body: str, group: str |
 )
 def test_between_names_a_period_only_before_a_date(body: str, basis: str) -> None:
     assert [c.basis for c in claims(body, title="news")] == [basis]
+
+
+def test_the_opening_attack_boilerplate() -> None:
+    got = claims(
+        "The war began when Hamas-led militants stormed into southern Israel on Oct. 7, 2023, killing some 1,200 "
+        "people and abducting 251."
+    )
+    assert [(c.metric, c.value, c.qualifier, c.basis, c.as_of) for c in got] == [
+        ("killed", 1200, "about", "incident", "2023-10-07"),
+        ("hostages_held", 251, "exact", "incident", "2023-10-07"),
+    ]
