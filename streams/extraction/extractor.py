@@ -710,6 +710,9 @@ class Extractor:
             if main is not None:
                 noun = _CAPTIVE_CLASS[found[0]] if noun == "person" else noun
                 found = main
+        if found is None and head.kind == "noun" and tokens.low(after) == "among" and after + 1 < len(lows):
+            # "3 journalists among 11 killed in the strike": the part before its whole shares the whole's verb
+            found = self._event_after(lows, after + 2) if tokens.kinds[after + 1] == "num" else None
         if found is None and head.kind == "noun" and first > 0 and head.end < len(lows):
             # "took 400 troops prisoner", "had taken 12 villagers hostage": the verb and its complement around
             # the counted phrase make one trigger ("taken prisoner")
@@ -776,6 +779,7 @@ class Extractor:
             previous is not None
             and (not head.explicit or lows[head.end - 1] == "others")  # "killed seven civilians and injured 29 others"
             and not _breaks(lows, previous.quantity.tokens[1], first)
+            and lows[first - 1] != "among"  # "3 journalists among 11 killed": the 11 are not all journalists
         ):
             # "at least 3,961 people have been killed and 16,520 wounded": group and hedge carry over; past a
             # part, the whole's group ("killed 56 people (including 17 children) and wounded 130")

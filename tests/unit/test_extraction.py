@@ -1504,3 +1504,14 @@ def test_the_opening_attack_boilerplate() -> None:
         ("killed", 1200, "about", "incident", "2023-10-07"),
         ("hostages_held", 251, "exact", "incident", "2023-10-07"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Gaza: 3 journalists among 11 killed in strike.", [("killed", 3, "journalists"), ("killed", 11, None)]),
+        ("Around 30 were hospitalized after the attack in Gaza.", [("injured", 30, None)]),
+    ],
+)
+def test_a_part_before_its_whole_and_hospitalized(body: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(c.metric, c.value, c.group) for c in claims(body, title="news")] == expected
