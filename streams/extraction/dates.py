@@ -63,7 +63,7 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return None
 
 
-def _days_before(published: date, days: int) -> date:
+def days_before(published: date, days: int) -> date:
     """``days`` before ``published``; the publication date when that lies before 1 January 0001."""
     try:
         return published - timedelta(days=days)
@@ -121,9 +121,9 @@ def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
         expr: DateExpr | None = None
         if low in WEEKDAYS:
             back = (published.weekday() - WEEKDAYS[low]) % 7
-            expr = DateExpr(i, i + 1, _days_before(published, back), DAY)
+            expr = DateExpr(i, i + 1, days_before(published, back), DAY)
         elif low in RELATIVE_DAYS:
-            expr = DateExpr(i, i + 1, _days_before(published, RELATIVE_DAYS[low]), DAY)
+            expr = DateExpr(i, i + 1, days_before(published, RELATIVE_DAYS[low]), DAY)
         elif low in MONTHS:
             expr = _month_date(tokens, i, published)
         elif tokens.low(i + 1) in MONTHS and _day(tokens, i) is not None:  # "7 October 2023"

@@ -18,14 +18,25 @@ import hashlib
 import re
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
 from streams._exceptions import InputError
 from streams.claims import Claim
-from streams.extraction.dates import DAY, MONTH, RELATIVE_DAYS, WEEKDAYS, YEAR, DateExpr, find_dates
+from streams.extraction.dates import (
+    DAY,
+    MONTH,
+    MONTHS,
+    RELATIVE_DAYS,
+    WEEKDAYS,
+    YEAR,
+    DateExpr,
+    days_before,
+    find_dates,
+)
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -110,10 +121,14 @@ _DATE_COMMA = "<date,>"
 """Stands for a comma inside a date once the dates are read: it neither breaks a clause nor ends a source."""
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
+# "figures released by the health ministry": the source of a count comes after its participle and "by"
+_COUNT_PARTICIPLES = frozenset({"compiled", "released", "published", "issued", "provided", "gathered", "collected"})
+_STAFF = frozenset({"staff", "staffers", "personnel", "workers", "employees", "members", "volunteers"})
+_AID_OWNERS = frozenset({"aid", "humanitarian", "relief", "charity", "ngo", "un", "unrwa", "unicef", "wfp", "msf"})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
 _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
-_MAX_AHEAD_TOKENS = 8
+_MAX_AHEAD_TOKENS = 10
 _MAX_ASIDE_TOKENS = 16
 _RATIO_BASES = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "10": 10,
@@ -123,7 +138,10 @@ _AGE_HEDGES = frozenset({"over", "under", "above", "below", "aged"})
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 # "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
 _PLACE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "shelled", "bombed", "pounded", "targeted", "attacked"})
-_PLACE_OF = [[w, "of"] for w in ("village", "town", "city", "district", "camp", "region", "province", "state")]
+_PLACE_OF = [
+    [w, "of"]
+    for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
+]
 _MAX_SOURCE_TOKENS = 9
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
@@ -131,6 +149,18 @@ _PREVIOUS_SOURCE = "\x00it"
 """What a sentence-opening "It said ..." names: the last source of the item (compared by identity)."""
 _RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})
 """Who a source "told" ("told reporters", "told the Associated Press"): the source stands before the verb."""
+# "This number includes ...", "The figure included ...": a sentence that details the figure before it
+_INCLUDES = [
+    [noun, verb] for noun in ("number", "figure", "toll", "total", "tally") for verb in ("includes", "included")
+]
+_UP_FROM = (["up", "from"], ["down", "from"], ["compared", "with"], ["compared", "to"])
+# a participle after a counted noun that makes them captives: "people kidnapped in March, were released"
+_CAPTIVE_CLASS = {"abduct": "hostage", "detain": "prisoner", "hold": "hostage"}
+# "the deadliest day since 2006", "for the first time since": a record, not the start of a total
+_SUPERLATIVES = frozenset({"deadliest", "worst", "bloodiest", "heaviest", "highest", "largest", "biggest", "time"})
+_NO_SINCE = "<since>"
+# a source described, not named, after it was named: "The US-based charity said" -> the charity named before
+_DESCRIBED_HEADS = frozenset({"charity", "ngo", "nonprofit", "non-profit", "organisation", "organization"})
 _COPULAS = frozenset({"are", "is", "were", "was"})
 _PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
 _SOURCE_STOPS = frozenset(
@@ -158,6 +188,9 @@ class _Figure(NamedTuple):
     group: str | None
     trigger: int  # token index of the trigger, or of the head noun
     part: bool = False  # "including 669 children": a part of the previous figure, same basis
+    earlier: bool = False  # "up from 900": an earlier figure of the previous figure's series
+    whole: str | None = None  # a part's whole's group, which a figure coordinated after the part takes
+    denominator: bool = False  # "Of the 251 people taken hostage, 59 remain": the whole, no figure of its own
 
 
 @dataclass(slots=True)
@@ -172,6 +205,7 @@ class _Item:
     key: str
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
     last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
+    last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
 
 
 @dataclass(slots=True)
@@ -212,7 +246,7 @@ def _elliptical(lows: list[str], last: int) -> bool:
     return after in _TRAILING_SOURCE_END or after in ("since", "in", "so", "this", "during", "over")
 
 
-def _as_of(sentence: _Sentence, segment: tuple[int, int]) -> date | None:
+def _as_of(sentence: _Sentence, segment: tuple[int, int], front: int, own_end: int) -> date | None:
     """The day the sentence states (not a since-date), preferring one in the figure's segment."""
     lows = sentence.tokens.lows
     days = [
@@ -221,8 +255,43 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int]) -> date | None:
         if d.precision == DAY and d not in sentence.start_dates and lows[d.j : d.j + 1] not in (["'"], ["’"])
     ]  # "Saturday's strike" names the incident, not the day of the figure
     local = [d for d in days if segment[0] <= d.i < segment[1]]
-    chosen = local or days
+    chosen = local or [d for d in days if front <= d.i < own_end]
     return chosen[0].value if chosen else None
+
+
+_ATTACK_NOUNS = frozenset({"attack", "attacks", "assault", "massacre", "raid", "incursion"})
+
+
+def _year_in(lows: list[str], d: DateExpr) -> bool:
+    """True when the date expression ends in a year ("October 7, 2023")."""
+    last = lows[d.j - 1]
+    return len(last) == 4 and last.isdigit()
+
+
+_HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
+
+
+def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExpr, DateExpr] | None:
+    """The dates of "between <date> and <date>" when the first is in the conflict's start month, else None.
+
+    A count from the conflict's start to a day is its running total as of that day; a count over another
+    period ("between April and June", a quarter) is that period's own figure."""
+    for a, b in pairwise(dates):
+        if a.i > 0 and lows[a.i - 1] == "between" and lows[a.j : a.j + 1] == ["and"] and b.i == a.j + 1:
+            return (a, b) if a.value.isoformat()[:7] == start[:7] and b.value > a.value else None
+    return None
+
+
+_PERIOD_WORDS = frozenset({*MONTHS, *WEEKDAYS, *NUMBER_WORDS, "dawn", "midnight", "noon"})
+_DAYS_AFTER = {"a": 1, "one": 1, "two": 2, "three": 3}
+
+
+def _days_after(lows: list[str], lo: int, hi: int) -> int:
+    """N for "a day after" / "two days after" in tokens ``[lo, hi)``: the figure is of N days before the day told."""
+    for k in range(max(lo, hi - _MAX_AHEAD_TOKENS), hi - 2):
+        if lows[k + 2] == "after" and lows[k + 1] in ("day", "days") and lows[k] in _DAYS_AFTER:
+            return _DAYS_AFTER[lows[k]]
+    return 0
 
 
 def _incident_day(sentence: _Sentence) -> date | None:
@@ -320,15 +389,27 @@ class Extractor:
         named = self._conflicts_in(terms) if terms else []
         conflict = dominant if not named or dominant in named else self._dominant(self._weights(terms)) or dominant
         since_at = [k for k, low in enumerate(lows) if low == "since"] if "since" in lows else []
+        for k in since_at:
+            if not _SUPERLATIVES.isdisjoint(lows[max(0, k - 3) : k]):
+                lows[k] = _NO_SINCE  # "the deadliest day since 2006", "for the first time since": no start
+        since_at = [k for k in since_at if lows[k] == "since"]
         start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
+        period = _period(lows, dates, self.gazetteer.conflicts[conflict].start) if "between" in lows else None
+        if period is not None:  # "Between 7 October 2023 and 15 January 2025, 46,600 were killed": since, as of
+            start_dates.append(period[0])
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
         sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
         sentence.numbers = quantities
+        if period is not None:
+            sentence.memo["period"] = True
         figures: list[_Figure] = []
         for q in quantities:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
             if figure is not None:
                 figures.append(figure)
+        if figures and figures[0].denominator:  # "Of the 251 people taken hostage on Oct. 7, ...": no figure
+            sentence.memo["front"] = _clause(lows, *figures[0].quantity.tokens)[1]
+            figures = figures[1:]
         earlier = self._earlier_wars(sentence)
         if earlier:  # "The 2014 war lasted 51 days and killed more than 2,200": another war's toll
             spans = [_clause(lows, *f.quantity.tokens) for f in figures]
@@ -336,6 +417,15 @@ class Extractor:
         claims: list[Claim] = []
         for n in range(len(figures)):
             claims.append(self._claim(sentence, figures, n, claims[-1] if claims else None))
+        if claims and lows[1:3] in _INCLUDES and lows[0] in ("this", "that", "the"):
+            # "This number includes 1,300 casualties over the past day": a part of the figure of the sentence
+            # before, counted by its source and of its group
+            claims = [
+                replace(c, attributed_to=c.attributed_to or context.last_source, group=c.group or context.last_group)
+                for c in claims
+            ]
+        if claims:
+            context.last_group = claims[-1].group
         return claims
 
     def _earlier_wars(self, sentence: _Sentence) -> list[int]:
@@ -396,6 +486,14 @@ class Extractor:
             return None
         size = max(noun[1] if noun else 0, event[1] if event else 0)
         cls = noun[0] if noun else "person"
+        if adjective is None and lows[j] in _STAFF:
+            # "10 staff of the aid group Relief International", "three employees of a UN agency", "UNRWA said 258
+            # of its staff"
+            if tokens.low(j + size) == "of":
+                owner = lows[j + size + 1 : j + size + 4]
+            else:
+                owner = lows[: j - 1] if lows[j - 1 : j] in (["its"], ["their"]) else []
+            adjective = "aid_workers" if not _AID_OWNERS.isdisjoint(owner) else None
         return _Head("noun", cls, event[0] if event else None, adjective, j + size, noun is not None)
 
     def _head(self, text: str, tokens: Tokens, q: Quantity) -> _Head:
@@ -410,7 +508,7 @@ class Extractor:
             return _Head("partitive", group=own[0] if own else None, end=j + partitive[1])
         if lows[j : j + 3] == ["the", "number", "of"]:
             j += 3  # "bringing to 24 the number of UN staff held": the counted noun follows
-        subset = tokens.low(j) == "of" and tokens.low(j + 1) in ("the", "those", "these")
+        subset = tokens.low(j) == "of" and tokens.low(j + 1) in ("the", "those", "these", "its", "their")
         if subset:
             j += 2  # "35 of the hostages": the noun after "of the" is counted
         adjective: str | None = None
@@ -434,7 +532,8 @@ class Extractor:
                 j += 3  # a possessor: "2,500 of the group's fighters"
                 continue
             if tokens.kinds[j] == "word" and not self._ctx["function_words"].at(lows, j):
-                return _Head("reject", end=j)
+                # "3 more died of their wounds": a trigger right after the number is its predicate
+                return _Head("empty" if self.taxonomy.events.at(lows, j) else "reject", end=j)
             return _Head("empty", end=j)
         return _Head("reject", end=j)
 
@@ -464,12 +563,13 @@ class Extractor:
             k += step[1]
         return None
 
-    def _past_aside(self, lows: list[str], k: int) -> int:
+    def _past_aside(self, tokens: Tokens, k: int) -> int:
         """The token after an aside that opens at ``k``, else ``k``.
 
         Wire copy puts asides between a counted noun and its verb: "13 people, including a girl,
         were killed", "1.9 million people - about 85% of the population - have been displaced".
         """
+        lows = tokens.lows
         opener = lows[k] if k < len(lows) else ""
         if opener == "," and self._ctx["aside_openers"].at(lows, k + 1) is None:
             return k
@@ -479,9 +579,25 @@ class Extractor:
         for j in range(k + 1, min(len(lows), k + _MAX_ASIDE_TOKENS)):
             if lows[j] in closers:
                 return j + 1
-            if lows[j] in (";", ":", ".") or (opener == "," and lows[j] in ("-", "—")):
-                return k
+            if lows[j] in (";", ":", ".") or (opener == "," and lows[j] in ("-", "—") and not self._hyphen(tokens, j)):
+                return k  # a dash ends a comma aside; a hyphen inside a word ("a 5-year-old girl") does not
         return k
+
+    def _main_verb(self, tokens: Tokens, k: int) -> tuple[str, int] | None:
+        """A release or killing told by an auxiliary and its verb after a participle phrase that opens at ``k``."""
+        lows = tokens.lows
+        for j in range(k, min(len(lows), k + _MAX_ASIDE_TOKENS)):
+            if lows[j] in (";", ":", ".") or tokens.kinds[j] == "num":
+                return None
+            if lows[j] in _COPULAS or lows[j] in ("have", "has", "had"):
+                hit = self._event_after(lows, j)
+                return hit if hit is not None and hit[0] in ("release", "return", "kill") else None
+        return None
+
+    @staticmethod
+    def _hyphen(tokens: Tokens, j: int) -> bool:
+        """True when token ``j`` joins the tokens around it with no space ("5-year-old")."""
+        return tokens.touching(j) and tokens.touching(j + 1)
 
     def _event_before(self, lows: list[str], k: int) -> tuple[str, int] | None:
         skip = self._ctx["skip_before"]
@@ -493,6 +609,16 @@ class Extractor:
                 return None
             k -= 1
         return None
+
+    def _before_unless_own_verb(self, lows: list[str], noun: str, first: int, after: int) -> tuple[str, int] | None:
+        """The trigger right before the figure, unless a conjunction parts them and the figure has a verb of
+        its own: "five people were killed and 18 others were hurt", "three died and 11 were injured"."""
+        hit = self._counting(lows, noun, self._event_before(lows, first))
+        if hit is not None and ("and" in lows[hit[1] : first] or "or" in lows[hit[1] : first]):
+            own = self._event_after(lows, after)
+            if own is not None and own[0] != hit[0]:
+                return None
+        return hit
 
     def _counting(self, lows: list[str], noun: str, hit: tuple[str, int] | None) -> tuple[str, int] | None:
         """``hit`` when its event counts ``noun`` (a metric exists): "has reached 1,580" counts no person."""
@@ -546,6 +672,9 @@ class Extractor:
         lows = tokens.lows
         first, last = q.tokens
         head = self._head(sentence.text, tokens, q)
+        if previous is not None and head.kind != "noun" and lows[first - 2 : first] in _UP_FROM:
+            # "rose to 1,200, up from 900 it reported on Thursday": the same series at an earlier date
+            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger, earlier=True)
         if head.kind == "reject":
             return None
         noun = head.noun
@@ -553,6 +682,8 @@ class Extractor:
             if previous is None:
                 return None
             noun = previous.noun
+        if previous is not None and previous.denominator and head.kind == "empty":
+            noun = previous.noun  # "Of the 251 people taken hostage, 59 remain in Gaza": 59 of the same
         after = head.end if head.kind != "empty" else max(last, head.end)
         predicate = None
         if head.event:  # past a person noun the event word modifies: "17 displaced people were killed"
@@ -563,10 +694,26 @@ class Extractor:
             # ("30 wounded were evacuated" stays wounded: being moved does not undo what the noun says)
             (predicate if predicate is not None and predicate[0] not in (head.event, "displace") else None)
             or ((head.event, first) if head.event else None)
-            or self._counting(lows, noun, self._event_before(lows, first))
+            or self._before_unless_own_verb(lows, noun, first, after)
             or self._event_after(lows, after)
-            or (self._event_after(lows, self._past_aside(lows, after)) if head.kind == "noun" else None)
+            or (self._event_after(lows, self._past_aside(tokens, after)) if head.kind == "noun" else None)
+            # an apposition: "90% of Gaza's population, about 1.9 million people, has been displaced"
+            or (
+                self._event_after(lows, after + 1)
+                if head.kind == "noun" and first > 0 and lows[first - 1] == "," and tokens.low(after) == ","
+                else None
+            )
         )
+        if found is not None and found[1] == after and found[0] in _CAPTIVE_CLASS and head.kind == "noun":
+            # "Eight people kidnapped from an orphanage, including a missionary, were released": the participle
+            # says who they are (captives), the verb after it what happened to them
+            main = self._main_verb(tokens, after + 1)
+            if main is not None:
+                noun = _CAPTIVE_CLASS[found[0]] if noun == "person" else noun
+                found = main
+        if found is None and head.kind == "noun" and tokens.low(after) == "among" and after + 1 < len(lows):
+            # "3 journalists among 11 killed in the strike": the part before its whole shares the whole's verb
+            found = self._event_after(lows, after + 2) if tokens.kinds[after + 1] == "num" else None
         if found is None and head.kind == "noun" and first > 0 and head.end < len(lows):
             # "took 400 troops prisoner", "had taken 12 villagers hostage": the verb and its complement around
             # the counted phrase make one trigger ("taken prisoner")
@@ -586,10 +733,14 @@ class Extractor:
         )
         if head.kind == "partitive" and found is None and head.group is None and q.value == 1:
             return None  # "three men, one of them a Hezbollah member": one person described, not a figure
+        own_part = previous is not None and included and head.kind == "empty" and found is not None and found[1] > first
+        if own_part and previous is not None:
+            noun = previous.noun  # "59 remain in Gaza, including 35 believed dead": a part with its own predicate
         if previous is not None and found is None and (included or head.kind == "partitive"):
             # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
-            group = head.group or (previous.group if head.kind == "partitive" else None)
-            return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True)
+            group = head.group or (previous.group if head.kind in ("partitive", "empty") else None)
+            whole = previous.whole if previous.part else previous.group
+            return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True, whole=whole)
         if found is None:
             found = self._event_in_clause(lows, first, noun)
         if (
@@ -601,7 +752,14 @@ class Extractor:
             return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
         if found is None and head.kind == "noun":
             found = self._event_ahead(tokens, head.end)
-        if found is None and head.kind == "empty":
+        if found is None and lows[first - 1 : first] == [":"] and first > 1:
+            # a figure under a label: "Killed: 46,600", "Death toll: 12", "Injured: 110,000"
+            label = self.taxonomy.events.ending_at(lows, first - 1)
+            at = first - 1 - label[1] if label is not None else -1
+            if label is not None and (at == 0 or lows[at - 1] in _CLAUSE_BREAKS or lows[at - 1] == "."):
+                found = (label[0], at)
+                noun = noun or "person"
+        if found is None and head.kind == "empty" and not (previous is not None and previous.denominator):
             return None
         event, trigger = found if found is not None else (None, first)
         if head.subset and event == "hold":
@@ -618,11 +776,17 @@ class Extractor:
         if metric is None:
             return None
         group = head.group
-        if previous is not None and not head.explicit and not _breaks(lows, previous.quantity.tokens[1], first):
-            # "at least 3,961 people have been killed and 16,520 wounded": group and hedge carry over
-            group = previous.group
+        if (
+            previous is not None
+            and (not head.explicit or lows[head.end - 1] == "others")  # "killed seven civilians and injured 29 others"
+            and not _breaks(lows, previous.quantity.tokens[1], first)
+            and lows[first - 1] != "among"  # "3 journalists among 11 killed": the 11 are not all journalists
+        ):
+            # "at least 3,961 people have been killed and 16,520 wounded": group and hedge carry over; past a
+            # part, the whole's group ("killed 56 people (including 17 children) and wounded 130")
+            group = previous.whole if previous.part else previous.group
             hedge = previous.quantity.interval
-            if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague"):
+            if lows[first - 1] == "and" and q.interval == "exact" and hedge not in ("exact", "range", "vague", "about"):
                 q = self.numbers.with_interval(q, hedge)
         if group is None and head.kind == "empty" and trigger < first:
             # "the Palestinian death toll ... has risen to 42,289", "the number of journalists killed ... stands
@@ -631,7 +795,13 @@ class Extractor:
                 lows, trigger
             )
             group = named[0] if named else None
-        return _Figure(q, metric, noun, group, trigger, part=relative and previous is not None)
+        part = (relative or own_part) and previous is not None
+        whole = previous.group if part and previous else None
+        if first == 2 and lows[:2] == ["of", "the"] and _clause(lows, first, last)[1] < len(lows):
+            # "Of the 251 people taken hostage on Oct. 7, 59 remain": the whole the next figure is part of
+            noun = "hostage" if metric.startswith("hostages") else noun
+            return _Figure(q, metric, noun, group, trigger, denominator=True)
+        return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
         if noun == "person" and event in ("release", "return"):
@@ -643,6 +813,8 @@ class Extractor:
             noun = "hostage" if hostages else "prisoner"
         if noun == "truck" and _AID_WORDS.isdisjoint(lows):
             return None
+        if noun == "truck" and event == "displace":
+            event = "enter"  # "950 aid trucks crossed into the Gaza Strip": trucks cross, people are displaced
         return self.taxonomy.signatures.get((noun, event))
 
     # -- the claim ----------------------------------------------------------------------------
@@ -653,12 +825,14 @@ class Extractor:
         item, tokens = sentence.context.item, sentence.tokens
         lows = tokens.lows
         first, last = q.tokens
+        front = sentence.memo.get("front", 0)
+        front = front if isinstance(front, int) else 0
         segment = (
-            figures[n - 1].quantity.tokens[1] if n else 0,
+            figures[n - 1].quantity.tokens[1] if n else front,
             figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows),
         )
         clause = _clause(lows, first, last)
-        resume = self._past_aside(lows, clause[1])
+        resume = self._past_aside(tokens, clause[1])
         if resume != clause[1]:  # "120 aid workers, most of them Sudanese, have been killed since ...": one clause
             clause = (clause[0], _clause(lows, resume, resume)[1])
         # "... had killed 2 people in the south and that 83 had been killed since the truce began": a cue
@@ -667,14 +841,23 @@ class Extractor:
         own = (clause[0], min(clause[1], segment[1])) if two_reports else clause
         basis = self._basis(sentence, figure, own)
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
+        # a day past an earlier figure of the series is that figure's ("rose to 1,200, up from 900 it reported on
+        # Thursday"); past a coordinated figure it is shared ("killed two and wounded 16 on Saturday")
+        own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if f.earlier), len(lows))
         as_of = (
-            _as_of(sentence, segment)
+            _as_of(sentence, segment, front, own_end)
             or (
                 # "the toll from Sunday's strike rose to 12": the incident's day is the figure's period
                 basis == "incident" and _incident_day(sentence)
             )
             or sentence.context.published
         )
+        start = self.gazetteer.conflicts[sentence.conflict].start
+        if as_of.isoformat()[4:] == start[4:] and as_of.isoformat() != start and self._names_the_start(sentence):
+            as_of = date.fromisoformat(start)  # "in the October 7 attack" (no year): the day the conflict began
+        if "after" in lows:  # "the toll passed 49,500 on Wednesday, a day after strikes killed 400": the day before
+            back = _days_after(lows, segment[0], first)
+            as_of = days_before(as_of, back) if back else as_of
         since = None
         if basis == "total":
             # "700,000 displaced since the start of the year, OCHA said, bringing the total to 4.6 million":
@@ -688,10 +871,12 @@ class Extractor:
             window = (max(segment[0], previous_end), segment[1])
             since = self._since(sentence, window, own)
         if previous is not None and (
-            (figure.part and not self._incident_cue(sentence, *clause))
+            figure.earlier
+            or (figure.part and not self._incident_cue(sentence, *clause))
             or (
                 # "... killed 75 worshippers, and the network later put the toll at 78": a second count
-                previous.metric == figure.metric
+                # "the toll from Saturday's strike rose to 45, with 20 people still missing": the strike's missing
+                (previous.metric == figure.metric or (figure.metric == "missing" and previous.metric == "killed"))
                 and previous.basis == "incident"
                 and not self._ctx["strong_total"].find(lows, clause[0], clause[1])
             )
@@ -711,7 +896,13 @@ class Extractor:
             metric=figure.metric,
             # "a million Haitians" in Haiti narrows nothing; "9,700 Palestinians" in the Gaza war does
             group=None if figure.group in self.gazetteer.population.get(sentence.conflict, ()) else figure.group,
-            place=self._place(sentence, segment, basis, self.taxonomy.metrics[figure.metric].kind == "cumulative"),
+            place=self._place(
+                sentence,
+                (first, min(segment[1], clause[1])),
+                segment,
+                basis,
+                self.taxonomy.metrics[figure.metric].kind == "cumulative",
+            ),
             value=q.value,
             low=q.low,
             high=q.high,
@@ -724,6 +915,14 @@ class Extractor:
             revision=sentence.revision,
         )
 
+    def _names_the_start(self, sentence: _Sentence) -> bool:
+        """True when a yearless day names an attack: "the October 7 attack", "the Oct. 7 attacks"."""
+        lows = sentence.tokens.lows
+        return any(
+            d.precision == DAY and not _year_in(lows, d) and sentence.tokens.low(d.j) in _ATTACK_NOUNS
+            for d in sentence.dates
+        )
+
     def _basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int]) -> str:
         """Total or incident; see the comments for the order of the rules."""
         ctx = self._ctx
@@ -732,6 +931,8 @@ class Extractor:
         # "another 30", "30 more": a new increment
         if ctx["incident_local"].ending_at(lows, first) or sentence.tokens.low(last) == "more":
             return "incident"
+        if sentence.memo.get("period"):
+            return "total"  # "between 7 October 2023 and 15 January 2025": the running total as of the later day
         # a fronted "Since October 8, 2023, ..." or "In total, ..." governs the whole sentence
         lo, hi = (0 if ctx["fronted"].at(lows, 0) else clause[0]), clause[1]
         incident = sentence.memo.get("incident")
@@ -753,7 +954,10 @@ class Extractor:
             return "total"  # "since the war began", "the death toll", "so far", "in 2026"
         if incident:
             return "incident"
-        if self.taxonomy.metrics[figure.metric].kind == "stock" or ctx["perfect"].find(lows, lo, hi):
+        perfect = ctx["perfect"].find(lows, lo, hi) is not None
+        if perfect and figure.quantity.value < _HANDFUL and figure.quantity.qualifier == "exact":
+            return "incident"  # "Ukraine says it has captured two North Korean soldiers": a handful is one event
+        if self.taxonomy.metrics[figure.metric].kind == "stock" or perfect:
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
 
@@ -773,7 +977,12 @@ class Extractor:
             )
             # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
             participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None
-            if not statement_day and not participle:
+            # "does not distinguish between civilians and combatants": "between" names a period only before a
+            # date or number ("between April and June", "between 13 and 19 August")
+            relation = lows[at] == "between" and not (
+                at + 1 < len(lows) and (sentence.tokens.kinds[at + 1] == "num" or lows[at + 1] in _PERIOD_WORDS)
+            )
+            if not statement_day and not participle and not relation:
                 return True
             k = at + 1
         return False
@@ -808,23 +1017,29 @@ class Extractor:
             trigger < len(lows) - 1 and lows[trigger - 1 : trigger + 1] == ["for", "release"]
         )
 
-    def _place(self, sentence: _Sentence, segment: tuple[int, int], basis: str, cumulative: bool) -> str | None:
+    def _place(
+        self, sentence: _Sentence, own: tuple[int, int], segment: tuple[int, int], basis: str, cumulative: bool
+    ) -> str | None:
         """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence.
 
         A running total over the conflict's whole territory ("killed in Gaza since the war began")
         of a cumulative metric has no narrower place: null, as when no place is named, so both reports
         meet in one series.
         """
-        place = self._stated_place(sentence, segment)
+        place = self._stated_place(sentence, own, segment)
         if basis == "total" and place in self.gazetteer.territory.get(sentence.conflict, ()) and cumulative:
             return None  # a stock keeps its place: "79 hostages still held in the Gaza Strip"
         return place
 
-    def _stated_place(self, sentence: _Sentence, segment: tuple[int, int]) -> str | None:
+    def _stated_place(self, sentence: _Sentence, own: tuple[int, int], segment: tuple[int, int]) -> str | None:
+        """The place named from the figure to the next one ("26 killed (12 in Gaza City, 8 in Rafah)"), else in
+        the figure's segment, else in the sentence."""
         text, tokens = sentence.text, sentence.tokens
-        lo_char = tokens.starts[segment[0]] if segment[0] < len(tokens) else len(text)
-        hi_char = tokens.starts[segment[1]] if segment[1] < len(tokens) else len(text)
-        for lo, hi in ((lo_char, hi_char), (0, len(text))):
+
+        def char(k: int) -> int:
+            return tokens.starts[k] if k < len(tokens) else len(text)
+
+        for lo, hi in ((char(own[0]), char(own[1])), (char(segment[0]), char(segment[1])), (0, len(text))):
             for at, phrase in sentence.terms:
                 place = self.gazetteer.terms[phrase][1]
                 if place is None or not lo <= at < hi:
@@ -833,7 +1048,12 @@ class Extractor:
                 if before and before[-1] in ("the", "occupied", "northern", "southern", "eastern"):
                     before = before[:-1]
                 if before and (before[-1] in _LOCATIVES or before[-1] in _PLACE_VERBS or before[-2:] in _PLACE_OF):
-                    return place
+                    # "in the offensive on Goma and Bukavu": a figure over two places has no one place
+                    other = at + len(phrase) + 5
+                    joined = text[other - 5 : other] == " and " and any(
+                        o == other and self.gazetteer.terms[p][1] not in (None, place) for o, p in sentence.terms
+                    )
+                    return None if joined else place
         return None
 
     # -- attribution --------------------------------------------------------------------------
@@ -850,9 +1070,11 @@ class Extractor:
         verbs = context.memo.get("speech")
         if not isinstance(verbs, list):  # the positions of "according" and of speech verbs, once per sentence
             verbs = context.memo["speech"] = [k for k, low in enumerate(lows) if low in speech.firsts]
-            context.memo["according"] = next(
-                (k for k in range(len(lows) - 1) if lows[k] == "according" and lows[k + 1] == "to"), None
-            ) if "according" in lows else None
+            context.memo["according"] = (
+                next((k for k in range(len(lows) - 1) if lows[k] == "according" and lows[k + 1] == "to"), None)
+                if "according" in lows
+                else None
+            )
         according = context.memo["according"]
         if isinstance(according, int):
             return self._phrase_after(sentence, tokens, according + 2)
@@ -920,6 +1142,9 @@ class Extractor:
             if low == "in" and place_next and lo > 1 and tokens.kinds[lo - 2] == "word":
                 lo -= 1  # "the health ministry in Gaza said", "officials in El Fasher said"
                 continue
+            if low == "and" and lo < k and lo > 1 and self._joined_names(sentence, tokens, lo):
+                lo -= 1  # "BBC Russian and Mediazona have confirmed": two named sources are one attribution
+                continue
             if tokens.kinds[lo - 1] == "num" or (low in _CLAUSE_BREAKS or low in _SOURCE_STOPS):
                 break
             if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’"):
@@ -928,6 +1153,29 @@ class Extractor:
         if lo == k == 1 and lows[0] == "it":
             return _PREVIOUS_SOURCE  # "It put the toll above 30,000": the source of the sentences before
         return self._clean(sentence, tokens, lo, k)
+
+    def _joined_names(self, sentence: str, tokens: Tokens, k: int) -> bool:
+        """True when the "and" before token ``k`` joins two names, neither of them a bare place."""
+        before, after = k - 2, k
+        if tokens.kinds[before] != "word" or tokens.kinds[after] != "word":
+            return False
+        words = (
+            sentence[tokens.starts[before] : tokens.ends[before]],
+            sentence[tokens.starts[after] : tokens.ends[after]],
+        )
+        return all(w[:1].isupper() and w not in self.gazetteer.places_only for w in words)
+
+    def _named_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
+        """The last capitalized name after "with"/"of"/"for" before token ``k`` ("staff with World Central Kitchen")."""
+        lows, found = tokens.lows, None
+        for j in range(k - 1):
+            if lows[j] in ("with", "of", "for") and sentence[tokens.starts[j + 1]].isupper():
+                end = j + 1
+                while end < k and tokens.kinds[end] == "word" and sentence[tokens.starts[end]].isupper():
+                    end += 1
+                if end - j > 2 or sentence[tokens.starts[j + 1] : tokens.ends[j + 1]].isupper():
+                    found = sentence[tokens.starts[j + 1] : tokens.ends[end - 1]]
+        return found
 
     def _phrase_after(self, sentence: str, tokens: Tokens, k: int) -> str | None:
         lows = tokens.lows
@@ -947,18 +1195,24 @@ class Extractor:
         group") and bare places name no source.
         """
         ctx, lows = self._ctx, tokens.lows
+        definite = lo < hi and lows[lo] == "the"
         while lo < hi and lows[lo] in ("the", "a", "an"):
             lo += 1
+        if definite and hi - lo <= 4 and lows[hi - 1] in _DESCRIBED_HEADS and sentence[tokens.starts[hi - 1]].islower():
+            # "the US-based charity said": the organisation named before, in this sentence ("aid workers with World
+            # Central Kitchen") or an earlier one
+            return self._named_before(sentence, tokens, lo) or _PREVIOUS_SOURCE
         # a count noun owned by a source: "a tally by The Irrawaddy" -> The Irrawaddy
         counts, ends, titles = ctx["source_counts"], ctx["source_ends"], ctx["source_titles"]
         for k in range(lo, hi):
             if lows[k] in counts.firsts and counts.at(lows, k) is not None and sentence[tokens.starts[k]].islower():
-                after = k + 1 + (lows[k + 1 : k + 2] == ["compiled"])
+                after = k + 1 + (tokens.low(k + 1) in _COUNT_PARTICIPLES)
                 if lows[after : after + 1] == ["by"]:
                     return self._clean(sentence, tokens, after + 1, hi)
                 if k == lo:
                     return None  # "figures compiled from hospitals" names no one
-                hi = min(hi, after) if lows[after : after + 1] == ["from"] else hi
+                # "an AFP tally based on Israeli figures", "figures from hospitals": the phrase ends at the count
+                hi = min(hi, after) if tokens.low(after) in ("from", "based", "of", "for") else hi
                 break
         # verbs and adverbs end the phrase: "Sudan Doctors Network separately", "office revised its"
         for k in range(lo + 1, hi):

@@ -701,22 +701,32 @@ def test_a_comma_inside_a_date_breaks_no_clause() -> None:
     ("body", "source"),
     [
         # the outlet or audience told comes after the verb; the source stands before it
-        ("Two rockets hit a school in Rafah and killed 14 people, a hospital director told the BBC.",
-         "hospital director"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, a hospital director told the BBC.",
+            "hospital director",
+        ),
         ("Two rockets hit a school in Rafah and killed 14 people, rescue workers told reporters.", "rescue workers"),
-        ("Two rockets hit a school in Rafah and killed 14 people, a civil defence official told Reuters.",
-         "civil defence official"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, a civil defence official told Reuters.",
+            "civil defence official",
+        ),
         # a bare day after the verb
-        ("Two rockets hit a school in Rafah and killed 14 people, the civil defence agency said Thursday.",
-         "Gaza civil defence agency"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, the civil defence agency said Thursday.",
+            "Gaza civil defence agency",
+        ),
         # "official" before a verb that is never a noun is a person speaking
         ("Two rockets hit a school in Rafah and killed 14 people, a senior official said.", "senior official"),
         # an inverted attribution names a person after the verb
-        ("Two rockets hit a school in Rafah and killed 14 people, said Samir Haddad, a nurse at the hospital.",
-         "Samir Haddad"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, said Samir Haddad, a nurse at the hospital.",
+            "Samir Haddad",
+        ),
         # an outlet citing its own source: the cited source counts
-        ("Two rockets hit a school in Rafah and killed 14 people, AP reported, citing the hospital director.",
-         "hospital director"),
+        (
+            "Two rockets hit a school in Rafah and killed 14 people, AP reported, citing the hospital director.",
+            "hospital director",
+        ),
         # a conjunction opens a new clause, not the source
         ("Medics counted 20 dead in Rafah, though the army has confirmed only 14 deaths.", "army"),
     ],
@@ -726,15 +736,17 @@ def test_trailing_attribution_forms(body: str, source: str) -> None:
     assert got and got[-1].attributed_to == source
 
 
-
 @pytest.mark.parametrize(
     ("body", "title", "expected"),
     [
         # an amnesty releases prisoners
         ("The junta pardoned 1,150 prisoners in Yangon on Friday.", "Myanmar", ("prisoners_released", 1150)),
         # a stock of detainees: "remain in detention", "behind bars"
-        ("Some 4,000 people arrested in Mandalay since 2021 are still in detention, a monitor said.", "Myanmar",
-         ("detained", 4000)),
+        (
+            "Some 4,000 people arrested in Mandalay since 2021 are still in detention, a monitor said.",
+            "Myanmar",
+            ("detained", 4000),
+        ),
         # "held captive" / "held hostage" are hostages, not detainees
         ("Gunmen are holding 23 passengers captive near Mirebalais.", "Haiti", ("hostages_held", 23)),
         ("Officials believe 23 people are being held hostage near Mirebalais.", "Haiti", ("hostages_held", 23)),
@@ -744,9 +756,7 @@ def test_trailing_attribution_forms(body: str, source: str) -> None:
         ("Shelling in Kharkiv killed two people and injured scores on Monday.", "Kharkiv", ("injured", 50)),
     ],
 )
-def test_release_detention_captivity_and_object_wording(
-    body: str, title: str, expected: tuple[str, float]
-) -> None:
+def test_release_detention_captivity_and_object_wording(body: str, title: str, expected: tuple[str, float]) -> None:
     got = claims(body, title=title, published="2025-01-10T08:00:00Z")
     assert (got[-1].metric, got[-1].value) == expected
 
@@ -834,9 +844,7 @@ def test_the_whole_people_of_a_civil_war_country_is_no_group() -> None:
 
 def test_a_user_gazetteer_can_name_a_population(tmp_path: Path) -> None:
     user = tmp_path / "user.json"
-    user.write_text(
-        json.dumps({"conflicts": [{"slug": "sudan", "population": ["Rohingya"]}]}), encoding="utf-8"
-    )
+    user.write_text(json.dumps({"conflicts": [{"slug": "sudan", "population": ["Rohingya"]}]}), encoding="utf-8")
     assert load_gazetteer(user).population["sudan"] == frozenset({"Sudanese", "Rohingya"})
     user.write_text(json.dumps({"conflicts": [{"slug": "sudan", "population": "Sudanese"}]}), encoding="utf-8")
     with pytest.raises(DataFileError):
@@ -859,8 +867,10 @@ def test_a_proper_plural_before_the_verb_is_a_counted_head() -> None:
         # a group noun right after "of them" is the part's own group
         ("Shelling of Kherson killed 14 people on Monday, six of them children.", [None, "children"]),
         # a part without a group noun is of the whole's group
-        ("Russia holds about 8,000 Ukrainians prisoner, 1,500 of them in occupied Crimea.",
-         ["Ukrainians", "Ukrainians"]),
+        (
+            "Russia holds about 8,000 Ukrainians prisoner, 1,500 of them in occupied Crimea.",
+            ["Ukrainians", "Ukrainians"],
+        ),
     ],
 )
 def test_the_group_of_a_part(body: str, groups: list[str | None]) -> None:
@@ -878,8 +888,10 @@ def test_a_part_introduced_by_of_whom_has_its_own_predicate() -> None:
 
 
 def test_a_participle_after_the_trigger_is_no_incident() -> None:
-    got = claims("Seoul believes 600 North Korean troops have been killed fighting alongside Russian forces.",
-                 title="Ukraine war")
+    got = claims(
+        "Seoul believes 600 North Korean troops have been killed fighting alongside Russian forces.",
+        title="Ukraine war",
+    )
     assert [(c.metric, c.basis) for c in got] == [("killed", "total")]
     got = claims("Two soldiers were killed in fighting near Pokrovsk.", title="Ukraine war")
     assert [(c.metric, c.basis) for c in got] == [("killed", "incident")]
@@ -907,8 +919,11 @@ def test_a_verb_after_an_event_noun_is_its_predicate() -> None:
         ("About 350,000 refugees have returned to Kharkiv since the spring, officials said.", "Kharkiv", []),
         ("More than 1.2 million people have returned home since the truce, the IOM said.", "Lebanon", []),
         ("Under the deal, 4 hostages returned home on Saturday.", "Gaza", ["hostages_released"]),
-        ("In the swap, 150 Ukrainian prisoners of war returned home, Kyiv said.", "Ukraine war",
-         ["prisoners_released"]),
+        (
+            "In the swap, 150 Ukrainian prisoners of war returned home, Kyiv said.",
+            "Ukraine war",
+            ["prisoners_released"],
+        ),
     ],
 )
 def test_returnees_are_not_released_captives(body: str, title: str, metrics: list[str]) -> None:
@@ -999,8 +1014,12 @@ def test_the_toll_of_an_earlier_war_is_not_this_conflict_s() -> None:
     ("body", "title", "metric", "group"),
     [
         ("Rebels say they took 250 enemy soldiers prisoner near Lashio last month.", "Myanmar", "detained", "soldiers"),
-        ("Gang members were taking 14 passengers hostage when police arrived in Kenscoff.", "Haiti",
-         "hostages_held", None),
+        (
+            "Gang members were taking 14 passengers hostage when police arrived in Kenscoff.",
+            "Haiti",
+            "hostages_held",
+            None,
+        ),
     ],
 )
 def test_a_verb_and_its_complement_around_the_counted_phrase(body: str, title: str, metric: str, group: str) -> None:
@@ -1023,3 +1042,476 @@ def test_a_sentence_opening_it_is_the_source_named_before() -> None:
 def test_it_without_an_earlier_source_names_no_one() -> None:
     got = claims("It said 11 people were wounded in Kherson.", title="Kherson")
     assert [c.attributed_to for c in got] == [None]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        (
+            "Five people were killed and 18 others were hurt in the Russian attack on Odesa.",
+            "Ukraine",
+            [("killed", 5, None), ("injured", 18, None)],
+        ),
+        (
+            "Three people died and 11 were injured in Russian shelling of Kherson.",
+            "Ukraine",
+            [("killed", 3, None), ("injured", 11, None)],
+        ),
+        (
+            "The attack on the camp killed 56 people (including 17 children) and wounded 130, according to "
+            "local activists in Sudan.",
+            "Sudan",
+            [("killed", 56, None), ("killed", 17, "children"), ("injured", 130, None)],
+        ),
+        (
+            "The Syrian Democratic Forces said 12 of its fighters had been killed in clashes near Manbij.",
+            "Syria",
+            [("killed", 12, "fighters")],
+        ),
+        ("UNRWA said 258 of their staff had been killed in Gaza.", "Gaza", [("killed", 258, "aid_workers")]),
+    ],
+)
+def test_a_conjoined_figure_with_its_own_verb_and_group(
+    body: str, title: str, expected: list[tuple[str, float, str | None]]
+) -> None:
+    assert [(c.metric, c.value, c.group) for c in claims(body, title=title)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        (
+            "According to figures released by the Gaza health ministry, 62,000 people have been killed in Gaza.",
+            "Gaza health ministry",
+        ),
+        (
+            "In all, 1,139 people were killed in the attack on Israel, according to an AFP tally based on Israeli "
+            "figures.",
+            "AFP tally",
+        ),
+    ],
+)
+def test_the_source_of_a_count_named_after_its_participle(body: str, source: str) -> None:
+    assert [c.attributed_to for c in claims(body)] == [source]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "The General Staff said Ukrainian forces had eliminated 1,250 Russian invaders over the past day.",
+            [("casualties", 1250, "incident", "soldiers", "General Staff")],
+        ),
+        (
+            "Over the past day, Ukrainian defenders eliminated 1,040 Russian occupiers, bringing Russia's total "
+            "personnel losses to approximately 386,150, according to the General Staff.",
+            [
+                ("casualties", 1040, "incident", "soldiers", "General Staff"),
+                ("casualties", 386150, "total", "soldiers", "General Staff"),
+            ],
+        ),
+        (
+            "Russia's personnel losses in Ukraine have reached 850,000, the General Staff said. This number "
+            "includes 1,200 casualties over the past day.",
+            [
+                ("casualties", 850000, "total", "soldiers", "General Staff"),
+                ("casualties", 1200, "incident", "soldiers", "General Staff"),
+            ],
+        ),
+        (
+            "Russia has lost 776,010 troops in Ukraine since the start of the full-scale invasion, the General "
+            "Staff said on Monday, including 1,230 over the past day.",
+            [
+                ("casualties", 776010, "total", "soldiers", "General Staff"),
+                ("casualties", 1230, "incident", "soldiers", "General Staff"),
+            ],
+        ),
+    ],
+)
+def test_general_staff_wording(body: str, expected: list[tuple[object, ...]]) -> None:
+    got = claims(body, title="Ukraine")
+    assert [(c.metric, c.value, c.basis, c.group, c.attributed_to) for c in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        (
+            "The Israeli military said 16 soldiers were killed in fighting in Gaza this month, bringing its toll "
+            "to 400.",
+            "Gaza",
+            [("killed", 16, "incident"), ("killed", 400, "total")],
+        ),
+        (
+            "Ukraine's SBU said 10 civilians, aged between 20 and 65, were killed in the attack on Zaporizhzhia.",
+            "Ukraine",
+            [("killed", 10, "incident")],
+        ),
+    ],
+)
+def test_bringing_marks_a_total_and_an_age_aside_is_skipped(
+    body: str, title: str, expected: list[tuple[object, ...]]
+) -> None:
+    assert [(c.metric, c.value, c.basis) for c in claims(body, title=title)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        (
+            "Over 90% of Gaza's population, about 1.9 million people, has been displaced.",
+            "Gaza",
+            [("displaced", 1_900_000, "total", None, None)],
+        ),
+        (
+            "Over 3,000 people had been killed in the M23 offensive on Goma and Bukavu, the prime minister said.",
+            "Congo",
+            [("killed", 3000, "incident", None, None)],
+        ),
+        (
+            "Three staff of the aid group Mercy Corps were killed in an attack in El Fasher.",
+            "Sudan",
+            [("killed", 3, "incident", "aid_workers", "El Fasher")],
+        ),
+        (
+            "Attacks by the RSF on the Zamzam and Abu Shouk camps left more than 300 civilians dead, among them 10 "
+            "employees of a UN agency, the UN said.",
+            "Sudan",
+            [("killed", 300, "incident", "civilians", None), ("killed", 10, "incident", "aid_workers", None)],
+        ),
+    ],
+)
+def test_apposition_offensive_on_places_and_aid_staff(
+    body: str, title: str, expected: list[tuple[object, ...]]
+) -> None:
+    assert [(c.metric, c.value, c.basis, c.group, c.place) for c in claims(body, title=title)] == expected
+
+
+def test_an_earlier_figure_of_the_series_has_its_own_day() -> None:
+    got = claims(
+        "The UN said on Monday that about 2,000 bodies had been collected from the streets of Goma, up from 900 "
+        "it reported on Thursday.",
+        published="2025-02-03T16:00:00Z",
+        title="Goma",
+    )
+    assert [(c.metric, c.value, c.basis, c.place, c.attributed_to, c.as_of) for c in got] == [
+        ("killed", 2000, "incident", "Goma", "UN", "2025-02-03"),
+        ("killed", 900, "incident", "Goma", "UN", "2025-01-30"),
+    ]
+
+
+def test_a_toll_up_from_an_earlier_one_keeps_the_publication_day() -> None:
+    got = claims(
+        "The toll rose to 1,200, up from 900 on Thursday, the ministry said.", published="2025-03-04T10:00:00Z"
+    )
+    assert [(c.value, c.basis, c.as_of) for c in got] == [(1200, "total", "2025-03-04"), (900, "total", "2025-02-27")]
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        (
+            "At least 150 Ukrainian children have been killed since 2022, BBC Russian and Mediazona said.",
+            "BBC Russian and Mediazona",
+        ),
+        (
+            "The Institute for Strategy and Policy-Myanmar said 88 people had been killed in air strikes in Myanmar.",
+            "Institute for Strategy and Policy-Myanmar",
+        ),
+    ],
+)
+def test_two_names_joined_by_and_are_one_source(body: str, source: str) -> None:
+    assert [c.attributed_to for c in claims(body, title="Ukraine")] == [source]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        (
+            "Thirteen people, including a 5-year-old girl, were killed when a bomb hit a market in Kyauktaw.",
+            "Myanmar",
+            [("killed", 13, "incident", None)],
+        ),
+        (
+            "Russian attacks killed seven civilians and injured 29 others over the past day, officials said.",
+            "Ukraine",
+            [("killed", 7, "incident", "civilians"), ("injured", 29, "incident", "civilians")],
+        ),
+        (
+            "Moscow says more than 100,000 people have had to leave their homes in the Kursk region.",
+            "Russia",
+            [("displaced", 100000, "total", None)],
+        ),
+        (
+            "Thirteen foreign soldiers serving with UN and regional forces have been killed in the fighting around "
+            "Goma.",
+            "Congo",
+            [("killed", 13, "incident", "soldiers")],
+        ),
+        (
+            "Eight people kidnapped from an orphanage in Kenscoff, including an Irish missionary, were released "
+            "unharmed, officials said.",
+            "Haiti",
+            [("hostages_released", 8, "incident", None)],
+        ),
+        (
+            "Some 36 people kidnapped in March, were released on Monday in Haiti.",
+            "Haiti",
+            [("hostages_released", 36, "incident", None)],
+        ),
+    ],
+)
+def test_asides_others_and_participle_phrases(body: str, title: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(c.metric, c.value, c.basis, c.group) for c in claims(body, title=title)] == expected
+
+
+def test_a_figure_a_day_after_the_day_told_is_of_the_day_before() -> None:
+    got = claims(
+        "Israeli strikes killed at least 40 people across Gaza on Saturday, a day after 35 were killed, medics said.",
+        published="2025-03-04T10:00:00Z",
+    )
+    assert [(c.value, c.as_of) for c in got] == [(40, "2025-03-01"), (35, "2025-02-28")]
+
+
+def test_a_breakdown_in_parentheses_gives_each_part_its_place() -> None:
+    got = claims(
+        "Israeli strikes killed 26 people in Gaza on Sunday (12 in Gaza City, 8 in Khan Younis and 6 in Rafah), "
+        "medics said."
+    )
+    assert [(c.value, c.place) for c in got] == [
+        (26, "Gaza Strip"),
+        (12, "Gaza City"),
+        (8, "Khan Younis"),
+        (6, "Rafah"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Of the 251 people taken hostage on Oct. 7, 59 remain in Gaza, including 35 believed dead.",
+        "Of the 251 hostages, 59 remain in Gaza, including 35 presumed dead.",
+    ],
+)
+def test_a_fronted_whole_is_no_figure_and_its_parts_are(body: str) -> None:
+    got = claims(body, published="2025-03-04T10:00:00Z")
+    assert [(c.metric, c.value, c.basis, c.as_of) for c in got] == [
+        ("hostages_held", 59, "total", "2025-03-04"),
+        ("hostages_dead", 35, "total", "2025-03-04"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        (
+            "Seven aid workers with World Central Kitchen were killed in an Israeli strike in central Gaza on Monday "
+            "night, the US-based charity said.",
+            "World Central Kitchen",
+        ),
+        (
+            "Mercy Corps said two of its staff were killed in Gaza. The US-based charity said 5 more were injured.",
+            "Mercy Corps",
+        ),
+        (
+            "The World Health Organization said more than 460 patients were killed at a hospital in El Fasher.",
+            "World Health Organization",
+        ),
+    ],
+)
+def test_a_source_described_after_it_was_named(body: str, source: str) -> None:
+    assert [c.attributed_to for c in claims(body)][-1:] == [source]
+
+
+def test_since_after_a_superlative_starts_no_total() -> None:
+    got = claims(
+        "Israeli strikes across Lebanon killed 558 people on Monday, including 50 children, in the deadliest day "
+        "since 2006.",
+        title="Lebanon",
+    )
+    assert [(c.value, c.basis, c.since) for c in got] == [(558, "incident", None), (50, "incident", None)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Ukraine's air force said Russia fired 40 drones overnight, of which 25 were shot down.",
+        "The 3-day truce in Gaza began on Friday.",
+        "The UN Security Council adopted Resolution 2728 on Gaza by 14 votes to zero.",
+        "Settlers attacked cars on Route 60 in the West Bank.",
+        "Ukraine's Brigade 35 said it had held its positions near Pokrovsk.",
+        "Negotiators in Gaza talks have yet to agree on phase two.",
+        "Ukraine received the first F-16s from the Netherlands.",
+        "Hamas marked the anniversary of the Oct. 7 attacks in Gaza.",
+        "Talks on Gaza resumed on the 7th.",
+        "The woman, 34, was killed in Khan Younis along with her two sons.",
+        "Israel has paid $45 million to Gaza hospitals, a 20% increase.",
+        "A 40-year-old man was killed in an Israeli strike in Gaza.",
+        "The Russian attack killed a 74-year-old woman in Kherson.",
+        "Russia launched 267 drones and three missiles overnight, Ukraine's air force said.",
+        "Israel's military said it struck 100 targets in Gaza in 24 hours.",
+        "Russian forces have advanced 4,000 square kilometres in Ukraine this year.",
+        "The vote in the Knesset on Gaza passed 68-44.",
+        "At least 70 per cent of the dead in Gaza were women and children, the UN said.",
+        "Ukraine's 47th Brigade said it repelled 12 assaults near Pokrovsk.",
+        "The UN appealed for $4.2 billion to help 21 million people in Sudan.",
+        "Only 5 of Gaza's 36 hospitals are partially functioning.",
+        "The Ukrainian parliament voted 257-8 to extend martial law for 90 days.",
+        "Cholera has killed 1,500 people in Sudan.",
+        "The Houthis fired 2 ballistic missiles at Israel from Yemen.",
+        "Israel's 2014 operation in Gaza killed 2,251 Palestinians.",
+        "Some 2,000 Israeli troops took part in the operation in Jenin.",
+        "The war in Gaza entered its 500th day on Monday.",
+        "Ukraine's SBU said it had destroyed 5 Russian tanks near Kursk.",
+        "The M23 seized Goma, a city of 2 million people, in January.",
+        "Israel's Iron Dome intercepted 90% of the 180 missiles fired by Iran.",
+    ],
+)
+def test_numbers_that_count_no_people_in_wire_copy(body: str) -> None:
+    """Drones, votes, resolutions, routes, units, phases, ages, money, shares, years and an earlier war."""
+    assert claims(body, title="news") == []
+
+
+def test_aid_trucks_that_cross_into_a_place_enter_it() -> None:
+    got = claims("Upwards of 950 aid trucks crossed into the Gaza Strip on Sunday, COGAT said.")
+    assert [(c.metric, c.value, c.qualifier, c.attributed_to) for c in got] == [
+        ("aid_trucks", 950, "more_than", "COGAT")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Israeli air strikes killed 17 people, medics said, while 3 more died of their wounds.",
+            [("killed", 17, "exact", "incident"), ("killed", 3, "exact", "incident")],
+        ),
+        (
+            "About 1,200 people were killed and 251 taken hostage in the attack on Israel, according to Israeli "
+            "tallies.",
+            [("killed", 1200, "about", "incident"), ("hostages_held", 251, "exact", "incident")],
+        ),
+    ],
+)
+def test_a_bare_number_before_its_verb_and_about_is_not_carried(body: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(c.metric, c.value, c.qualifier, c.basis) for c in claims(body)] == expected
+
+
+def test_a_yearless_day_that_names_the_opening_attack_is_the_conflict_start() -> None:
+    got = claims(
+        "In all, 1,139 people were killed in the Oct. 7 attack, according to an AFP tally.",
+        published="2025-03-04T10:00:00Z",
+    )
+    assert [(c.value, c.as_of) for c in got] == [(1139, "2023-10-07")]
+
+
+@pytest.mark.parametrize(
+    ("body", "basis"),
+    [
+        ("Ukraine says it has captured two North Korean soldiers in Russia's Kursk region.", "incident"),
+        ("Hamas has released three hostages in Gaza.", "incident"),
+        ("Four swaps have freed 18 hostages from Gaza.", "total"),
+        ("Ukraine says it has captured about 5 North Korean soldiers since they arrived in Kursk.", "total"),
+    ],
+)
+def test_a_handful_in_the_perfect_is_one_event(body: str, basis: str) -> None:
+    assert [c.basis for c in claims(body, title="news")] == [basis]
+
+
+def test_the_missing_of_an_incident_toll_are_the_incident_s() -> None:
+    got = claims(
+        "The death toll from Saturday's missile strike on an apartment building in Dnipro rose to 45 on Tuesday, "
+        "with 20 people still missing, the regional administration said.",
+        title="Ukraine",
+    )
+    assert [(c.metric, c.value, c.basis, c.since) for c in got] == [
+        ("killed", 45, "incident", None),
+        ("missing", 20, "incident", None),
+    ]
+
+
+def test_a_day_after_coordinated_figures_dates_both() -> None:
+    got = claims(
+        "Russian strikes killed two people and wounded 16 in Zaporizhzhia on Saturday, Governor Ivan Fedorov said.",
+        published="2025-03-04T10:00:00Z",
+        title="Ukraine",
+    )
+    assert [(c.value, c.as_of) for c in got] == [(2, "2025-03-01"), (16, "2025-03-01")]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "Between 7 October 2023 and 15 January 2025, at least 46,600 Palestinians were killed in Gaza, according "
+            "to the Ministry of Health.",
+            [(46600, "total", "2023-10-07", "2025-01-15")],
+        ),
+        # a period that does not start with the war is that period's own count
+        (
+            "Between 1 March and 7 March, 120 people were killed in Gaza, OCHA said.",
+            [(120, "incident", None, "2025-03-01")],
+        ),
+    ],
+)
+def test_a_period_from_the_conflict_start_is_its_running_total(body: str, expected: list[tuple[object, ...]]) -> None:
+    got = claims(body, published="2025-03-04T10:00:00Z")
+    assert [(c.value, c.basis, c.since, c.as_of) for c in got] == expected
+
+
+def test_figures_under_a_label() -> None:
+    got = claims("Killed: 46,600 (including 17,000 children). Injured: 110,000.")
+    assert [(c.metric, c.value, c.group) for c in got] == [
+        ("killed", 46600, None),
+        ("killed", 17000, "children"),
+        ("injured", 110000, None),
+    ]
+    assert [(c.metric, c.value) for c in claims("Death toll: 12", title="Kharkiv strike")] == [("killed", 12)]
+
+
+@pytest.mark.parametrize(
+    ("body", "group"),
+    [
+        ("UNRWA said 258 of its staff had been killed in Gaza.", "aid_workers"),
+        ("The Israeli army said 3 of its personnel were killed in Gaza.", None),
+    ],
+)
+def test_staff_of_an_aid_organisation_named_as_the_owner(body: str, group: str | None) -> None:
+    assert [c.group for c in claims(body)] == [group]
+
+
+@pytest.mark.parametrize(
+    ("body", "basis"),
+    [
+        (
+            "Israel's offensive has killed more than 48,000 Palestinians, according to Gaza's Health Ministry, which "
+            "does not distinguish between civilians and combatants in its count.",
+            "total",
+        ),
+        ("Gang violence killed 1,520 people in Haiti between April and June, the UN said.", "incident"),
+    ],
+)
+def test_between_names_a_period_only_before_a_date(body: str, basis: str) -> None:
+    assert [c.basis for c in claims(body, title="news")] == [basis]
+
+
+def test_the_opening_attack_boilerplate() -> None:
+    got = claims(
+        "The war began when Hamas-led militants stormed into southern Israel on Oct. 7, 2023, killing some 1,200 "
+        "people and abducting 251."
+    )
+    assert [(c.metric, c.value, c.qualifier, c.basis, c.as_of) for c in got] == [
+        ("killed", 1200, "about", "incident", "2023-10-07"),
+        ("hostages_held", 251, "exact", "incident", "2023-10-07"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Gaza: 3 journalists among 11 killed in strike.", [("killed", 3, "journalists"), ("killed", 11, None)]),
+        ("Around 30 were hospitalized after the attack in Gaza.", [("injured", 30, None)]),
+    ],
+)
+def test_a_part_before_its_whole_and_hospitalized(body: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(c.metric, c.value, c.group) for c in claims(body, title="news")] == expected
