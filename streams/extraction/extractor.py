@@ -138,6 +138,12 @@ _AGE_HEDGES = frozenset({"over", "under", "above", "below", "aged"})
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 # "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
 _PLACE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "shelled", "bombed", "pounded", "targeted", "attacked"})
+# words between a locative and its place: "in the ...", "in central Beirut", "across southern Lebanon"
+_COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
+_BEFORE_PLACE = frozenset(
+    {"the", "occupied", "central", "greater", *_COMPASS, *(f"{w}ern" for w in _COMPASS)}
+    | {f"{a}-{b}{end}" for a in ("north", "south") for b in ("east", "west") for end in ("", "ern")}
+)
 _PLACE_OF = [
     [w, "of"]
     for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
@@ -256,7 +262,9 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int], front: int, own_end: i
     ]  # "Saturday's strike" names the incident, not the day of the figure
     local = [d for d in days if segment[0] <= d.i < segment[1]]
     chosen = local or [d for d in days if front <= d.i < own_end]
-    return chosen[0].value if chosen else None
+    # "said on Tuesday that as of May 31, at least 600 ...": the stated reference day beats the statement's
+    stated = [d for d in chosen if lows[max(0, d.i - 2) : d.i] in (["as", "of"], ["as", "at"])]
+    return (stated or chosen)[0].value if chosen else None
 
 
 _ATTACK_NOUNS = frozenset({"attack", "attacks", "assault", "massacre", "raid", "incursion"})
@@ -1044,9 +1052,9 @@ class Extractor:
                 place = self.gazetteer.terms[phrase][1]
                 if place is None or not lo <= at < hi:
                     continue
-                before = text[max(0, at - 16) : at].lower().split()[-2:]
-                if before and before[-1] in ("the", "occupied", "northern", "southern", "eastern"):
-                    before = before[:-1]
+                before = text[max(0, at - 32) : at].lower().split()[-4:]
+                while before and before[-1] in _BEFORE_PLACE:
+                    before.pop()
                 if before and (before[-1] in _LOCATIVES or before[-1] in _PLACE_VERBS or before[-2:] in _PLACE_OF):
                     # "in the offensive on Goma and Bukavu": a figure over two places has no one place
                     other = at + len(phrase) + 5

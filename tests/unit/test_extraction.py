@@ -1515,3 +1515,30 @@ def test_the_opening_attack_boilerplate() -> None:
 )
 def test_a_part_before_its_whole_and_hospitalized(body: str, expected: list[tuple[object, ...]]) -> None:
     assert [(c.metric, c.value, c.group) for c in claims(body, title="news")] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("An Israeli strike on a residential building in central Beirut killed 22 people.", "Beirut"),
+        ("Shelling killed four people in the northern Gaza Strip on Monday, medics said.", "Gaza Strip"),
+        ("Russian shelling killed two civilians in southern Kherson, the governor said.", "Kherson"),
+        ("A drone strike killed three people in north-eastern Syria, a monitor said.", "Syria"),
+    ],
+)
+def test_a_place_after_a_locative_and_its_adjectives(body: str, place: str) -> None:
+    [claim] = claims(body, title="War")
+    assert claim.place == place
+
+
+def test_a_stated_reference_day_dates_the_figure_rather_than_the_statement_day() -> None:
+    body = (
+        "The UN monitoring mission said on Tuesday that as of May 31, at least 600 children had been killed "
+        "in Ukraine since February 2022."
+    )
+    [claim] = claims(body, published="2024-06-04T09:00:00Z", title="Ukraine")
+    assert (claim.as_of, claim.since, claim.value, claim.qualifier) == ("2024-05-31", "2022-02-24", 600, "at_least")
+    # without a reference day the statement's day stands
+    [said] = claims("Kyiv's governor said on Tuesday that 12 people had been killed in the attack.", title="Ukraine",
+                    published="2024-06-05T09:00:00Z")
+    assert said.as_of == "2024-06-04"
