@@ -1146,7 +1146,8 @@ class Extractor:
         lo = k
         while lo > 0 and k - lo < _MAX_SOURCE_TOKENS:
             low = lows[lo - 1]
-            place_next = lo < k and sentence[tokens.starts[lo]].isupper()
+            named = lo + (lows[lo : lo + 1] == ["the"])  # "officials in the Gaza Strip say"
+            place_next = named < k and sentence[tokens.starts[named]].isupper()
             if low == "in" and place_next and lo > 1 and tokens.kinds[lo - 2] == "word":
                 lo -= 1  # "the health ministry in Gaza said", "officials in El Fasher said"
                 continue

@@ -1542,3 +1542,21 @@ def test_a_stated_reference_day_dates_the_figure_rather_than_the_statement_day()
     [said] = claims("Kyiv's governor said on Tuesday that 12 people had been killed in the attack.", title="Ukraine",
                     published="2024-06-05T09:00:00Z")
     assert said.as_of == "2024-06-04"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The toll amounts to roughly 2% of Gaza's prewar population of about 2.3 million.",
+        "Khan Younis, a city of 400,000 people, was hit again on Monday.",
+        "The strip, home to 2.3 million people, has been under siege since the war began.",
+    ],
+)
+def test_a_population_is_no_figure(body: str) -> None:
+    assert claims(body) == []
+
+
+def test_officials_in_a_named_place_are_the_source() -> None:
+    [claim] = claims("Health officials in the Gaza Strip say the death toll has topped 45,000 people.")
+    assert (claim.value, claim.qualifier) == (45000, "more_than")
+    assert claim.attributed_to == "Health officials in the Gaza Strip"
