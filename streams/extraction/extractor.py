@@ -69,7 +69,7 @@ _ABBREVIATIONS = (
 _NOT_ABBREVIATION = "".join(
     rf"(?<!\b(?:{'|'.join(w for w in _ABBREVIATIONS if len(w) == size)})\.)"
     for size in sorted({len(w) for w in _ABBREVIATIONS})
-)
+) + r"(?<!\b[A-Z]\.[A-Z]\.)"  # and initialisms: "the U.N. Security Council", "U.S. officials"
 _SENTENCE_END = re.compile(
     r"[.!?\n](?:(?<=\n)\s*|(?<=[.!?])(?<![.!?][.!?])"
     + _NOT_ABBREVIATION
@@ -229,6 +229,12 @@ class _Sentence:
     revision: bool
     numbers: list[Quantity] = field(default_factory=list)  # every count read, figure or not
     memo: dict[str, object] = field(default_factory=dict)  # what every figure of the sentence asks alike
+
+
+def _initialism(tokens: Tokens, k: int) -> bool:
+    """True when token ``k`` is the period of an initialism ("U.N.", "U.S."): right after a one-letter word."""
+    lows = tokens.lows
+    return lows[k] == "." and tokens.touching(k) and len(lows[k - 1]) == 1 and tokens.kinds[k - 1] == "word"
 
 
 def _breaks(lows: list[str], lo: int, hi: int) -> bool:
@@ -1156,7 +1162,7 @@ class Extractor:
                 continue
             if tokens.kinds[lo - 1] == "num" or (low in _CLAUSE_BREAKS or low in _SOURCE_STOPS):
                 break
-            if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’"):
+            if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’") and not _initialism(tokens, lo - 1):
                 break
             lo -= 1
         if lo == k == 1 and lows[0] == "it":
@@ -1190,7 +1196,7 @@ class Extractor:
         lows = tokens.lows
         hi = k
         while hi < len(lows) and hi - k < _MAX_SOURCE_TOKENS and lows[hi] not in _CLAUSE_BREAKS:
-            if lows[hi] in (".", "which", "who", "that", "on", "as", "and") and hi > k:
+            if lows[hi] in (".", "which", "who", "that", "on", "as", "and") and hi > k and not _initialism(tokens, hi):
                 break
             hi += 1
         return self._clean(sentence, tokens, k, hi)

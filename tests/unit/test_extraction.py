@@ -310,7 +310,11 @@ def _after_abbreviation(body: str, k: int) -> bool:
     def starts_a_word(at: int) -> bool:
         return at == 0 or not (body[at - 1].isalnum() or body[at - 1] == "_")
 
-    return body[k] == "." and any(body[:k].endswith(w) and starts_a_word(k - len(w)) for w in _ABBREVIATIONS)
+    initialism = k >= 3 and body[k - 2] == "." and all("A" <= body[j] <= "Z" for j in (k - 3, k - 1))
+    return body[k] == "." and (
+        any(body[:k].endswith(w) and starts_a_word(k - len(w)) for w in _ABBREVIATIONS)
+        or (initialism and starts_a_word(k - 3))
+    )
 
 
 def _reference_bounds(body: str) -> list[tuple[int, int]]:
@@ -344,7 +348,7 @@ def _reference_bounds(body: str) -> list[tuple[int, int]]:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from([*'.!?\n \t"”’)]“‘([aA1', "Oct", "No", "xOct", "St"]), max_size=30))
+@given(st.lists(st.sampled_from([*'.!?\n \t"”’)]“‘([aA1', "Oct", "No", "xOct", "St", "U", "N"]), max_size=30))
 def test_sentence_bounds_follow_the_rule_in_words(pieces: list[str]) -> None:
     from streams.extraction.extractor import sentence_bounds
 
@@ -1560,3 +1564,18 @@ def test_officials_in_a_named_place_are_the_source() -> None:
     [claim] = claims("Health officials in the Gaza Strip say the death toll has topped 45,000 people.")
     assert (claim.value, claim.qualifier) == (45000, "more_than")
     assert claim.attributed_to == "Health officials in the Gaza Strip"
+
+
+def test_initialisms_stay_in_sources_and_sentences() -> None:
+    body = (
+        "U.N. officials said 12 aid workers had been killed in Gaza since the war began. The U.N. Security "
+        "Council said on Monday that 30 people were killed in Rafah, according to U.N. estimates."
+    )
+    first, second = claims(body)
+    assert (first.value, first.attributed_to) == (12, "U.N. officials")
+    assert second.sentence.startswith("The U.N. Security Council") and second.value == 30
+
+
+def test_wire_spellings_of_darfur_towns() -> None:
+    [claim] = claims("The WHO said 460 people were killed in a hospital in el-Fasher on Tuesday.", title="Sudan")
+    assert (claim.conflict, claim.place) == ("sudan", "El Fasher")
