@@ -642,7 +642,10 @@ class Extractor:
         """The nearest trigger before token ``k`` in its clause ("freed 18 hostages and hundreds of ...").
 
         An attribution aside does not end the clause: "the death toll, the ministry said on Monday, has
-        risen to 42,289"."""
+        risen to 42,289". A figure after a record noun ("released the names of 26 villagers it said were
+        killed") is not the object of the verb before the record."""
+        if lows[k - 1 : k] == ["of"] and self._ctx["record_nouns"].ending_at(lows, k - 1):
+            return None
         while k > 0:
             if lows[k - 1] in _CLAUSE_BREAKS:
                 opened = self._before_attribution(lows, k - 1)

@@ -1579,3 +1579,12 @@ def test_initialisms_stay_in_sources_and_sentences() -> None:
 def test_wire_spellings_of_darfur_towns() -> None:
     [claim] = claims("The WHO said 460 people were killed in a hospital in el-Fasher on Tuesday.", title="Sudan")
     assert (claim.conflict, claim.place) == ("sudan", "El Fasher")
+
+
+def test_a_verb_on_a_record_is_not_the_figures_trigger() -> None:
+    body = "The Arakan Army released the names of 26 Muslim villagers it said were killed in the attack in Rakhine."
+    [claim] = claims(body, title="Myanmar")
+    assert (claim.metric, claim.value) == ("killed", 26)
+    # the figure's own predicate still counts: 33 hostages "to be freed" is a planned release
+    [planned] = claims("Hamas released the names of 33 hostages to be freed in the first phase.")
+    assert (planned.metric, planned.value, planned.modality) == ("hostages_released", 33, "planned")
