@@ -122,7 +122,10 @@ _DATE_COMMA = "<date,>"
 _CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
 _TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 # "figures released by the health ministry": the source of a count comes after its participle and "by"
-_COUNT_PARTICIPLES = frozenset({"compiled", "released", "published", "issued", "provided", "gathered", "collected"})
+_COUNT_PARTICIPLES = frozenset(
+    {"compiled", "released", "published", "issued", "provided", "gathered", "collected", "documented", "recorded"}
+    | {"verified", "kept"}
+)
 _STAFF = frozenset({"staff", "staffers", "personnel", "workers", "employees", "members", "volunteers"})
 _AID_OWNERS = frozenset({"aid", "humanitarian", "relief", "charity", "ngo", "un", "unrwa", "unicef", "wfp", "msf"})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
@@ -149,6 +152,7 @@ _PLACE_OF = [
     for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
 ]
 _MAX_SOURCE_TOKENS = 9
+_MAX_NAMED_TOKENS = 12  # after "according to": "the latest figures documented by the UN Human Rights Office"
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
 _PREVIOUS_SOURCE = "\x00it"
@@ -779,6 +783,8 @@ class Extractor:
         if found is None and head.kind == "empty" and not (previous is not None and previous.denominator):
             return None
         event, trigger = found if found is not None else (None, first)
+        if found is not None and self._ctx["figurative"].find(lows, max(0, trigger - 3), trigger):
+            return None  # "four million people are practically being held hostage by gangs"
         if head.subset and event == "hold":
             # "35 of the hostages still held in Gaza are dead": "held" describes the whole, the
             # predicate of the part comes later in the clause
@@ -1198,7 +1204,7 @@ class Extractor:
     def _phrase_after(self, sentence: str, tokens: Tokens, k: int) -> str | None:
         lows = tokens.lows
         hi = k
-        while hi < len(lows) and hi - k < _MAX_SOURCE_TOKENS and lows[hi] not in _CLAUSE_BREAKS:
+        while hi < len(lows) and hi - k < _MAX_NAMED_TOKENS and lows[hi] not in _CLAUSE_BREAKS:
             if lows[hi] in (".", "which", "who", "that", "on", "as", "and") and hi > k and not _initialism(tokens, hi):
                 break
             hi += 1

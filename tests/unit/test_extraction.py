@@ -1588,3 +1588,19 @@ def test_a_verb_on_a_record_is_not_the_figures_trigger() -> None:
     # the figure's own predicate still counts: 33 hostages "to be freed" is a planned release
     [planned] = claims("Hamas released the names of 33 hostages to be freed in the first phase.")
     assert (planned.metric, planned.value, planned.modality) == ("hostages_released", 33, "planned")
+
+
+def test_a_figure_of_speech_is_no_figure() -> None:
+    body = "The city's estimated four million people are practically being held hostage by gangs, the UN said."
+    assert claims(body, title="Haiti") == []
+    [held] = claims("Gangs are holding 17 missionaries hostage near Port-au-Prince, police said.", title="Haiti")
+    assert (held.metric, held.value) == ("hostages_held", 17)
+
+
+def test_a_source_behind_a_documenting_participle_after_according_to() -> None:
+    body = (
+        "According to the latest figures documented by the UN Human Rights Office, at least 3,661 people have "
+        "been killed in Haiti this year."
+    )
+    [claim] = claims(body, title="Haiti")
+    assert claim.attributed_to == "UN Human Rights Office" and claim.value == 3661
