@@ -9,13 +9,13 @@ basis (total or incident), source, dates and revision flag. All vocabulary is in
 ``streams/data/taxonomy.json`` and ``streams/data/gazetteer.json``.
 
 Work is bounded: only the first :data:`MAX_BODY_CHARS` characters of a body and the first
-:data:`MAX_SENTENCE_CHARS` of a sentence are read, and every step is linear in what is read.
+:data:`~streams.extraction.sentences.MAX_SENTENCE_CHARS` of a sentence are read, and every step is
+linear in what is read.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -37,6 +37,7 @@ from streams.extraction.dates import (
     days_before,
     find_dates,
 )
+from streams.extraction.sentences import figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -45,77 +46,11 @@ MAX_BODY_CHARS = 100_000
 """Longer bodies are cut here: wire reports are 1-10 KB, and the cap bounds the work per item."""
 MAX_COUNT = 10_000_000_000
 """The largest count read as a figure: above it a number is a code or noise, and would not fit 64 bits."""
-MAX_SENTENCE_CHARS = 2_000
-"""Longer "sentences" are lists or tables, not prose; only their start is read."""
 _TERM_WEIGHT = 2520
 """The weight of a term naming one conflict; divisible by 1..10, so a term shared by n conflicts counts exactly 1/n."""
 MAX_SENTENCE_FIGURES = 32
 """Only the first quantities of a sentence are read: prose states a handful (the dev corpus at most 5), and
 some steps per figure look at its whole sentence, so the cap keeps the work per sentence linear."""
-
-# A sentence ends at a run of ".!?" (then closing quotes or brackets) before white space and a capital or
-# digit, or at a line break. The run is matched only from its first mark (the look-behind after the
-# first mark fails inside a run) and then possessively, so a failed match costs one step per mark: a run
-# of n marks is read in O(n), where "[.!?]+" tried from every mark and backtracked was O(n²). One
-# character class first, before the two branches, lets the regex engine skip ahead to the next mark or
-# line break (with the branches first it tried both at every offset: 70 % slower). The period of an
-# abbreviation ("since Oct. 7, 2023", "Lt. Gen. Kamal", "No. 2") ends no sentence: one fixed-width
-# look-behind per abbreviation length, tried only at a mark.
-_ABBREVIATIONS = (
-    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Maj", "Capt", "Sgt", "Adm", "Cmdr", "Brig", "Rev", "Prof",
-    "Gov", "Sen", "Rep", "Pres", "St", "No", "Nos", "Vol", "Approx", "Est",
-)  # fmt: skip
-_NOT_ABBREVIATION = "".join(
-    rf"(?<!\b(?:{'|'.join(w for w in _ABBREVIATIONS if len(w) == size)})\.)"
-    for size in sorted({len(w) for w in _ABBREVIATIONS})
-) + r"(?<!\b[A-Z]\.[A-Z]\.)"  # and initialisms: "the U.N. Security Council", "U.S. officials"
-_SENTENCE_END = re.compile(
-    r"[.!?\n](?:(?<=\n)\s*|(?<=[.!?])(?<![.!?][.!?])"
-    + _NOT_ABBREVIATION
-    + r"[.!?]*+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9]))"
-)
-
-
-def sentence_bounds(body: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` of each sentence of ``body``, in order; the end keeps the first end mark."""
-    bounds: list[tuple[int, int]] = []
-    start = 0
-    for end in _SENTENCE_END.finditer(body):
-        bounds.append((start, end.start() + 1))
-        start = end.end()
-    bounds.append((start, len(body)))
-    return bounds
-
-
-_DIGIT = re.compile(r"\d")
-# punctuation to spaces (number words stand apart) and ASCII digits to "0" (one character to look for)
-_HINTS = str.maketrans({**dict.fromkeys("-,.;:!?()[]\"'“”‘’—–/", " "), **dict.fromkeys("0123456789", "0")})
-
-
-def figure_sentences(body: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` of the sentences of ``body`` that may state a figure, each cut at
-    :data:`MAX_SENTENCE_CHARS`.
-
-    Most sentences of a report state no figure; one without a digit or a number word delimited by
-    punctuation or white space ("twenty-one", "(three)") is not read further. Both tests read a copy of
-    the body made once, lower-cased, with punctuation blanked and ASCII digits made "0": in ASCII text a
-    digit is a ``str.find`` of "0" (other digits need the regex), and the words are split from it
-    (lower-casing nearly always keeps offsets; when it does not, the sentence is lowered alone).
-    """
-    words = body.lower().translate(_HINTS)
-    aligned = len(words) == len(body)
-    ascii_digits = aligned and body.isascii()
-    kept: list[tuple[int, int]] = []
-    for start, stop in sentence_bounds(body):
-        end = min(stop, start + MAX_SENTENCE_CHARS)
-        if (words.find("0", start, end) == -1) if ascii_digits else (_DIGIT.search(body, start, end) is None):
-            text = words[start:end] if aligned else body[start:end].lower().translate(_HINTS)
-            if NUMBER_WORDS.isdisjoint(text.split()):
-                continue
-        kept.append((start, end))
-    return kept
-
 
 _DATE_COMMA = "<date,>"
 """Stands for a comma inside a date once the dates are read: it neither breaks a clause nor ends a source."""

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from streams._exceptions import DataFileError, InputError
 from streams.claims import BASES, MODALITIES, QUALIFIERS, Claim
 from streams.extraction import Extractor
+from streams.extraction.sentences import MAX_SENTENCE_CHARS
 from streams.extraction.vocabulary import (
     GAZETTEER_FILE,
     METRIC_KINDS,
@@ -305,7 +306,7 @@ def test_user_terms_with_other_letters_are_found(tmp_path: Path) -> None:
 
 def _after_abbreviation(body: str, k: int) -> bool:
     """True when the period at ``k`` closes a listed abbreviation that starts a word ("Oct.", "No.")."""
-    from streams.extraction.extractor import _ABBREVIATIONS
+    from streams.extraction.sentences import _ABBREVIATIONS
 
     def starts_a_word(at: int) -> bool:
         return at == 0 or not (body[at - 1].isalnum() or body[at - 1] == "_")
@@ -350,7 +351,7 @@ def _reference_bounds(body: str) -> list[tuple[int, int]]:
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from([*'.!?\n \t"”’)]“‘([aA1', "Oct", "No", "xOct", "St", "U", "N"]), max_size=30))
 def test_sentence_bounds_follow_the_rule_in_words(pieces: list[str]) -> None:
-    from streams.extraction.extractor import sentence_bounds
+    from streams.extraction.sentences import sentence_bounds
 
     body = "".join(pieces)
     assert sentence_bounds(body) == _reference_bounds(body)
@@ -626,7 +627,7 @@ def test_runs_of_punctuation_numbers_and_words_are_read_once(parts: list[str], t
     # every character is tokenized at most once: sentences are disjoint pieces of the body
     assert _CountingTokens.chars <= len(body)
     assert all(0 <= c.span[0] < c.span[1] <= len(body) for c in got)
-    assert all(len(c.sentence) <= module.MAX_SENTENCE_CHARS for c in got)
+    assert all(len(c.sentence) <= MAX_SENTENCE_CHARS for c in got)
 
 
 def test_figures_per_sentence_are_capped() -> None:
