@@ -26,18 +26,18 @@ from typing import NamedTuple
 
 from streams._exceptions import InputError
 from streams.claims import Claim
+from streams.extraction.attribution import COPULAS, TRAILING_SOURCE_END, Attribution
 from streams.extraction.dates import (
     DAY,
     MONTH,
     MONTHS,
-    RELATIVE_DAYS,
     WEEKDAYS,
     YEAR,
     DateExpr,
     days_before,
     find_dates,
 )
-from streams.extraction.sentences import figure_sentences
+from streams.extraction.sentences import CLAUSE_BREAKS, figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
@@ -54,13 +54,6 @@ some steps per figure look at its whole sentence, so the cap keeps the work per 
 
 _DATE_COMMA = "<date,>"
 """Stands for a comma inside a date once the dates are read: it neither breaks a clause nor ends a source."""
-_CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
-_TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
-# "figures released by the health ministry": the source of a count comes after its participle and "by"
-_COUNT_PARTICIPLES = frozenset(
-    {"compiled", "released", "published", "issued", "provided", "gathered", "collected", "documented", "recorded"}
-    | {"verified", "kept"}
-)
 _STAFF = frozenset({"staff", "staffers", "personnel", "workers", "employees", "members", "volunteers"})
 _AID_OWNERS = frozenset({"aid", "humanitarian", "relief", "charity", "ngo", "un", "unrwa", "unicef", "wfp", "msf"})
 _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
@@ -86,14 +79,6 @@ _PLACE_OF = [
     [w, "of"]
     for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
 ]
-_MAX_SOURCE_TOKENS = 9
-_MAX_NAMED_TOKENS = 12  # after "according to": "the latest figures documented by the UN Human Rights Office"
-_SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
-_AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
-_PREVIOUS_SOURCE = "\x00it"
-"""What a sentence-opening "It said ..." names: the last source of the item (compared by identity)."""
-_RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})
-"""Who a source "told" ("told reporters", "told the Associated Press"): the source stands before the verb."""
 # "This number includes ...", "The figure included ...": a sentence that details the figure before it
 _INCLUDES = [
     [noun, verb] for noun in ("number", "figure", "toll", "total", "tally") for verb in ("includes", "included")
@@ -104,14 +89,6 @@ _CAPTIVE_CLASS = {"abduct": "hostage", "detain": "prisoner", "hold": "hostage"}
 # "the deadliest day since 2006", "for the first time since": a record, not the start of a total
 _SUPERLATIVES = frozenset({"deadliest", "worst", "bloodiest", "heaviest", "highest", "largest", "biggest", "time"})
 _NO_SINCE = "<since>"
-# a source described, not named, after it was named: "The US-based charity said" -> the charity named before
-_DESCRIBED_HEADS = frozenset({"charity", "ngo", "nonprofit", "non-profit", "organisation", "organization"})
-_COPULAS = frozenset({"are", "is", "were", "was"})
-_PASSIVE = frozenset({"been", "be", "was", "were", "is", "are", "not"})
-_SOURCE_STOPS = frozenset(
-    {"that", "which", "who", "as", "while", "but", "when", "after", "and", "it", "in"}
-    | {"though", "although", "whereas", "yet", "whom"}  # "..., though police had confirmed 11 deaths"
-)
 
 
 class _Head(NamedTuple):
@@ -170,12 +147,6 @@ class _Sentence:
     memo: dict[str, object] = field(default_factory=dict)  # what every figure of the sentence asks alike
 
 
-def _initialism(tokens: Tokens, k: int) -> bool:
-    """True when token ``k`` is the period of an initialism ("U.N.", "U.S."): right after a one-letter word."""
-    lows = tokens.lows
-    return lows[k] == "." and tokens.touching(k) and len(lows[k - 1]) == 1 and tokens.kinds[k - 1] == "word"
-
-
 def _breaks(lows: list[str], lo: int, hi: int) -> bool:
     """True when tokens ``[lo, hi)`` cross a clause break (a comma right before ``hi`` does not count)."""
     return any(lows[k] in (";", ":", "—") or (lows[k] == "," and k + 1 < hi) for k in range(lo, hi))
@@ -183,10 +154,10 @@ def _breaks(lows: list[str], lo: int, hi: int) -> bool:
 
 def _clause(lows: list[str], first: int, last: int) -> tuple[int, int]:
     lo = first
-    while lo > 0 and lows[lo - 1] not in _CLAUSE_BREAKS:
+    while lo > 0 and lows[lo - 1] not in CLAUSE_BREAKS:
         lo -= 1
     hi = last
-    while hi < len(lows) and lows[hi] not in _CLAUSE_BREAKS:
+    while hi < len(lows) and lows[hi] not in CLAUSE_BREAKS:
         hi += 1
     return lo, hi
 
@@ -194,7 +165,7 @@ def _clause(lows: list[str], first: int, last: int) -> tuple[int, int]:
 def _elliptical(lows: list[str], last: int) -> bool:
     """True for "1,109 since 7 October 2023": a bare number that continues the previous figure."""
     after = lows[last] if last < len(lows) else ""
-    return after in _TRAILING_SOURCE_END or after in ("since", "in", "so", "this", "during", "over")
+    return after in TRAILING_SOURCE_END or after in ("since", "in", "so", "this", "during", "over")
 
 
 def _as_of(sentence: _Sentence, segment: tuple[int, int], front: int, own_end: int) -> date | None:
@@ -256,7 +227,7 @@ def _incident_day(sentence: _Sentence) -> date | None:
     return None
 
 
-class Extractor:
+class Extractor(Attribution):
     """Extracts :class:`~streams.claims.Claim` objects from news items with one vocabulary."""
 
     def __init__(self, gazetteer: Gazetteer, taxonomy: Taxonomy, numbers: NumberParser) -> None:
@@ -542,7 +513,7 @@ class Extractor:
         for j in range(k, min(len(lows), k + _MAX_ASIDE_TOKENS)):
             if lows[j] in (";", ":", ".") or tokens.kinds[j] == "num":
                 return None
-            if lows[j] in _COPULAS or lows[j] in ("have", "has", "had"):
+            if lows[j] in COPULAS or lows[j] in ("have", "has", "had"):
                 hit = self._event_after(lows, j)
                 return hit if hit is not None and hit[0] in ("release", "return", "kill") else None
         return None
@@ -586,7 +557,7 @@ class Extractor:
         if lows[k - 1 : k] == ["of"] and self._ctx["record_nouns"].ending_at(lows, k - 1):
             return None
         while k > 0:
-            if lows[k - 1] in _CLAUSE_BREAKS:
+            if lows[k - 1] in CLAUSE_BREAKS:
                 opened = self._before_attribution(lows, k - 1)
                 if opened == k:
                     return None
@@ -607,7 +578,7 @@ class Extractor:
         for j in range(comma - 1, max(-1, comma - _MAX_ASIDE_TOKENS), -1):
             if lows[j] == ",":
                 return j + 1 if said else comma + 1
-            if lows[j] in _CLAUSE_BREAKS:
+            if lows[j] in CLAUSE_BREAKS:
                 break
             said = said or lows[j] in speech
         return comma + 1
@@ -616,7 +587,7 @@ class Extractor:
         """The nearest trigger after token ``k`` in its clause, not past another number."""
         lows = tokens.lows
         for j in range(k, min(len(lows), k + _MAX_AHEAD_TOKENS)):
-            if lows[j] in _CLAUSE_BREAKS or tokens.kinds[j] == "num":
+            if lows[j] in CLAUSE_BREAKS or tokens.kinds[j] == "num":
                 return None
             hit = self.taxonomy.events.at(lows, j)
             if hit is not None:
@@ -712,7 +683,7 @@ class Extractor:
             # a figure under a label: "Killed: 46,600", "Death toll: 12", "Injured: 110,000"
             label = self.taxonomy.events.ending_at(lows, first - 1)
             at = first - 1 - label[1] if label is not None else -1
-            if label is not None and (at == 0 or lows[at - 1] in _CLAUSE_BREAKS or lows[at - 1] == "."):
+            if label is not None and (at == 0 or lows[at - 1] in CLAUSE_BREAKS or lows[at - 1] == "."):
                 found = (label[0], at)
                 noun = noun or "person"
         if found is None and head.kind == "empty" and not (previous is not None and previous.denominator):
@@ -1013,185 +984,3 @@ class Extractor:
                     )
                     return None if joined else place
         return None
-
-    # -- attribution --------------------------------------------------------------------------
-
-    def _source(self, context: _Sentence, first: int, last: int, clause: tuple[int, int]) -> str | None:
-        sentence, tokens = context.text, context.tokens
-        lows = tokens.lows
-        ctx = self._ctx
-        # "presumed dead by Israel": only within the figure's own clause
-        for k in range(first, clause[1] - 1) if "by" in lows[first : clause[1] - 1] else ():
-            if lows[k] == "by" and ctx["by_verbs"].find(lows, max(first, k - 3), k):
-                return self._phrase_after(sentence, tokens, k + 1)
-        speech = ctx["speech_verbs"]
-        verbs = context.memo.get("speech")
-        if not isinstance(verbs, list):  # the positions of "according" and of speech verbs, once per sentence
-            verbs = context.memo["speech"] = [k for k, low in enumerate(lows) if low in speech.firsts]
-            context.memo["according"] = (
-                next((k for k in range(len(lows) - 1) if lows[k] == "according" and lows[k + 1] == "to"), None)
-                if "according" in lows
-                else None
-            )
-        according = context.memo["according"]
-        if isinstance(according, int):
-            return self._phrase_after(sentence, tokens, according + 2)
-        best: str | None = None
-        for k in verbs:
-            verb = speech.at(lows, k)
-            if verb is None or not _PASSIVE.isdisjoint(lows[max(0, k - 3) : k]):
-                continue  # "no casualties were reported", "claims that could not be verified"
-            if lows[k] not in ctx["speech_only"].firsts and ctx["not_speech_after"].ending_at(lows, k):
-                continue  # "added to its records", "official reports": a noun, not a verb
-            if k < first:  # "the ministry said 12 were killed": the nearest verb before the figure
-                best = self._phrase_before(sentence, tokens, k) or best
-                continue
-            # after the figure only a trailing ", the ministry said." or "..., said the ministry" counts,
-            # with the day or the outlet told after the verb: "the army said Tuesday", "officials told AFP"
-            at = k + verb[1]
-            follower = tokens.low(at)
-            cased = at < len(lows) and tokens.kinds[at] == "word" and sentence[tokens.starts[at]].isupper()
-            inverted = k > 0 and lows[k - 1] == "," and (cased or follower in ("the", "a", "an"))
-            if not (
-                follower in _TRAILING_SOURCE_END
-                or follower in _AFTER_SOURCE
-                or follower in WEEKDAYS
-                or follower in RELATIVE_DAYS
-                or (lows[k] == "told" and (cased or follower in _RECIPIENTS))
-                or inverted
-                # "35 of whom officials believe are dead": the source inside the part's relative clause
-                or (follower in _COPULAS and lows[last : last + 2] == ["of", "whom"])
-            ):
-                continue
-            source = self._phrase_before(sentence, tokens, k)
-            if source is None and inverted:
-                source = self._phrase_after(sentence, tokens, at)
-            if source is not None:
-                cited = at + (follower == ",")
-                if tokens.low(cited) == "citing":  # "AFP reported, citing the Sudan Doctors Network"
-                    return self._phrase_after(sentence, tokens, cited + 1) or source
-                return source
-        return best
-
-    def _named_source(self, sentence: _Sentence, source: str | None) -> str | None:
-        """The canonical source; a bare "the ministry" is the last source of the item with that head."""
-        if source is _PREVIOUS_SOURCE:
-            return sentence.context.last_source
-        canonical = self.gazetteer.source(sentence.conflict, source)
-        if canonical is None:
-            return None
-        named = sentence.context.sources  # a dict, not a list to search back through: O(1) per claim
-        if " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0):
-            resolved = named.get(canonical, canonical)
-            sentence.context.last_source = resolved
-            return resolved
-        named[canonical.lower().rsplit(" ", 1)[-1]] = canonical
-        sentence.context.last_source = canonical
-        return canonical
-
-    def _phrase_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
-        lows = tokens.lows
-        while k > 0 and lows[k - 1] in _SOURCE_AUXILIARIES:
-            k -= 1  # "the mission has verified"
-        lo = k
-        while lo > 0 and k - lo < _MAX_SOURCE_TOKENS:
-            low = lows[lo - 1]
-            named = lo + (lows[lo : lo + 1] == ["the"])  # "officials in the Gaza Strip say"
-            place_next = named < k and sentence[tokens.starts[named]].isupper()
-            if low == "in" and place_next and lo > 1 and tokens.kinds[lo - 2] == "word":
-                lo -= 1  # "the health ministry in Gaza said", "officials in El Fasher said"
-                continue
-            if low == "and" and lo < k and lo > 1 and self._joined_names(sentence, tokens, lo):
-                lo -= 1  # "BBC Russian and Mediazona have confirmed": two named sources are one attribution
-                continue
-            if tokens.kinds[lo - 1] == "num" or (low in _CLAUSE_BREAKS or low in _SOURCE_STOPS):
-                break
-            if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’") and not _initialism(tokens, lo - 1):
-                break
-            lo -= 1
-        if lo == k == 1 and lows[0] == "it":
-            return _PREVIOUS_SOURCE  # "It put the toll above 30,000": the source of the sentences before
-        return self._clean(sentence, tokens, lo, k)
-
-    def _joined_names(self, sentence: str, tokens: Tokens, k: int) -> bool:
-        """True when the "and" before token ``k`` joins two names, neither of them a bare place."""
-        before, after = k - 2, k
-        if tokens.kinds[before] != "word" or tokens.kinds[after] != "word":
-            return False
-        words = (
-            sentence[tokens.starts[before] : tokens.ends[before]],
-            sentence[tokens.starts[after] : tokens.ends[after]],
-        )
-        return all(w[:1].isupper() and w not in self.gazetteer.places_only for w in words)
-
-    def _named_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
-        """The last capitalized name after "with"/"of"/"for" before token ``k`` ("staff with World Central Kitchen")."""
-        lows, found = tokens.lows, None
-        for j in range(k - 1):
-            if lows[j] in ("with", "of", "for") and sentence[tokens.starts[j + 1]].isupper():
-                end = j + 1
-                while end < k and tokens.kinds[end] == "word" and sentence[tokens.starts[end]].isupper():
-                    end += 1
-                if end - j > 2 or sentence[tokens.starts[j + 1] : tokens.ends[j + 1]].isupper():
-                    found = sentence[tokens.starts[j + 1] : tokens.ends[end - 1]]
-        return found
-
-    def _phrase_after(self, sentence: str, tokens: Tokens, k: int) -> str | None:
-        lows = tokens.lows
-        hi = k
-        while hi < len(lows) and hi - k < _MAX_NAMED_TOKENS and lows[hi] not in _CLAUSE_BREAKS:
-            if lows[hi] in (".", "which", "who", "that", "on", "as", "and") and hi > k and not _initialism(tokens, hi):
-                break
-            hi += 1
-        return self._clean(sentence, tokens, k, hi)
-
-    def _clean(self, sentence: str, tokens: Tokens, lo: int, hi: int) -> str | None:
-        """The source named by tokens ``[lo, hi)``: an organization, official or party, or None.
-
-        Wire copy names a source as "the health ministry in Gaza", "World Health Organization chief
-        Tedros ...", "a tally by The Irrawaddy" or "a Reuters tally"; the organization is the source.
-        Verbs, adverbs ("separately") and what follows them are cut; pronoun-like subjects ("the
-        group") and bare places name no source.
-        """
-        ctx, lows = self._ctx, tokens.lows
-        definite = lo < hi and lows[lo] == "the"
-        while lo < hi and lows[lo] in ("the", "a", "an"):
-            lo += 1
-        if definite and hi - lo <= 4 and lows[hi - 1] in _DESCRIBED_HEADS and sentence[tokens.starts[hi - 1]].islower():
-            # "the US-based charity said": the organisation named before, in this sentence ("aid workers with World
-            # Central Kitchen") or an earlier one
-            return self._named_before(sentence, tokens, lo) or _PREVIOUS_SOURCE
-        # a count noun owned by a source: "a tally by The Irrawaddy" -> The Irrawaddy
-        counts, ends, titles = ctx["source_counts"], ctx["source_ends"], ctx["source_titles"]
-        for k in range(lo, hi):
-            if lows[k] in counts.firsts and counts.at(lows, k) is not None and sentence[tokens.starts[k]].islower():
-                after = k + 1 + (tokens.low(k + 1) in _COUNT_PARTICIPLES)
-                if lows[after : after + 1] == ["by"]:
-                    return self._clean(sentence, tokens, after + 1, hi)
-                if k == lo:
-                    return None  # "figures compiled from hospitals" names no one
-                # "an AFP tally based on Israeli figures", "figures from hospitals": the phrase ends at the count
-                hi = min(hi, after) if tokens.low(after) in ("from", "based", "of", "for") else hi
-                break
-        # verbs and adverbs end the phrase: "Sudan Doctors Network separately", "office revised its"
-        for k in range(lo + 1, hi):
-            if lows[k] in ends.firsts and ends.at(lows, k) is not None and sentence[tokens.starts[k]].islower():
-                hi = k
-                break
-        if lo >= hi or tokens.kinds[lo] != "word" or ends.at(lows, lo) is not None:
-            return None
-        # a title before a person's name: "World Health Organization chief Tedros ..." -> the organization
-        for k in range(lo + 1, hi - 1):
-            title = titles.at(lows, k) if lows[k] in titles.firsts else None
-            if title is None or not sentence[tokens.starts[k]].islower():
-                continue
-            named = k + title[1] < hi and sentence[tokens.starts[k + title[1]]].isupper()
-            owner = sentence[tokens.starts[lo] : tokens.ends[k - 1]].strip()
-            if named and owner[:1].isupper() and owner.split()[0] not in self.gazetteer.places_only:
-                return owner[:-2] if owner.endswith(("'s", "’s")) else owner  # not "Kharkiv regional governor"
-            break
-        text = sentence[tokens.starts[lo] : tokens.ends[hi - 1]].strip()
-        text = text[:-2] if text.endswith(("'s", "’s")) else text
-        if not text or ctx["source_anaphors"].at(lows, lo) == (True, hi - lo):
-            return None
-        return text

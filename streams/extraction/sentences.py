@@ -13,6 +13,8 @@ from streams.numbers import NUMBER_WORDS
 
 MAX_SENTENCE_CHARS = 2_000
 """Longer "sentences" are lists or tables, not prose; only their start is read."""
+CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
+"""The tokens that end a clause inside a sentence."""
 
 # A sentence ends at a run of ".!?" (then closing quotes or brackets) before white space and a capital or
 # digit, or at a line break. The run is matched only from its first mark (the look-behind after the
