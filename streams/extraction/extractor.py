@@ -901,8 +901,10 @@ class Extractor(Attribution):
             if hit is None:
                 return False
             at = hit[1]
-            statement_day = lows[at] in WEEKDAYS and any(
-                speech.ending_at(lows, back) for back in range(max(0, at - 3), at)
+            # "said on Friday", and "revised its count down to 47,487 on Monday": the day of a statement or
+            # of a revision, not of an incident
+            statement_day = lows[at] in WEEKDAYS and (
+                sentence.revision or any(speech.ending_at(lows, back) for back in range(max(0, at - 3), at))
             )
             # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
             participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None

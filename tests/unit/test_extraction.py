@@ -1605,3 +1605,14 @@ def test_a_source_behind_a_documenting_participle_after_according_to() -> None:
     )
     [claim] = claims(body, title="Haiti")
     assert claim.attributed_to == "UN Human Rights Office" and claim.value == 3661
+
+
+def test_the_day_of_a_revision_is_no_incident() -> None:
+    body = (
+        "The health ministry in Gaza revised its count of people killed in the war down to 47,487 on Monday, "
+        "saying a review had found duplicated records."
+    )
+    [claim] = claims(body, published="2025-02-04T10:00:00Z")
+    assert (claim.value, claim.basis, claim.since, claim.as_of, claim.revision) == (
+        47487, "total", "2023-10-07", "2025-02-03", True
+    )
