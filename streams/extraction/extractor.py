@@ -663,6 +663,8 @@ class Extractor(Attribution):
         own_part = previous is not None and included and head.kind == "empty" and found is not None and found[1] > first
         if own_part and previous is not None:
             noun = previous.noun  # "59 remain in Gaza, including 35 believed dead": a part with its own predicate
+        if head.kind == "partitive" and found is None and self._own_predicate(sentence, after):
+            return None  # "2,900 bodies have been collected, and about 2,000 of them have been buried"
         if previous is not None and found is None and (included or head.kind == "partitive"):
             # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
             group = head.group or (previous.group if head.kind in ("partitive", "empty") else None)
@@ -731,6 +733,23 @@ class Extractor(Attribution):
             noun = "hostage" if metric.startswith("hostages") else noun
             return _Figure(q, metric, noun, group, trigger, denominator=True)
         return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
+
+    def _own_predicate(self, sentence: _Sentence, k: int) -> bool:
+        """True when auxiliaries at token ``k`` lead to a verb that counts no one ("of them have been buried");
+        "five of them were women" names a group, which is not a predicate of its own."""
+        tokens, lows = sentence.tokens, sentence.tokens.lows
+        aux = self._ctx["auxiliaries"]
+        verb = k < len(lows) and (lows[k] in COPULAS or lows[k] in ("have", "has", "had"))
+        step = aux.at(lows, k) if verb else None
+        if step is None:
+            return False  # "3,300 of them in administrative detention" has no verb of its own
+        while step is not None:
+            k += step[1]
+            step = aux.at(lows, k)
+        if k >= len(lows) or tokens.kinds[k] != "word":
+            return False
+        tx = self.taxonomy
+        return tx.group_adjectives.at(lows, k) is None and self._noun_at(sentence.text, tokens, k, None) is None
 
     def _metric(self, lows: list[str], noun: str, event: str | None) -> str | None:
         if noun == "person" and event in ("release", "return"):

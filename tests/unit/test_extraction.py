@@ -1616,3 +1616,16 @@ def test_the_day_of_a_revision_is_no_incident() -> None:
     assert (claim.value, claim.basis, claim.since, claim.as_of, claim.revision) == (
         47487, "total", "2023-10-07", "2025-02-03", True
     )
+
+
+def test_a_part_with_a_predicate_of_its_own_that_counts_no_one_is_no_figure() -> None:
+    body = (
+        "At least 2,900 bodies have been collected from the streets of Goma, and about 2,000 of them have been "
+        "buried, the UN humanitarian office said."
+    )
+    assert [(c.metric, c.value) for c in claims(body, title="Congo")] == [("killed", 2900)]
+    held = claims("Israel is holding 9,700 Palestinians, 3,300 of them in administrative detention.")
+    assert [(c.metric, c.value, c.group) for c in held] == [
+        ("detained", 9700, "Palestinians"),
+        ("detained", 3300, "Palestinians"),
+    ]
