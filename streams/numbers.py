@@ -27,6 +27,7 @@ from typing import Any, NamedTuple
 from streams._exceptions import DataFileError
 from streams.claims import QUALIFIERS
 from streams.datafiles import checked_object, read_json
+from streams.phrases import Phrases
 
 QUALIFIERS_FILE = Path(__file__).resolve().parent / "data" / "qualifiers.json"
 
@@ -227,10 +228,9 @@ class NumberParser:
         self._vague_first = {key[0] for key in vocabulary.vague}
         # the only non-digit tokens a number can start with
         self._starters = frozenset({*_UNITS, *_TENS, *_DENOMINATORS, *_VULGAR, "a", "hundred", *self._vague_first})
-        # hedges by the word next to the number, longest first: most numbers follow a word that ends
-        # no hedge, and one dict lookup tells so
-        self._before_by_last = _by_edge(vocabulary.before, -1)
-        self._after_by_first = _by_edge(vocabulary.after, 0)
+        # hedges as phrase tables: most numbers follow a word that ends no hedge, and one dict lookup tells so
+        self._before = Phrases(vocabulary.before)
+        self._after = Phrases(vocabulary.after)
 
     # -- layer 1: plain numbers ---------------------------------------------------------------
 
@@ -525,27 +525,15 @@ class NumberParser:
         return quantity._replace(low=low, high=high, qualifier=interval.qualifier, interval=name)
 
     def _hedge_before(self, tokens: Tokens, i: int) -> tuple[str, int] | None:
-        lows = tokens.lows
-        for key, size, name in self._before_by_last.get(lows[i - 1], ()) if i else ():
-            if size == 1 or (size <= i and lows[i - size : i] == key):
-                return name, i - size
-        return None
+        hit = self._before.ending_at(tokens.lows, i)
+        return None if hit is None else (hit[0], i - hit[1])
 
     def _hedge_after(self, tokens: Tokens, j: int) -> tuple[str, int] | None:
-        lows = tokens.lows
-        for key, size, name in self._after_by_first.get(lows[j], ()) if j < len(lows) else ():
-            # "300+" and "300-plus" are written solid; "12 plus 3" is arithmetic.
-            if (size == 1 or lows[j : j + size] == key) and (key[0] not in ("+", "-") or tokens.touching(j)):
-                return name, j + size - 1
-        return None
-
-
-def _by_edge(table: Mapping[tuple[str, ...], str], edge: int) -> dict[str, list[tuple[list[str], int, str]]]:
-    """``table``'s phrases grouped by their word at ``edge`` (0 first, -1 last), longest first."""
-    grouped: dict[str, list[tuple[list[str], int, str]]] = {}
-    for key in sorted(table, key=len, reverse=True):
-        grouped.setdefault(key[edge], []).append((list(key), len(key), table[key]))
-    return grouped
+        hit = self._after.at(tokens.lows, j)
+        # "300+" and "300-plus" are written solid; "12 plus 3" is arithmetic.
+        if hit is None or (tokens.lows[j] in ("+", "-") and not tokens.touching(j)):
+            return None
+        return hit[0], j + hit[1] - 1
 
 
 # -- the vocabulary file ----------------------------------------------------------------------

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from streams.extraction.dates import RELATIVE_DAYS, WEEKDAYS
 from streams.extraction.sentences import CLAUSE_BREAKS
-from streams.extraction.vocabulary import Gazetteer, Phrases
+from streams.extraction.vocabulary import Gazetteer
 from streams.numbers import Tokens
+from streams.phrases import Phrases
 
 if TYPE_CHECKING:
     from streams.extraction.extractor import _Sentence

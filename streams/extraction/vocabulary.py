@@ -9,15 +9,16 @@ merged on top: a conflict with a new slug is added, one with a known slug extend
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from streams._exceptions import DataFileError
 from streams.datafiles import checked_object, read_json
 from streams.numbers import Tokens
+from streams.phrases import Phrases
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 GAZETTEER_FILE = DATA_DIR / "gazetteer.json"
@@ -37,68 +38,9 @@ CONTEXT_KEYS = {
     "figurative",
 }  # fmt: skip
 
-V = TypeVar("V")
-
-
 def words_of(phrase: str) -> tuple[str, ...]:
     """The lower-cased word and symbol tokens of a phrase, as :class:`streams.numbers.Tokens` cuts them."""
     return tuple(Tokens(phrase).lows)
-
-
-class Phrases(Generic[V]):
-    """Phrases (tuples of lower-cased tokens) mapped to values, matched longest first."""
-
-    __slots__ = ("_by_first", "_by_last", "firsts", "table")
-
-    def __init__(self, table: Mapping[tuple[str, ...], V]) -> None:
-        self.table = dict(table)
-        # first word -> (phrase as a list, its length, value), longest first: a list slice compares
-        # without building a tuple, and a one-word phrase needs no comparison at all
-        by_first: dict[str, list[tuple[list[str], int, V]]] = {}
-        for key in sorted(self.table, key=len, reverse=True):
-            by_first.setdefault(key[0], []).append((list(key), len(key), self.table[key]))
-        self._by_first = by_first
-        # the same by last word, for phrases of up to 5 tokens (what ``ending_at`` looks back over)
-        by_last: dict[str, list[tuple[list[str], int, V]]] = {}
-        for key in sorted(self.table, key=len, reverse=True):
-            if len(key) <= 5:
-                by_last.setdefault(key[-1], []).append((list(key), len(key), self.table[key]))
-        self._by_last = by_last
-        self.firsts = frozenset(by_first)
-        """The first words of the phrases: a word not in it starts no phrase."""
-
-    @classmethod
-    def of(cls, phrases: Iterable[str], value: V) -> Phrases[V]:
-        return cls({words_of(p): value for p in phrases})
-
-    def at(self, lows: list[str], i: int) -> tuple[V, int] | None:
-        """The value and length of the longest phrase starting at token ``i``."""
-        if 0 <= i < len(lows):
-            for key, size, value in self._by_first.get(lows[i], ()):
-                if size == 1 or lows[i : i + size] == key:
-                    return value, size
-        return None
-
-    def ending_at(self, lows: list[str], j: int) -> tuple[V, int] | None:
-        """The value and length of the longest phrase ending just before token ``j``."""
-        if j <= 0 or j > len(lows):
-            return None
-        for key, size, value in self._by_last.get(lows[j - 1], ()):
-            if size == 1 or (size <= j and lows[j - size : j] == key):
-                return value, size
-        return None
-
-    def find(self, lows: list[str], start: int, end: int) -> tuple[V, int] | None:
-        """The first phrase inside tokens ``[start, end)``: its value and start index."""
-        by_first = self._by_first
-        start, end = max(start, 0), min(end, len(lows))
-        if self.firsts.isdisjoint(lows if start == 0 and end == len(lows) else lows[start:end]):
-            return None
-        for i in range(start, end):
-            for key, size, value in by_first.get(lows[i], ()):
-                if i + size <= end and (size == 1 or lows[i : i + size] == key):
-                    return value, i
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,7 +338,7 @@ def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
 
     context_raw = checked_object(f"{where}: context", top["context"], CONTEXT_KEYS)
     context = {
-        key: Phrases.of(_strings(f"{where}: context.{key}", value), True)
+        key: Phrases({words_of(p): True for p in _strings(f"{where}: context.{key}", value)})
         for key, value in context_raw.items()
         if key != "description"
     }
