@@ -192,6 +192,7 @@ def _year_in(lows: list[str], d: DateExpr) -> bool:
     return len(last) == 4 and last.isdigit()
 
 
+_FINITE_AUXILIARIES = COPULAS | {"have", "has", "had"}  # the verbs that open a predicate of its own
 _HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
 
 
@@ -513,7 +514,7 @@ class Extractor(Attribution):
         for j in range(k, min(len(lows), k + _MAX_ASIDE_TOKENS)):
             if lows[j] in (";", ":", ".") or tokens.kinds[j] == "num":
                 return None
-            if lows[j] in COPULAS or lows[j] in ("have", "has", "had"):
+            if lows[j] in _FINITE_AUXILIARIES:
                 hit = self._event_after(lows, j)
                 return hit if hit is not None and hit[0] in ("release", "return", "kill") else None
         return None
@@ -739,7 +740,7 @@ class Extractor(Attribution):
         "five of them were women" names a group, which is not a predicate of its own."""
         tokens, lows = sentence.tokens, sentence.tokens.lows
         aux = self._ctx["auxiliaries"]
-        verb = k < len(lows) and (lows[k] in COPULAS or lows[k] in ("have", "has", "had"))
+        verb = k < len(lows) and lows[k] in _FINITE_AUXILIARIES
         step = aux.at(lows, k) if verb else None
         if step is None:
             return False  # "3,300 of them in administrative detention" has no verb of its own

@@ -57,12 +57,17 @@ _FIRST_WORD = re.compile(r"[^\W\d_]+")
 _CAPITALIZED = re.compile(r"[A-Z][A-Za-z]*")
 
 
+def _starts_word(text: str, at: int) -> bool:
+    """True when no letter, digit or "_" stands right before offset ``at``."""
+    return not at or not (text[at - 1].isalnum() or text[at - 1] == "_")
+
+
 def _offsets(text: str, term: str) -> list[int]:
     """The offsets where ``term`` starts in ``text`` after no letter, digit or "_" (the caller checks its end)."""
     found = []
     at = text.find(term)
     while at != -1:
-        if not at or not (text[at - 1].isalnum() or text[at - 1] == "_"):
+        if _starts_word(text, at):
             found.append(at)
         at = text.find(term, at + 1)
     return found
@@ -111,7 +116,7 @@ class Gazetteer:
         if other:
             starts = sorted(starts + other)
         for start, word in starts:
-            if start < skip_to or (start and (text[start - 1].isalnum() or text[start - 1] == "_")):
+            if start < skip_to or not _starts_word(text, start):
                 continue
             for phrase in by_first[word]:
                 end = start + len(phrase)
