@@ -33,7 +33,8 @@ integration: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/extract_bench.py
+	PYTHON=$(BIN)/python deploy/build-compiled.sh .figurewatch/compiled
+	$(BIN)/python bench/extract_bench.py --compiled .figurewatch/compiled
 
 clean:
 	rm -rf $(VENV) .figurewatch

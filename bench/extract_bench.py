@@ -18,6 +18,8 @@ import os
 import random
 import re
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -27,7 +29,8 @@ import orjson
 from streams.extraction import Extractor
 from streams.items import NewsItem
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "dev" / "extraction.jsonl"
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "corpus" / "dev" / "extraction.jsonl"
 ARTICLE_CHARS = 3_000
 FIGURE_SHARE = 0.25
 FILLER = (
@@ -75,52 +78,83 @@ def typographic(article: NewsItem) -> NewsItem:
     return dataclasses.replace(article, body=body)
 
 
-def articles_per_second(run: Callable[[NewsItem], object], articles: Sequence[NewsItem], repeats: int) -> float:
+def articles_per_second(run: Callable[[NewsItem], object], articles: Sequence[NewsItem], repeats: int) -> list[float]:
     rates = []
     for _ in range(repeats):
         start = time.perf_counter()
         for article in articles:
             run(article)
         rates.append(len(articles) / (time.perf_counter() - start))
-    return statistics.median(rates)
+    return rates
+
+
+def measure(articles: int, repeats: int) -> dict[str, object]:
+    """One engine's rates on the plain and the typographic articles, run in this process."""
+    import streams.numbers
+
+    plain = build_articles(articles)
+    curly = [typographic(a) for a in plain]
+    extractor = Extractor.from_files()
+    extractor.extract(plain[0])  # warm caches
+    return {
+        "compiled": not streams.numbers.__file__.endswith(".py"),
+        "plain": articles_per_second(extractor.extract, plain, repeats),
+        "typographic": articles_per_second(extractor.extract, curly, repeats),
+        "claims": sum(len(extractor.extract(a)) for a in plain),
+        "claims_typographic": sum(len(extractor.extract(a)) for a in curly),
+    }
+
+
+def measure_in_child(path: Path, articles: int, repeats: int) -> dict[str, object]:
+    """:func:`measure` in a fresh interpreter that imports ``streams`` from ``path`` first."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(path), str(REPO)])}
+    argv = [sys.executable, __file__, "--child", "--articles", str(articles), "--repeats", str(repeats)]
+    done = subprocess.run(argv, env=env, check=True, capture_output=True, cwd=path)
+    result: dict[str, object] = orjson.loads(done.stdout)
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=300)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=3, help="timed passes per engine and round")
+    parser.add_argument("--rounds", type=int, default=3, help="the engines take turns this many times")
     parser.add_argument("--quantulum-articles", type=int, default=30, help="quantulum3 is slow; fewer articles")
+    parser.add_argument("--compiled", type=Path, help="a folder holding the mypyc build (deploy/build-compiled.sh)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        sys.stdout.buffer.write(orjson.dumps(measure(args.articles, args.repeats)))
+        return 0
 
     load_before = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    articles = build_articles(args.articles)
-    mean_kb = sum(len(a.body) for a in articles) / len(articles) / 1000
-    extractor = Extractor.from_files()
-    extractor.extract(articles[0])  # warm caches
-    ours = articles_per_second(extractor.extract, articles, args.repeats)
-    claims = sum(len(extractor.extract(a)) for a in articles)
-    curly = [typographic(a) for a in articles]
-    ours_curly = articles_per_second(extractor.extract, curly, args.repeats)
-    claims_curly = sum(len(extractor.extract(a)) for a in curly)
+    engines = {"pure Python": REPO, **({"compiled (mypyc)": args.compiled.resolve()} if args.compiled else {})}
+    runs: dict[str, list[dict[str, object]]] = {name: [] for name in engines}
+    for _ in range(args.rounds):  # turns, so that a noisy neighbour weighs on every engine alike
+        for name, path in engines.items():
+            runs[name].append(measure_in_child(path, args.articles, args.repeats))
 
     from quantulum3 import parser as qparser  # imported late: it loads models at import time
 
-    subset = articles[: args.quantulum_articles]
+    subset = build_articles(args.quantulum_articles)
     qparser.parse(subset[0].body)
-    theirs = articles_per_second(lambda a: qparser.parse(a.body), subset, max(1, args.repeats // 2))
+    theirs = statistics.median(articles_per_second(lambda a: qparser.parse(a.body), subset, 2))
 
+    mean_kb = sum(len(a.body) for a in build_articles(args.articles)) / args.articles / 1000
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"articles: {len(articles)} (mean {mean_kb:.1f} KB), repeats: {args.repeats}, one core, median rates")
+    passes = args.rounds * args.repeats
+    print(f"articles: {args.articles} (mean {mean_kb:.1f} KB), {passes} timed passes per engine, one core, median")
     print(f"load average before and after: {load_before} / {load}")
-    rows = [
-        ("figurewatch Extractor", f"{ours:,.0f}", ours, claims),
-        ("figurewatch Extractor, typographic", f"{ours_curly:,.0f}", ours_curly, claims_curly),
-        ("quantulum3.parser.parse", f"{theirs:,.1f}", theirs, ""),
-    ]
-    print(f"{'engine':<40}{'articles/s':>12}{'KB/s':>10}{'claims':>8}")
-    for name, rate, value, found in rows:
-        print(f"{name:<40}{rate:>12}{value * mean_kb:>10,.0f}{found:>8}")
-    print(f"ratio (ours / quantulum3): {ours / theirs:,.0f}x")
+    print(f"{'engine':<46}{'articles/s':>12}{'KB/s':>10}{'claims':>8}{'x quantulum3':>14}")
+    for name, results in runs.items():
+        if any(r["compiled"] != (name != "pure Python") for r in results):
+            raise SystemExit(f"{name}: the modules imported were not the ones asked for; rebuild the folder")
+        for kind, label in (("plain", ""), ("typographic", ", typographic")):
+            rate = statistics.median(x for r in results for x in r[kind])  # type: ignore[attr-defined]
+            claims = results[0]["claims" if kind == "plain" else "claims_typographic"]
+            row = f"{'figurewatch ' + name + label:<46}{rate:>12,.0f}{rate * mean_kb:>10,.0f}{claims:>8}"
+            print(f"{row}{rate / theirs:>13,.0f}x")
+    print(f"{'quantulum3.parser.parse':<46}{theirs:>12,.1f}{theirs * mean_kb:>10,.0f}")
     return 0
 
 

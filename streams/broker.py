@@ -24,9 +24,10 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from streams._exceptions import BrokerError
+from streams.datafiles import shipped_dir
 from streams.settings import Settings
 
-DEPLOY_DIR = Path(__file__).resolve().parent.parent / "deploy" / "kafka"
+DEPLOY_DIR = shipped_dir("deploy/kafka")
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 MIN_JAVA = 17
 HEAP = "-Xmx512m"

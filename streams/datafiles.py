@@ -1,6 +1,6 @@
-"""Reading the JSON data files figurewatch ships (vocabulary, schemas) and checking their keys.
+"""Finding and reading the data files figurewatch ships (vocabulary, schemas, broker config) and checking their keys.
 
-Every loader goes through these two functions, so a file that cannot be read or that disagrees with the
+Every loader goes through these functions, so a file that cannot be read or that disagrees with the
 code fails the same way: a :class:`~streams._exceptions.DataFileError` naming the file and the key.
 """
 
@@ -12,6 +12,17 @@ from typing import Any
 import orjson
 
 from streams._exceptions import DataFileError
+
+BUNDLE = "_bundled"
+"""The folder inside the package where a built wheel carries copies of top-level folders (setup.py)."""
+
+
+def shipped_dir(folder: str) -> Path:
+    """A top-level folder of the project (``schemas``, ``deploy/kafka``): in the checkout, or the copy a
+    built wheel carries under ``streams/_bundled/``, so an installed wheel works outside the checkout."""
+    package = Path(__file__).resolve().parent
+    bundled = package / BUNDLE / folder
+    return bundled if bundled.is_dir() else package.parent / folder
 
 
 def read_json(path: Path) -> Any:

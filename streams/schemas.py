@@ -12,9 +12,9 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from streams.datafiles import read_json
+from streams.datafiles import read_json, shipped_dir
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = shipped_dir("schemas")
 
 
 def schema_path(name: str) -> Path:

@@ -135,8 +135,9 @@ class Settings:
         return [s.strip() for s in self.broker.split(",") if s.strip()]
 
 
-# Variables under our prefix that are not worker settings (read by the test harness only).
-_NOT_SETTINGS = frozenset({"FIGUREWATCH_TEST_BOOTSTRAP"})
+# Variables under our prefix that are not worker settings: the test harness's broker, and the build's
+# switch for the mypyc-compiled extraction core (setup.py), which may stay exported after a build.
+_NOT_SETTINGS = frozenset({"FIGUREWATCH_TEST_BOOTSTRAP", "FIGUREWATCH_COMPILE"})
 
 
 _BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
