@@ -46,6 +46,15 @@ _ASCII_TOKEN_RE = re.compile(
     r"(?P<word>[a-z]+)|(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])|[0-9]+(?:\.[0-9]+)?|\.[0-9]+)|(?P<sym>\S)"
 )
 _NUM, _WORD, _SYM = "num", "word", "sym"
+# Web copy is ASCII but for typographic punctuation (curly quotes and apostrophes, dashes, ellipsis), which
+# both patterns cut as one-character symbols: such text can take the ASCII pattern too.
+_NEARLY_ASCII = re.compile(r"[\x00-\x7f\u2018\u2019\u201c\u201d\u2013\u2014\u2026]*+\Z")
+
+
+def nearly_ascii(text: str) -> bool:
+    """True when ``text`` is ASCII but for typographic punctuation: every letter and digit in it is ASCII."""
+    return text.isascii() or _NEARLY_ASCII.match(text) is not None
+
 
 _UNITS = {
     "zero": 0, "nought": 0, "naught": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
@@ -187,7 +196,7 @@ class Tokens:
         # the token classes do not depend on case, so the lower-cased text is cut when lowering kept
         # every offset (it nearly always does)
         same_length = len(lowered) == len(text)
-        pattern = _ASCII_TOKEN_RE if lowered.isascii() else _TOKEN_RE
+        pattern = _ASCII_TOKEN_RE if nearly_ascii(lowered) else _TOKEN_RE
         matches = list(pattern.finditer(lowered if same_length else text))
         self.kinds: list[str] = [m.lastgroup or _SYM for m in matches]
         self.lows: list[str] = [m[0] for m in matches] if same_length else [m[0].lower() for m in matches]

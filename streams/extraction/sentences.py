@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from streams.numbers import NUMBER_WORDS
+from streams.numbers import NUMBER_WORDS, nearly_ascii
 
 MAX_SENTENCE_CHARS = 2_000
 """Longer "sentences" are lists or tables, not prose; only their start is read."""
@@ -62,13 +62,13 @@ def figure_sentences(body: str) -> list[tuple[int, int]]:
 
     Most sentences of a report state no figure; one without a digit or a number word delimited by
     punctuation or white space ("twenty-one", "(three)") is not read further. Both tests read a copy of
-    the body made once, lower-cased, with punctuation blanked and ASCII digits made "0": in ASCII text a
-    digit is a ``str.find`` of "0" (other digits need the regex), and the words are split from it
+    the body made once, lower-cased, with punctuation blanked and ASCII digits made "0": in ASCII text (typographic
+    punctuation aside) a digit is a ``str.find`` of "0" (other digits need the regex), and the words are split from it
     (lower-casing nearly always keeps offsets; when it does not, the sentence is lowered alone).
     """
     words = body.lower().translate(_HINTS)
     aligned = len(words) == len(body)
-    ascii_digits = aligned and body.isascii()
+    ascii_digits = aligned and nearly_ascii(body)
     kept: list[tuple[int, int]] = []
     for start, stop in sentence_bounds(body):
         end = min(stop, start + MAX_SENTENCE_CHARS)

@@ -185,14 +185,23 @@ def test_200_kb_pathological_inputs_finish(unit: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="abcxyz019 ,.-+%'\"\n\t", max_size=80))
-def test_ascii_tokenizer_cuts_ascii_text_as_the_unicode_one(text: str) -> None:
-    from streams.numbers import _ASCII_TOKEN_RE, _TOKEN_RE
+@given(st.text(alphabet="abcxyz019 ,.-+%'\"\n\t‘’“”–—…", max_size=80))
+def test_ascii_tokenizer_cuts_nearly_ascii_text_as_the_unicode_one(text: str) -> None:
+    """ASCII with typographic punctuation takes the ASCII pattern (nearly_ascii), which must cut it alike."""
+    from streams.numbers import _ASCII_TOKEN_RE, _TOKEN_RE, nearly_ascii
 
     def cut(pattern: re.Pattern[str]) -> list[tuple[str | None, int, int]]:
         return [(m.lastgroup, m.start(), m.end()) for m in pattern.finditer(text)]
 
+    assert nearly_ascii(text)
     assert cut(_ASCII_TOKEN_RE) == cut(_TOKEN_RE)
+
+
+@pytest.mark.parametrize("text", ["café", "Zürich", "\u0663", "1\u00a0200", "1\u202f200", "x\u00bd"])
+def test_a_unicode_letter_digit_or_separator_is_not_nearly_ascii(text: str) -> None:
+    from streams.numbers import nearly_ascii
+
+    assert not nearly_ascii(text + " it\u2019s")
 
 
 def test_text_with_other_letters_and_digits_is_cut_by_the_unicode_tokenizer() -> None:
