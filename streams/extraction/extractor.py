@@ -41,6 +41,7 @@ from streams.extraction.sentences import CLAUSE_BREAKS, figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
+from streams.phrases import Phrases
 
 MAX_BODY_CHARS = 100_000
 """Longer bodies are cut here: wire reports are 1-10 KB, and the cap bounds the work per item."""
@@ -901,17 +902,60 @@ class Extractor(Attribution):
             d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in" for d in sentence.dates
         ):
             return "total"  # "since the war began", "the death toll", "so far", "in 2026"
-        if incident:
+        perfect_hit = ctx["perfect"].find(lows, lo, hi)
+        if incident and not (perfect_hit and self._campaign_toll(sentence, clause[0], perfect_hit[1], first)):
             return "incident"
-        perfect = ctx["perfect"].find(lows, lo, hi) is not None
+        perfect = perfect_hit is not None
         if perfect and figure.quantity.value < _HANDFUL and figure.quantity.qualifier == "exact":
             return "incident"  # "Ukraine says it has captured two North Korean soldiers": a handful is one event
         if self.taxonomy.metrics[figure.metric].kind == "stock" or perfect:
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
 
-    def _incident_cue(self, sentence: _Sentence, lo: int, hi: int) -> bool:
-        """An incident word in tokens ``[lo, hi)``; the day of a statement ("said on Friday") is not one."""
+    def _campaign_toll(self, sentence: _Sentence, lo: int, perfect: int, first: int) -> bool:
+        """True for "Israeli strikes have killed more than 40,000 people", "the fighting has displaced 1.2 million":
+        a perfect whose subject is a campaign counts its running total, when the sentence names no period of its
+        own ("overnight", "on Tuesday", "in the past 24 hours") and the campaign is no battle for one place
+        ("Fighting in Goma has left 100 dead"). Its words are incident cues, which this rule overrides."""
+        campaign = self._ctx["campaign"]
+        hit = campaign.find(sentence.tokens.lows, lo, perfect) if perfect < first else None
+        if hit is None:
+            return False
+        period = sentence.memo.get("named_period")
+        if period is None:  # memoized per sentence: every figure of the sentence asks alike
+            whole = len(sentence.tokens)
+            period = sentence.memo["named_period"] = self._incident_cue(sentence, 0, whole, campaign) or self._dated(
+                sentence
+            )
+        return not period and not self._battle(sentence, hit[1], perfect)
+
+    def _dated(self, sentence: _Sentence) -> bool:
+        """True when the sentence names a day or month of its own ("on January 5", "in September"), not the day of
+        a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31")."""
+        lows = sentence.tokens.lows
+        speech = self._ctx["speech_verbs"]
+        return any(
+            d.precision != YEAR
+            and d not in sentence.start_dates
+            and lows[max(0, d.i - 2) : d.i] not in (["as", "of"], ["as", "at"])
+            and not any(speech.ending_at(lows, back) for back in range(max(0, d.i - 2), d.i + 1))
+            for d in sentence.dates
+        )
+
+    def _battle(self, sentence: _Sentence, lo: int, hi: int) -> bool:
+        """True when tokens ``[lo, hi)`` name a place narrower than the conflict's territory: "fighting in Goma",
+        "strikes on Kharkiv" are a battle or a raid on one place, not the campaign over the whole war."""
+        starts, text_end = sentence.tokens.starts, len(sentence.text)
+        begin, end = starts[lo], starts[hi] if hi < len(starts) else text_end
+        territory = self.gazetteer.territory.get(sentence.conflict, frozenset())
+        return any(
+            begin <= at < end and (place := self.gazetteer.terms[phrase][1]) is not None and place not in territory
+            for at, phrase in sentence.terms
+        )
+
+    def _incident_cue(self, sentence: _Sentence, lo: int, hi: int, skip: Phrases[bool] | None = None) -> bool:
+        """An incident word in tokens ``[lo, hi)``, not one of ``skip``; the day of a statement ("said on Friday")
+        is not one."""
         lows = sentence.tokens.lows
         cues = self._ctx["incident"]
         speech = self._ctx["speech_verbs"]
@@ -933,7 +977,8 @@ class Extractor(Attribution):
             relation = lows[at] == "between" and not (
                 at + 1 < len(lows) and (sentence.tokens.kinds[at + 1] == "num" or lows[at + 1] in _PERIOD_WORDS)
             )
-            if not statement_day and not participle and not relation:
+            skipped = skip is not None and skip.at(lows, at) is not None
+            if not statement_day and not participle and not relation and not skipped:
                 return True
             k = at + 1
         return False

@@ -1629,3 +1629,62 @@ def test_a_part_with_a_predicate_of_its_own_that_counts_no_one_is_no_figure() ->
         ("detained", 9700, "Palestinians"),
         ("detained", 3300, "Palestinians"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        # a campaign as the subject of a perfect counts its running total
+        (
+            "Israeli airstrikes have killed more than 41,000 Palestinians in Gaza, according to the health ministry.",
+            "Gaza",
+            ("killed", 41000, "total", "2023-10-07", None),
+        ),
+        (
+            "The attacks have killed 289 children across Ukraine.",
+            "Ukraine",
+            ("killed", 289, "total", "2022-02-24", None),
+        ),
+        (
+            "Russian drone and missile strikes have driven 1.4 million people from their homes.",
+            "Ukraine",
+            ("displaced", 1_400_000, "total", "2022-02-24", None),
+        ),
+        (
+            "The fighting has killed over 9,000 people in the east.",
+            "Congo",
+            ("killed", 9000, "total", "2022-03-28", None),
+        ),
+        # a period of its own keeps it an incident
+        (
+            "Israeli strikes overnight have killed 37 people in Gaza.",
+            "Gaza",
+            ("killed", 37, "incident", None, "Gaza Strip"),
+        ),
+        (
+            "Russian attacks have killed 14 civilians in Ukraine in the past 24 hours.",
+            "Ukraine",
+            ("killed", 14, "incident", None, "Ukraine"),
+        ),
+        (
+            "Israeli strikes have killed 70 people in Gaza in March.",
+            "Gaza",
+            ("killed", 70, "incident", None, "Gaza Strip"),
+        ),
+        # a battle for one town, a single strike, and a campaign that is not the subject stay incidents
+        ("Fighting around Bunia has left at least 60 people dead.", "Congo", ("killed", 60, "incident", None, "Bunia")),
+        (
+            "A Russian missile strike has killed 21 people in Ukraine.",
+            "Ukraine",
+            ("killed", 21, "incident", None, "Ukraine"),
+        ),
+        (
+            "Paramilitaries have killed 45 villagers in attacks on farming villages in Gezira state.",
+            "Sudan",
+            ("killed", 45, "incident", None, "Gezira"),
+        ),
+    ],
+)
+def test_a_campaign_in_the_perfect_counts_a_running_total(body: str, title: str, expected: tuple[object, ...]) -> None:
+    [claim] = claims(body, title=title)
+    assert (claim.metric, claim.value, claim.basis, claim.since, claim.place) == expected
