@@ -968,7 +968,7 @@ class Extractor(Attribution):
             # "said on Friday", and "revised its count down to 47,487 on Monday": the day of a statement or
             # of a revision, not of an incident
             statement_day = lows[at] in WEEKDAYS and (
-                sentence.revision or any(speech.ending_at(lows, back) for back in range(max(0, at - 3), at))
+                sentence.revision or any(speech.ending_at(lows, back) for back in range(max(0, at - 3), at + 1))
             )
             # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
             participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None

@@ -1688,3 +1688,16 @@ def test_a_part_with_a_predicate_of_its_own_that_counts_no_one_is_no_figure() ->
 def test_a_campaign_in_the_perfect_counts_a_running_total(body: str, title: str, expected: tuple[object, ...]) -> None:
     [claim] = claims(body, title=title)
     assert (claim.metric, claim.value, claim.basis, claim.since, claim.place) == expected
+
+
+def test_the_day_right_after_a_speech_verb_is_the_statement_s() -> None:
+    # "officials said Saturday" with no "on" dates the statement, not an incident: a perfect stays a running total
+    [freed] = claims("Hamas has freed 38 hostages, mediators said Saturday.", published="2025-02-10T09:00:00Z")
+    assert (freed.metric, freed.basis, freed.since, freed.as_of) == (
+        "hostages_released",
+        "total",
+        "2023-10-07",
+        "2025-02-08",
+    )
+    [held] = claims("Israel has detained about 9,400 Palestinians, a prisoners' group told reporters Monday.")
+    assert (held.metric, held.basis, held.group) == ("detained", "total", "Palestinians")
