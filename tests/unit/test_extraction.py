@@ -1701,3 +1701,75 @@ def test_the_day_right_after_a_speech_verb_is_the_statement_s() -> None:
     )
     [held] = claims("Israel has detained about 9,400 Palestinians, a prisoners' group told reporters Monday.")
     assert (held.metric, held.basis, held.group) == ("detained", "total", "Palestinians")
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        # released by an armed group: hostages, with no hostage word in the sentence
+        (
+            "Hamas freed two Israeli soldiers and a farmer's daughter on Thursday.",
+            "Gaza",
+            [("hostages_released", 2, "soldiers")],
+        ),
+        (
+            "Six aid workers were freed by gunmen near Port-au-Prince on Monday.",
+            "Haiti",
+            [("hostages_released", 6, "aid_workers")],
+        ),
+        # released by a state: prisoners
+        (
+            "Israel released 110 Palestinian detainees from Ofer prison.",
+            "Gaza",
+            [("prisoners_released", 110, "Palestinians")],
+        ),
+        # a swap: each side is of the other class than the one named on the other side
+        (
+            "Israel freed 183 Palestinians in exchange for three Israeli hostages.",
+            "Gaza",
+            [("prisoners_released", 183, "Palestinians"), ("hostages_released", 3, "Israelis")],
+        ),
+        (
+            "Hamas handed over four captives in exchange for 200 Palestinians.",
+            "Gaza",
+            [("hostages_released", 4, None), ("prisoners_released", 200, "Palestinians")],
+        ),
+    ],
+)
+def test_who_releases_and_the_swap_say_hostages_or_prisoners(
+    body: str, title: str, expected: list[tuple[object, ...]]
+) -> None:
+    assert [(c.metric, c.value, c.group) for c in claims(body, title=title)] == expected
+
+
+def test_a_release_under_a_deal_is_its_planned_total() -> None:
+    body = (
+        "The accord provides for the release of 40 women and children held by Hamas in exchange for 120 "
+        "Palestinian women and teenagers held in Israeli prisons."
+    )
+    got = claims(body, published="2023-11-23T08:00:00Z")
+    assert [(c.metric, c.value, c.group, c.modality, c.basis, c.since) for c in got] == [
+        ("hostages_released", 40, None, "planned", "total", "2023-10-07"),
+        ("prisoners_released", 120, "Palestinians", "planned", "total", "2023-10-07"),
+    ]
+    # the day of one release under the deal keeps it an incident
+    [one] = claims("Under the truce, Hamas is to free four hostages on Saturday.", published="2025-01-23T08:00:00Z")
+    assert (one.metric, one.modality, one.basis, one.as_of) == (
+        "hostages_released",
+        "planned",
+        "incident",
+        "2025-01-18",
+    )
+
+
+def test_a_particle_that_ends_the_trigger_is_no_hedge() -> None:
+    [handed] = claims("Hamas handed over five hostages to the Red Cross in Khan Younis on Thursday.")
+    assert (handed.metric, handed.value, handed.qualifier, handed.low, handed.high) == (
+        "hostages_released",
+        5,
+        "exact",
+        5,
+        5,
+    )
+    [hedged] = claims("Hamas has handed over more than 30 hostages since the truce began.")
+    assert (hedged.value, hedged.qualifier, hedged.basis) == (30, "more_than", "total")
