@@ -30,7 +30,7 @@ _COUNT_PARTICIPLES = frozenset(
 _MAX_SOURCE_TOKENS = 9
 _MAX_NAMED_TOKENS = 12  # after "according to": "the latest figures documented by the UN Human Rights Office"
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
-_AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
+_AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "last", "earlier", "citing"})
 _PREVIOUS_SOURCE = "\x00it"
 """What a sentence-opening "It said ..." names: the last source of the item (compared by identity)."""
 _RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})

@@ -1773,3 +1773,39 @@ def test_a_particle_that_ends_the_trigger_is_no_hedge() -> None:
     )
     [hedged] = claims("Hamas has handed over more than 30 hostages since the truce began.")
     assert (hedged.value, hedged.qualifier, hedged.basis) == (30, "more_than", "total")
+
+
+@pytest.mark.parametrize(
+    ("when", "as_of"),
+    [
+        ("yesterday", "2025-01-21"),
+        ("the day before yesterday", "2025-01-20"),
+        ("last night", "2025-01-21"),
+        ("last week", "2025-01-19"),  # the Sunday that ends the week before publication's
+        ("on Thursday last week", "2025-01-16"),
+        ("last Wednesday", "2025-01-15"),  # published on a Wednesday: a week before
+        ("earlier this week", "2025-01-21"),
+        ("last month", "2024-12-31"),
+    ],
+)
+def test_a_relative_period_dates_a_figure_to_its_last_day(when: str, as_of: str) -> None:
+    # published on Wednesday 22 January 2025
+    [claim] = claims(f"Shelling killed 16 people in Khan Younis {when}.", published="2025-01-22T09:00:00Z")
+    assert (claim.metric, claim.value, claim.basis, claim.as_of) == ("killed", 16, "incident", as_of)
+
+
+def test_a_relative_period_after_since_starts_the_total_and_the_past_week_is_no_date() -> None:
+    [since] = claims("At least 230 people have been killed in Gaza since last week.", published="2025-01-22T09:00:00Z")
+    assert (since.basis, since.since, since.as_of) == ("total", "2025-01-13", "2025-01-22")
+    [month] = claims("Hamas has freed 14 hostages since last month.", published="2025-01-22T09:00:00Z")
+    assert (month.basis, month.since) == ("total", "2024-12-01")
+    [past] = claims("In the last week, strikes killed 88 people in Rafah.", published="2025-01-22T09:00:00Z")
+    assert past.as_of == "2025-01-22"
+
+
+def test_a_statement_made_last_week_is_attributed_and_dated() -> None:
+    [claim] = claims(
+        "Some 610 people were wounded in Rafah, the health ministry in Gaza said last week.",
+        published="2025-01-22T09:00:00Z",
+    )
+    assert (claim.metric, claim.attributed_to, claim.as_of) == ("injured", "Gaza health ministry", "2025-01-19")
