@@ -10,10 +10,11 @@ with that head; a sentence that opens "It said" is the item's last source.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from streams.extraction.dates import RELATIVE_DAYS, WEEKDAYS
-from streams.extraction.sentences import CLAUSE_BREAKS
+from streams.extraction.sentences import CLAUSE_BREAKS, MAX_SENTENCE_CHARS, sentence_bounds
 from streams.extraction.vocabulary import Gazetteer
 from streams.numbers import Tokens
 from streams.phrases import Phrases
@@ -117,18 +118,46 @@ class Attribution:
     def _named_source(self, sentence: _Sentence, source: str | None) -> str | None:
         """The canonical source; a bare "the ministry" is the last source of the item with that head."""
         if source is _PREVIOUS_SOURCE:
+            self._catch_up(sentence)
             return sentence.context.last_source
         canonical = self.gazetteer.source(sentence.conflict, source)
         if canonical is None:
             return None
-        named = sentence.context.sources  # a dict, not a list to search back through: O(1) per claim
-        if " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0):
-            resolved = named.get(canonical, canonical)
-            sentence.context.last_source = resolved
-            return resolved
-        named[canonical.lower().rsplit(" ", 1)[-1]] = canonical
-        sentence.context.last_source = canonical
+        if self._bare_head(canonical):
+            self._catch_up(sentence)
+        return self._remember(sentence, canonical)
+
+    def _bare_head(self, canonical: str) -> bool:
+        """True for a bare head noun ("ministry"), which stands for the last source named with that head."""
+        return " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0) is not None
+
+    def _remember(self, sentence: _Sentence, canonical: str) -> str:
+        """Record ``canonical`` as the item's last source (a bare head resolved first) and return it."""
+        context = sentence.context
+        if self._bare_head(canonical):
+            canonical = context.sources.get(canonical, canonical)  # a dict, not a search back: O(1) per claim
+        else:
+            context.sources[canonical.lower().rsplit(" ", 1)[-1]] = canonical
+            context.read_to = max(context.read_to, sentence.offset)  # a source named here supersedes those before
+        context.last_source = canonical
         return canonical
+
+    def _catch_up(self, sentence: _Sentence) -> None:
+        """Remember the sources of the sentences read for no claim since the last remembered one: "The ministry
+        said on Monday that the situation was dire. It said 40 people were killed." Each is read once, and only
+        when a later figure's source points back, so the work stays linear and most items do none of it."""
+        context = sentence.context
+        lo, hi = context.read_to, sentence.offset
+        context.read_to = max(lo, hi)
+        for start, end in sentence_bounds(context.body[lo:hi]) if lo < hi else ():
+            text = context.body[lo + start : lo + min(end, start + MAX_SENTENCE_CHARS)].rstrip()
+            tokens = Tokens(text)
+            earlier = replace(sentence, text=text, offset=lo + start, tokens=tokens, terms=[], dates=[], memo={})
+            earlier.start_dates, earlier.numbers = [], []
+            found = self._source(earlier, len(tokens), len(tokens), (0, len(tokens)))
+            canonical = None if found is _PREVIOUS_SOURCE else self.gazetteer.source(sentence.conflict, found)
+            if canonical is not None:
+                self._remember(earlier, canonical)
 
     def _phrase_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
         lows = tokens.lows

@@ -130,6 +130,7 @@ class _Item:
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
     last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
     last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
+    read_to: int = 0  # the sources of the body before this offset are remembered (or superseded by a later one)
 
 
 @dataclass(slots=True)
@@ -353,6 +354,8 @@ class Extractor(Attribution):
             ]
         if claims:
             context.last_group = claims[-1].group
+        if claims and context.read_to >= start:  # its sources and those before are remembered: the next gap follows
+            context.read_to = end
         return claims
 
     def _earlier_wars(self, sentence: _Sentence) -> list[int]:

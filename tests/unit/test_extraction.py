@@ -570,6 +570,7 @@ _LINEAR_UNITS = [
     "\n",
     "12 killed. ",
     "x" * 50 + " ",
+    "The office said it was dire. It said 4 people died. ",
 ]
 
 
@@ -1809,3 +1810,28 @@ def test_a_statement_made_last_week_is_attributed_and_dated() -> None:
         published="2025-01-22T09:00:00Z",
     )
     assert (claim.metric, claim.attributed_to, claim.as_of) == ("injured", "Gaza health ministry", "2025-01-19")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the source is named in a sentence that states no figure, or none that is a count of people
+        "The health ministry in Gaza warned on Sunday that hospitals were collapsing. It said 52 people were killed.",
+        "The health ministry in Gaza said three hospitals were shelled on Sunday. It said 52 people were killed.",
+        "Gaza's health ministry reported that hospitals were overwhelmed. The ministry said 52 people were killed.",
+    ],
+)
+def test_a_source_named_in_a_sentence_without_claims_is_remembered(body: str) -> None:
+    [claim] = claims(body)
+    assert (claim.metric, claim.value, claim.attributed_to) == ("killed", 52, "Gaza health ministry")
+
+
+def test_a_source_named_with_a_figure_supersedes_one_named_before() -> None:
+    body = (
+        "The Israeli military said it was investigating. Gaza's health ministry said 30 people were killed in Rafah. "
+        "It said 70 others were wounded."
+    )
+    assert [(c.metric, c.attributed_to) for c in claims(body)] == [
+        ("killed", "Gaza health ministry"),
+        ("injured", "Gaza health ministry"),
+    ]
