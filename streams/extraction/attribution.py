@@ -52,6 +52,12 @@ def _initialism(tokens: Tokens, k: int) -> bool:
     return lows[k] == "." and tokens.touching(k) and len(lows[k - 1]) == 1 and tokens.kinds[k - 1] == "word"
 
 
+def _acronym(sentence: str, tokens: Tokens, k: int) -> bool:
+    """True when word ``k`` is written in capitals ("WHO", "IT"): a name, not the pronoun it spells in lower case."""
+    word = sentence[tokens.starts[k] : tokens.ends[k]]
+    return len(word) > 1 and word.isupper()
+
+
 class Attribution:
     """The source of a figure, for :class:`~streams.extraction.extractor.Extractor`."""
 
@@ -174,7 +180,9 @@ class Attribution:
             if low == "and" and lo < k and lo > 1 and self._joined_names(sentence, tokens, lo):
                 lo -= 1  # "BBC Russian and Mediazona have confirmed": two named sources are one attribution
                 continue
-            if tokens.kinds[lo - 1] == "num" or (low in CLAUSE_BREAKS or low in _SOURCE_STOPS):
+            if tokens.kinds[lo - 1] == "num" or low in CLAUSE_BREAKS:
+                break
+            if low in _SOURCE_STOPS and not _acronym(sentence, tokens, lo - 1):  # "the WHO said"
                 break
             if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’") and not _initialism(tokens, lo - 1):
                 break
@@ -210,7 +218,8 @@ class Attribution:
         lows = tokens.lows
         hi = k
         while hi < len(lows) and hi - k < _MAX_NAMED_TOKENS and lows[hi] not in CLAUSE_BREAKS:
-            if lows[hi] in (".", "which", "who", "that", "on", "as", "and") and hi > k and not _initialism(tokens, hi):
+            stop = lows[hi] in (".", "which", "who", "that", "on", "as", "and") and not _acronym(sentence, tokens, hi)
+            if stop and hi > k and not _initialism(tokens, hi):
                 break
             hi += 1
         return self._clean(sentence, tokens, k, hi)
@@ -248,7 +257,8 @@ class Attribution:
             if lows[k] in ends.firsts and ends.at(lows, k) is not None and sentence[tokens.starts[k]].islower():
                 hi = k
                 break
-        if lo >= hi or tokens.kinds[lo] != "word" or ends.at(lows, lo) is not None:
+        ended = ends.at(lows, lo) is not None and not _acronym(sentence, tokens, lo)
+        if lo >= hi or tokens.kinds[lo] != "word" or ended:
             return None
         # a title before a person's name: "World Health Organization chief Tedros ..." -> the organization
         for k in range(lo + 1, hi - 1):
@@ -262,6 +272,6 @@ class Attribution:
             break
         text = sentence[tokens.starts[lo] : tokens.ends[hi - 1]].strip()
         text = text[:-2] if text.endswith(("'s", "’s")) else text
-        if not text or ctx["source_anaphors"].at(lows, lo) == (True, hi - lo):
+        if not text or (ctx["source_anaphors"].at(lows, lo) == (True, hi - lo) and not _acronym(sentence, tokens, lo)):
             return None
         return text

@@ -1835,3 +1835,16 @@ def test_a_source_named_with_a_figure_supersedes_one_named_before() -> None:
         ("killed", "Gaza health ministry"),
         ("injured", "Gaza health ministry"),
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The WHO said at least 35 patients died in hospitals in Gaza City.",
+        "At least 35 patients died in hospitals in Gaza City, the WHO said.",
+        "According to the WHO, at least 35 patients died in hospitals in Gaza City.",
+    ],
+)
+def test_an_acronym_in_capitals_is_a_name_not_a_pronoun(body: str) -> None:
+    [claim] = claims(body)
+    assert (claim.metric, claim.value, claim.attributed_to) == ("killed", 35, "World Health Organization")
