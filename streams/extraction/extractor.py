@@ -515,7 +515,7 @@ class Extractor(Attribution):
         """
         lows = tokens.lows
         opener = lows[k] if k < len(lows) else ""
-        if opener == "," and self._ctx["aside_openers"].at(lows, k + 1) is None:
+        if opener == "," and self._ctx["aside_openers"].at(lows, k + 1) is None and not self._counted_part(lows, k + 1):
             return k
         if opener not in (",", "-", "—", "–", "("):
             return k
@@ -526,6 +526,11 @@ class Extractor(Attribution):
             if lows[j] in (";", ":", ".") or (opener == "," and lows[j] in ("-", "—") and not self._hyphen(tokens, j)):
                 return k  # a dash ends a comma aside; a hyphen inside a word ("a 5-year-old girl") does not
         return k
+
+    def _counted_part(self, lows: list[str], k: int) -> bool:
+        """True when a count and a partitive open at token ``k``: "nine of them children", "twenty-one of whom"."""
+        partitives = self._ctx["partitives"]
+        return any(partitives.at(lows, j) is not None for j in range(k + 1, min(len(lows), k + 4)))
 
     def _main_verb(self, tokens: Tokens, k: int) -> tuple[str, int] | None:
         """A release or killing told by an auxiliary and its verb after a participle phrase that opens at ``k``."""

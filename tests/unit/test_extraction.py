@@ -1848,3 +1848,11 @@ def test_a_source_named_with_a_figure_supersedes_one_named_before() -> None:
 def test_an_acronym_in_capitals_is_a_name_not_a_pronoun(body: str) -> None:
     [claim] = claims(body)
     assert (claim.metric, claim.value, claim.attributed_to) == ("killed", 35, "World Health Organization")
+
+
+def test_a_counted_part_in_a_comma_aside_does_not_cut_the_whole_from_its_verb() -> None:
+    body = "At least 27 people, eleven of them children, were killed in strikes on Jabalia, medics said."
+    assert [(c.metric, c.value, c.group, c.attributed_to) for c in claims(body)] == [
+        ("killed", 27, None, "medics"),
+        ("killed", 11, "children", "medics"),
+    ]
