@@ -10,10 +10,11 @@ with that head; a sentence that opens "It said" is the item's last source.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from streams.extraction.dates import RELATIVE_DAYS, WEEKDAYS
-from streams.extraction.sentences import CLAUSE_BREAKS
+from streams.extraction.sentences import CLAUSE_BREAKS, MAX_SENTENCE_CHARS, sentence_bounds
 from streams.extraction.vocabulary import Gazetteer
 from streams.numbers import Tokens
 from streams.phrases import Phrases
@@ -30,7 +31,7 @@ _COUNT_PARTICIPLES = frozenset(
 _MAX_SOURCE_TOKENS = 9
 _MAX_NAMED_TOKENS = 12  # after "according to": "the latest figures documented by the UN Human Rights Office"
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
-_AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "citing"})
+_AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "last", "earlier", "citing"})
 _PREVIOUS_SOURCE = "\x00it"
 """What a sentence-opening "It said ..." names: the last source of the item (compared by identity)."""
 _RECIPIENTS = frozenset({"reporters", "journalists", "the", "a", "an", "local", "state", "news", "media"})
@@ -49,6 +50,12 @@ def _initialism(tokens: Tokens, k: int) -> bool:
     """True when token ``k`` is the period of an initialism ("U.N.", "U.S."): right after a one-letter word."""
     lows = tokens.lows
     return lows[k] == "." and tokens.touching(k) and len(lows[k - 1]) == 1 and tokens.kinds[k - 1] == "word"
+
+
+def _acronym(sentence: str, tokens: Tokens, k: int) -> bool:
+    """True when word ``k`` is written in capitals ("WHO", "IT"): a name, not the pronoun it spells in lower case."""
+    word = sentence[tokens.starts[k] : tokens.ends[k]]
+    return len(word) > 1 and word.isupper()
 
 
 class Attribution:
@@ -117,18 +124,46 @@ class Attribution:
     def _named_source(self, sentence: _Sentence, source: str | None) -> str | None:
         """The canonical source; a bare "the ministry" is the last source of the item with that head."""
         if source is _PREVIOUS_SOURCE:
+            self._catch_up(sentence)
             return sentence.context.last_source
         canonical = self.gazetteer.source(sentence.conflict, source)
         if canonical is None:
             return None
-        named = sentence.context.sources  # a dict, not a list to search back through: O(1) per claim
-        if " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0):
-            resolved = named.get(canonical, canonical)
-            sentence.context.last_source = resolved
-            return resolved
-        named[canonical.lower().rsplit(" ", 1)[-1]] = canonical
-        sentence.context.last_source = canonical
+        if self._bare_head(canonical):
+            self._catch_up(sentence)
+        return self._remember(sentence, canonical)
+
+    def _bare_head(self, canonical: str) -> bool:
+        """True for a bare head noun ("ministry"), which stands for the last source named with that head."""
+        return " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0) is not None
+
+    def _remember(self, sentence: _Sentence, canonical: str) -> str:
+        """Record ``canonical`` as the item's last source (a bare head resolved first) and return it."""
+        context = sentence.context
+        if self._bare_head(canonical):
+            canonical = context.sources.get(canonical, canonical)  # a dict, not a search back: O(1) per claim
+        else:
+            context.sources[canonical.lower().rsplit(" ", 1)[-1]] = canonical
+            context.read_to = max(context.read_to, sentence.offset)  # a source named here supersedes those before
+        context.last_source = canonical
         return canonical
+
+    def _catch_up(self, sentence: _Sentence) -> None:
+        """Remember the sources of the sentences read for no claim since the last remembered one: "The ministry
+        said on Monday that the situation was dire. It said 40 people were killed." Each is read once, and only
+        when a later figure's source points back, so the work stays linear and most items do none of it."""
+        context = sentence.context
+        lo, hi = context.read_to, sentence.offset
+        context.read_to = max(lo, hi)
+        for start, end in sentence_bounds(context.body[lo:hi]) if lo < hi else ():
+            text = context.body[lo + start : lo + min(end, start + MAX_SENTENCE_CHARS)].rstrip()
+            tokens = Tokens(text)
+            earlier = replace(sentence, text=text, offset=lo + start, tokens=tokens, terms=[], dates=[], memo={})
+            earlier.start_dates, earlier.numbers = [], []
+            found = self._source(earlier, len(tokens), len(tokens), (0, len(tokens)))
+            canonical = None if found is _PREVIOUS_SOURCE else self.gazetteer.source(sentence.conflict, found)
+            if canonical is not None:
+                self._remember(earlier, canonical)
 
     def _phrase_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
         lows = tokens.lows
@@ -145,7 +180,9 @@ class Attribution:
             if low == "and" and lo < k and lo > 1 and self._joined_names(sentence, tokens, lo):
                 lo -= 1  # "BBC Russian and Mediazona have confirmed": two named sources are one attribution
                 continue
-            if tokens.kinds[lo - 1] == "num" or (low in CLAUSE_BREAKS or low in _SOURCE_STOPS):
+            if tokens.kinds[lo - 1] == "num" or low in CLAUSE_BREAKS:
+                break
+            if low in _SOURCE_STOPS and not _acronym(sentence, tokens, lo - 1):  # "the WHO said"
                 break
             if tokens.kinds[lo - 1] == "sym" and low not in ("-", "'", "’") and not _initialism(tokens, lo - 1):
                 break
@@ -181,7 +218,8 @@ class Attribution:
         lows = tokens.lows
         hi = k
         while hi < len(lows) and hi - k < _MAX_NAMED_TOKENS and lows[hi] not in CLAUSE_BREAKS:
-            if lows[hi] in (".", "which", "who", "that", "on", "as", "and") and hi > k and not _initialism(tokens, hi):
+            stop = lows[hi] in (".", "which", "who", "that", "on", "as", "and") and not _acronym(sentence, tokens, hi)
+            if stop and hi > k and not _initialism(tokens, hi):
                 break
             hi += 1
         return self._clean(sentence, tokens, k, hi)
@@ -219,7 +257,8 @@ class Attribution:
             if lows[k] in ends.firsts and ends.at(lows, k) is not None and sentence[tokens.starts[k]].islower():
                 hi = k
                 break
-        if lo >= hi or tokens.kinds[lo] != "word" or ends.at(lows, lo) is not None:
+        ended = ends.at(lows, lo) is not None and not _acronym(sentence, tokens, lo)
+        if lo >= hi or tokens.kinds[lo] != "word" or ended:
             return None
         # a title before a person's name: "World Health Organization chief Tedros ..." -> the organization
         for k in range(lo + 1, hi - 1):
@@ -233,6 +272,6 @@ class Attribution:
             break
         text = sentence[tokens.starts[lo] : tokens.ends[hi - 1]].strip()
         text = text[:-2] if text.endswith(("'s", "’s")) else text
-        if not text or ctx["source_anaphors"].at(lows, lo) == (True, hi - lo):
+        if not text or (ctx["source_anaphors"].at(lows, lo) == (True, hi - lo) and not _acronym(sentence, tokens, lo)):
             return None
         return text

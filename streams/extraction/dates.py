@@ -25,10 +25,13 @@ MONTHS = {
 }  # fmt: skip
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 RELATIVE_DAYS = {"today": 0, "tonight": 0, "yesterday": 1}
+# "last week", "earlier this month": a period before publication, which dates a figure to its last day (the
+# latest day the text allows), or starts a total at its first ("since last week")
+_PERIOD_OPENERS = frozenset({"last", "earlier"})
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 DAY, MONTH, YEAR = "day", "month", "year"
-_DATE_WORDS = frozenset({*MONTHS, *WEEKDAYS, *RELATIVE_DAYS})
+_DATE_WORDS = frozenset({*MONTHS, *WEEKDAYS, *RELATIVE_DAYS, *_PERIOD_OPENERS})
 
 
 class DateExpr(NamedTuple):
@@ -106,6 +109,42 @@ def _month_date(tokens: Tokens, i: int, published: date) -> DateExpr | None:
     return DateExpr(i, i + 1, value, MONTH)
 
 
+def _weekday(tokens: Tokens, i: int, published: date) -> DateExpr:
+    """"Tuesday": the most recent Tuesday on or before publication; "last Tuesday" the most recent before it;
+    "Tuesday last week" (or "of last week") that day of the week before publication's (weeks start on Monday)."""
+    day = WEEKDAYS[tokens.lows[i]]
+    back = (published.weekday() - day) % 7
+    if tokens.low(i - 1) == "last":
+        return DateExpr(i - 1, i + 1, days_before(published, back or 7), DAY)
+    j = i + 1 + (tokens.low(i + 1) == "of")
+    if tokens.lows[j : j + 2] == ["last", "week"]:
+        return DateExpr(i, j + 2, days_before(published, published.weekday() + 7 - day), DAY)
+    return DateExpr(i, i + 1, days_before(published, back), DAY)
+
+
+def _relative_period(tokens: Tokens, i: int, published: date) -> DateExpr | None:
+    """"last week", "last month", "earlier this week", "last night": the last day of the period before
+    publication, or its first after "since" ("since last month")."""
+    lows = tokens.lows
+    if tokens.low(i - 1) in ("the", "this", "its", "their"):
+        return None  # "in the last week" is the past seven days, up to publication
+    words = lows[i : i + 3] if lows[i] == "earlier" else lows[i : i + 2]
+    since = tokens.low(i - 1) == "since"
+    if words == ["last", "night"]:
+        value = days_before(published, 1)
+    elif words == ["last", "week"]:  # weeks start on Monday: its Sunday, or its Monday after "since"
+        value = days_before(published, published.weekday() + (7 if since else 1))
+    elif words == ["last", "month"]:
+        end = days_before(published, published.day)
+        value = end.replace(day=1) if since else end
+    elif words in (["earlier", "this", "week"], ["earlier", "this", "month"]):
+        start = published.weekday() if words[2] == "week" else published.day - 1  # days since the period began
+        value = days_before(published, start if since else min(1, start))
+    else:
+        return None
+    return DateExpr(i, i + len(words), value, DAY)
+
+
 def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
     """The date expressions in a tokenized sentence, left to right."""
     found: list[DateExpr] = []
@@ -120,10 +159,12 @@ def find_dates(tokens: Tokens, published: date) -> list[DateExpr]:
         low = lows[i]
         expr: DateExpr | None = None
         if low in WEEKDAYS:
-            back = (published.weekday() - WEEKDAYS[low]) % 7
-            expr = DateExpr(i, i + 1, days_before(published, back), DAY)
+            expr = _weekday(tokens, i, published)
+        elif low in _PERIOD_OPENERS:
+            expr = _relative_period(tokens, i, published)
         elif low in RELATIVE_DAYS:
-            expr = DateExpr(i, i + 1, days_before(published, RELATIVE_DAYS[low]), DAY)
+            before = lows[max(0, i - 2) : i] == ["day", "before"]  # "the day before yesterday"
+            expr = DateExpr(i, i + 1, days_before(published, RELATIVE_DAYS[low] + before), DAY)
         elif low in MONTHS:
             expr = _month_date(tokens, i, published)
         elif tokens.low(i + 1) in MONTHS and _day(tokens, i) is not None:  # "7 October 2023"

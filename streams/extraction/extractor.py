@@ -41,6 +41,7 @@ from streams.extraction.sentences import CLAUSE_BREAKS, figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
+from streams.phrases import Phrases
 
 MAX_BODY_CHARS = 100_000
 """Longer bodies are cut here: wire reports are 1-10 KB, and the cap bounds the work per item."""
@@ -89,6 +90,7 @@ _CAPTIVE_CLASS = {"abduct": "hostage", "detain": "prisoner", "hold": "hostage"}
 # "the deadliest day since 2006", "for the first time since": a record, not the start of a total
 _SUPERLATIVES = frozenset({"deadliest", "worst", "bloodiest", "heaviest", "highest", "largest", "biggest", "time"})
 _NO_SINCE = "<since>"
+_RELEASES = frozenset({"hostages_released", "prisoners_released"})
 
 
 class _Head(NamedTuple):
@@ -128,6 +130,7 @@ class _Item:
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
     last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
     last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
+    read_to: int = 0  # the sources of the body before this offset are remembered (or superseded by a later one)
 
 
 @dataclass(slots=True)
@@ -298,7 +301,7 @@ class Extractor(Attribution):
         dates = find_dates(tokens, context.published)
         in_date = {k for d in dates for k in range(d.i, d.j)}
         quantities = [
-            q
+            self._particle(tokens, q)
             for q in self.numbers.quantities_in(tokens)
             if in_date.isdisjoint(range(*q.tokens)) and self._is_count(tokens, q)
         ]
@@ -351,6 +354,8 @@ class Extractor(Attribution):
             ]
         if claims:
             context.last_group = claims[-1].group
+        if claims and context.read_to >= start:  # its sources and those before are remembered: the next gap follows
+            context.read_to = end
         return claims
 
     def _earlier_wars(self, sentence: _Sentence) -> list[int]:
@@ -388,6 +393,18 @@ class Extractor(Attribution):
             return False  # "12-year-old", "three-phase", "1,200-kilometre"
         digits = tokens.lows[first] if q.qualifier == "exact" and last - first == 1 else ""
         return not (digits.isdigit() and len(digits) == 4 and 1900 <= int(digits) <= 2100)
+
+    def _particle(self, tokens: Tokens, q: Quantity) -> Quantity:
+        """``q`` unhedged when its hedge word ends a trigger: in "handed over four hostages" "over" belongs to the
+        verb ("handed over"), it does not make the four "more than 4"."""
+        first, last = q.tokens
+        if q.interval in ("exact", "range", "vague") or tokens.starts[first] == q.numbers[0].start:
+            return q  # no hedge before the number
+        k = next((k for k in range(first, last) if tokens.starts[k] == q.numbers[0].start), first)
+        hit = self.taxonomy.events.ending_at(tokens.lows, k)
+        if hit is None or hit[1] <= k - first:
+            return q
+        return self.numbers.with_interval(q, "exact")._replace(start=q.numbers[0].start, tokens=(k, last))
 
     def _is_noun(self, lows: list[str], k: int) -> bool:
         """True when a person or group noun ends right before token ``k``."""
@@ -442,7 +459,7 @@ class Extractor(Attribution):
                 return _Head("empty", end=j)
             head = self._noun_at(text, tokens, j, adjective)
             if head is not None:
-                head = self._coordinated(text, tokens, head)
+                head = self._coordinated(text, tokens, head, adjective)
                 return _Head(head.kind, head.noun, head.event, head.group, head.end, head.explicit, subset)
             adjective_hit = self.taxonomy.group_adjectives.at(lows, j)
             if adjective_hit is not None:
@@ -462,8 +479,9 @@ class Extractor(Attribution):
             return _Head("empty", end=j)
         return _Head("reject", end=j)
 
-    def _coordinated(self, text: str, tokens: Tokens, head: _Head) -> _Head:
-        """Extend "journalists and media workers" to its last noun; the first noun keeps the group."""
+    def _coordinated(self, text: str, tokens: Tokens, head: _Head, adjective: str | None) -> _Head:
+        """Extend "journalists and media workers" to its last noun; nouns of one group keep it, nouns of two
+        ("women and children", "Palestinian women and minors") count a mix: only their adjective's group."""
         j = head.end
         while tokens.low(j) in ("and", "or") and j + 1 < len(tokens):
             k = j + 1
@@ -472,7 +490,8 @@ class Extractor(Attribution):
             more = self._noun_at(text, tokens, k, None)
             if more is None:
                 break
-            head = _Head(head.kind, head.noun, head.event or more.event, head.group, more.end, head.explicit)
+            group = head.group if more.group == head.group else adjective
+            head = _Head(head.kind, head.noun, head.event or more.event, group, more.end, head.explicit)
             j = more.end
         return head
 
@@ -496,7 +515,7 @@ class Extractor(Attribution):
         """
         lows = tokens.lows
         opener = lows[k] if k < len(lows) else ""
-        if opener == "," and self._ctx["aside_openers"].at(lows, k + 1) is None:
+        if opener == "," and self._ctx["aside_openers"].at(lows, k + 1) is None and not self._counted_part(lows, k + 1):
             return k
         if opener not in (",", "-", "—", "–", "("):
             return k
@@ -507,6 +526,11 @@ class Extractor(Attribution):
             if lows[j] in (";", ":", ".") or (opener == "," and lows[j] in ("-", "—") and not self._hyphen(tokens, j)):
                 return k  # a dash ends a comma aside; a hyphen inside a word ("a 5-year-old girl") does not
         return k
+
+    def _counted_part(self, lows: list[str], k: int) -> bool:
+        """True when a count and a partitive open at token ``k``: "nine of them children", "twenty-one of whom"."""
+        partitives = self._ctx["partitives"]
+        return any(partitives.at(lows, j) is not None for j in range(k + 1, min(len(lows), k + 4)))
 
     def _main_verb(self, tokens: Tokens, k: int) -> tuple[str, int] | None:
         """A release or killing told by an auxiliary and its verb after a participle phrase that opens at ``k``."""
@@ -639,6 +663,8 @@ class Extractor(Attribution):
             if main is not None:
                 noun = _CAPTIVE_CLASS[found[0]] if noun == "person" else noun
                 found = main
+            else:  # "the release of 50 hostages in exchange for 150 women held in Israeli jails": released too
+                found = self._swapped_release(sentence, first) or found
         if found is None and head.kind == "noun" and tokens.low(after) == "among" and after + 1 < len(lows):
             # "3 journalists among 11 killed in the strike": the part before its whole shares the whole's verb
             found = self._event_after(lows, after + 2) if tokens.kinds[after + 1] == "num" else None
@@ -704,6 +730,8 @@ class Extractor(Attribution):
                 event, trigger = later
         if event == "hold" and noun == "person" and tokens.low(head.end) in ("captive", "hostage", "hostages"):
             noun = "hostage"  # "holding 23 passengers captive"
+        if noun == "person" and event in ("release", "return"):
+            noun = self._released_class(sentence, first, trigger) or noun
         metric = self._metric(lows, noun, event)
         if metric is None:
             return None
@@ -734,6 +762,64 @@ class Extractor(Attribution):
             noun = "hostage" if metric.startswith("hostages") else noun
             return _Figure(q, metric, noun, group, trigger, denominator=True)
         return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
+
+    def _swap(self, sentence: _Sentence) -> tuple[int, ...]:
+        """The (start, end) of the words that join the two sides of a swap ("in exchange for"), else (); once per
+        sentence."""
+        swap = sentence.memo.get("swap")
+        if not isinstance(swap, tuple):
+            lows = sentence.tokens.lows
+            hit = self._ctx["exchange"].find(lows, 0, len(lows))
+            size = self._ctx["exchange"].at(lows, hit[1]) if hit is not None else None
+            swap = sentence.memo["swap"] = (hit[1], hit[1] + size[1]) if hit is not None and size is not None else ()
+        return swap
+
+    def _swapped_release(self, sentence: _Sentence, first: int) -> tuple[str, int] | None:
+        """The release before a swap, for a figure that opens its other side: "freed 50 hostages in exchange for
+        150 women held in Israeli jails" releases the 150 too, whose own participle only says who they are."""
+        swap = self._swap(sentence)
+        if not swap or not 0 <= first - swap[1] <= 1:
+            return None
+        events = self.taxonomy.events
+        for k in range(swap[0], 0, -1):
+            hit = events.ending_at(sentence.tokens.lows, k)
+            if hit is not None and hit[0] == "release":
+                return hit[0], k - hit[1]
+        return None
+
+    def _released_class(self, sentence: _Sentence, first: int, trigger: int) -> str | None:
+        """"hostage" or "prisoner" for people released, when who releases them or the swap says which, else None
+        (the sentence's own words decide, in :meth:`_metric`).
+
+        A release by an armed group is of hostages: "Hamas freed four Israeli women soldiers", "12 were freed by
+        gunmen". In a swap the released on one side are of the other class than those named on the other side:
+        "Israel freed 369 Palestinians in exchange for three hostages" are prisoners."""
+        lows = sentence.tokens.lows
+        captors = self._ctx["captors"]
+        swap = self._swap(sentence)
+        own = min(len(lows), first + _MAX_AHEAD_TOKENS, swap[0] if swap and swap[0] > first else len(lows))
+        subject = trigger < first and captors.find(lows, max(0, trigger - _MAX_AUX_TOKENS), trigger) is not None
+        agent = any(lows[k] == "by" and captors.at(lows, k + 1) for k in range(max(first, trigger), own))
+        # "Hamas freed three hostages in exchange for 369 Palestinians": the verb's object is before the swap
+        across = bool(swap) and trigger < swap[0] <= first
+        if (subject and not across) or agent:
+            return "hostage"
+        if not swap:
+            return None
+        return "prisoner" if subject else self._against(sentence, after_swap=first < swap[0])
+
+    def _against(self, sentence: _Sentence, after_swap: bool) -> str | None:
+        """The class of the people released against those named on one side of the swap: prisoners against hostages
+        or against people an armed group holds ("held by Hamas"), hostages against prisoners; once per side."""
+        key = f"against:{after_swap}"
+        if key not in sentence.memo:
+            lows, swap = sentence.tokens.lows, self._swap(sentence)
+            side = lows[swap[1] :] if after_swap else lows[: swap[0]]
+            captors = self._ctx["captors"].find(side, 0, len(side)) is not None
+            hostages, prisoners = not self._hostage_words.isdisjoint(side), not self._prisoner_words.isdisjoint(side)
+            sentence.memo[key] = "prisoner" if hostages or captors else "hostage" if prisoners else None
+        found = sentence.memo[key]
+        return found if isinstance(found, str) else None
 
     def _own_predicate(self, sentence: _Sentence, k: int) -> bool:
         """True when auxiliaries at token ``k`` lead to a verb that counts no one ("of them have been buried");
@@ -788,8 +874,8 @@ class Extractor(Attribution):
         # past the next figure belongs to that figure
         two_reports = n + 1 < len(figures) and "that" in lows[first : segment[1]]
         own = (clause[0], min(clause[1], segment[1])) if two_reports else clause
-        basis = self._basis(sentence, figure, own)
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
+        basis = self._basis(sentence, figure, own, modality == "planned")
         # a day past an earlier figure of the series is that figure's ("rose to 1,200, up from 900 it reported on
         # Thursday"); past a coordinated figure it is shared ("killed two and wounded 16 on Saturday")
         own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if f.earlier), len(lows))
@@ -872,7 +958,7 @@ class Extractor(Attribution):
             for d in sentence.dates
         )
 
-    def _basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int]) -> str:
+    def _basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int], planned: bool = False) -> str:
         """Total or incident; see the comments for the order of the rules."""
         ctx = self._ctx
         lows = sentence.tokens.lows
@@ -901,17 +987,70 @@ class Extractor(Attribution):
             d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in" for d in sentence.dates
         ):
             return "total"  # "since the war began", "the death toll", "so far", "in 2026"
-        if incident:
+        perfect_hit = ctx["perfect"].find(lows, lo, hi)
+        if incident and not (perfect_hit and self._campaign_toll(sentence, clause[0], perfect_hit[1], first)):
             return "incident"
-        perfect = ctx["perfect"].find(lows, lo, hi) is not None
+        if planned and figure.metric in _RELEASES and self._names_a_deal(sentence):
+            return "total"  # "Under the deal, 33 hostages are to be freed": the deal's total, not one release's
+        perfect = perfect_hit is not None
         if perfect and figure.quantity.value < _HANDFUL and figure.quantity.qualifier == "exact":
             return "incident"  # "Ukraine says it has captured two North Korean soldiers": a handful is one event
         if self.taxonomy.metrics[figure.metric].kind == "stock" or perfect:
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
 
-    def _incident_cue(self, sentence: _Sentence, lo: int, hi: int) -> bool:
-        """An incident word in tokens ``[lo, hi)``; the day of a statement ("said on Friday") is not one."""
+    def _names_a_deal(self, sentence: _Sentence) -> bool:
+        """True when the sentence names a deal ("under the truce", "the agreement provides for"); once per sentence."""
+        deal = sentence.memo.get("deal")
+        if not isinstance(deal, bool):
+            lows = sentence.tokens.lows
+            deal = sentence.memo["deal"] = self._ctx["deals"].find(lows, 0, len(lows)) is not None
+        return deal
+
+    def _campaign_toll(self, sentence: _Sentence, lo: int, perfect: int, first: int) -> bool:
+        """True for "Israeli strikes have killed more than 40,000 people", "the fighting has displaced 1.2 million":
+        a perfect whose subject is a campaign counts its running total, when the sentence names no period of its
+        own ("overnight", "on Tuesday", "in the past 24 hours") and the campaign is no battle for one place
+        ("Fighting in Goma has left 100 dead"). Its words are incident cues, which this rule overrides."""
+        campaign = self._ctx["campaign"]
+        hit = campaign.find(sentence.tokens.lows, lo, perfect) if perfect < first else None
+        if hit is None:
+            return False
+        period = sentence.memo.get("named_period")
+        if period is None:  # memoized per sentence: every figure of the sentence asks alike
+            whole = len(sentence.tokens)
+            period = sentence.memo["named_period"] = self._incident_cue(sentence, 0, whole, campaign) or self._dated(
+                sentence
+            )
+        return not period and not self._battle(sentence, hit[1], perfect)
+
+    def _dated(self, sentence: _Sentence) -> bool:
+        """True when the sentence names a day or month of its own ("on January 5", "in September"), not the day of
+        a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31")."""
+        lows = sentence.tokens.lows
+        speech = self._ctx["speech_verbs"]
+        return any(
+            d.precision != YEAR
+            and d not in sentence.start_dates
+            and lows[max(0, d.i - 2) : d.i] not in (["as", "of"], ["as", "at"])
+            and not any(speech.ending_at(lows, back) for back in range(max(0, d.i - 2), d.i + 1))
+            for d in sentence.dates
+        )
+
+    def _battle(self, sentence: _Sentence, lo: int, hi: int) -> bool:
+        """True when tokens ``[lo, hi)`` name a place narrower than the conflict's territory: "fighting in Goma",
+        "strikes on Kharkiv" are a battle or a raid on one place, not the campaign over the whole war."""
+        starts, text_end = sentence.tokens.starts, len(sentence.text)
+        begin, end = starts[lo], starts[hi] if hi < len(starts) else text_end
+        territory = self.gazetteer.territory.get(sentence.conflict, frozenset())
+        return any(
+            begin <= at < end and (place := self.gazetteer.terms[phrase][1]) is not None and place not in territory
+            for at, phrase in sentence.terms
+        )
+
+    def _incident_cue(self, sentence: _Sentence, lo: int, hi: int, skip: Phrases[bool] | None = None) -> bool:
+        """An incident word in tokens ``[lo, hi)``, not one of ``skip``; the day of a statement ("said on Friday")
+        is not one."""
         lows = sentence.tokens.lows
         cues = self._ctx["incident"]
         speech = self._ctx["speech_verbs"]
@@ -924,7 +1063,7 @@ class Extractor(Attribution):
             # "said on Friday", and "revised its count down to 47,487 on Monday": the day of a statement or
             # of a revision, not of an incident
             statement_day = lows[at] in WEEKDAYS and (
-                sentence.revision or any(speech.ending_at(lows, back) for back in range(max(0, at - 3), at))
+                sentence.revision or any(speech.ending_at(lows, back) for back in range(max(0, at - 3), at + 1))
             )
             # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
             participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None
@@ -933,7 +1072,8 @@ class Extractor(Attribution):
             relation = lows[at] == "between" and not (
                 at + 1 < len(lows) and (sentence.tokens.kinds[at + 1] == "num" or lows[at + 1] in _PERIOD_WORDS)
             )
-            if not statement_day and not participle and not relation:
+            skipped = skip is not None and skip.at(lows, at) is not None
+            if not statement_day and not participle and not relation and not skipped:
                 return True
             k = at + 1
         return False

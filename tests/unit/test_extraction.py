@@ -570,6 +570,7 @@ _LINEAR_UNITS = [
     "\n",
     "12 killed. ",
     "x" * 50 + " ",
+    "The office said it was dire. It said 4 people died. ",
 ]
 
 
@@ -1628,4 +1629,230 @@ def test_a_part_with_a_predicate_of_its_own_that_counts_no_one_is_no_figure() ->
     assert [(c.metric, c.value, c.group) for c in held] == [
         ("detained", 9700, "Palestinians"),
         ("detained", 3300, "Palestinians"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        # a campaign as the subject of a perfect counts its running total
+        (
+            "Israeli airstrikes have killed more than 41,000 Palestinians in Gaza, according to the health ministry.",
+            "Gaza",
+            ("killed", 41000, "total", "2023-10-07", None),
+        ),
+        (
+            "The attacks have killed 289 children across Ukraine.",
+            "Ukraine",
+            ("killed", 289, "total", "2022-02-24", None),
+        ),
+        (
+            "Russian drone and missile strikes have driven 1.4 million people from their homes.",
+            "Ukraine",
+            ("displaced", 1_400_000, "total", "2022-02-24", None),
+        ),
+        (
+            "The fighting has killed over 9,000 people in the east.",
+            "Congo",
+            ("killed", 9000, "total", "2022-03-28", None),
+        ),
+        # a period of its own keeps it an incident
+        (
+            "Israeli strikes overnight have killed 37 people in Gaza.",
+            "Gaza",
+            ("killed", 37, "incident", None, "Gaza Strip"),
+        ),
+        (
+            "Russian attacks have killed 14 civilians in Ukraine in the past 24 hours.",
+            "Ukraine",
+            ("killed", 14, "incident", None, "Ukraine"),
+        ),
+        (
+            "Israeli strikes have killed 70 people in Gaza in March.",
+            "Gaza",
+            ("killed", 70, "incident", None, "Gaza Strip"),
+        ),
+        # a battle for one town, a single strike, and a campaign that is not the subject stay incidents
+        ("Fighting around Bunia has left at least 60 people dead.", "Congo", ("killed", 60, "incident", None, "Bunia")),
+        (
+            "A Russian missile strike has killed 21 people in Ukraine.",
+            "Ukraine",
+            ("killed", 21, "incident", None, "Ukraine"),
+        ),
+        (
+            "Paramilitaries have killed 45 villagers in attacks on farming villages in Gezira state.",
+            "Sudan",
+            ("killed", 45, "incident", None, "Gezira"),
+        ),
+    ],
+)
+def test_a_campaign_in_the_perfect_counts_a_running_total(body: str, title: str, expected: tuple[object, ...]) -> None:
+    [claim] = claims(body, title=title)
+    assert (claim.metric, claim.value, claim.basis, claim.since, claim.place) == expected
+
+
+def test_the_day_right_after_a_speech_verb_is_the_statement_s() -> None:
+    # "officials said Saturday" with no "on" dates the statement, not an incident: a perfect stays a running total
+    [freed] = claims("Hamas has freed 38 hostages, mediators said Saturday.", published="2025-02-10T09:00:00Z")
+    assert (freed.metric, freed.basis, freed.since, freed.as_of) == (
+        "hostages_released",
+        "total",
+        "2023-10-07",
+        "2025-02-08",
+    )
+    [held] = claims("Israel has detained about 9,400 Palestinians, a prisoners' group told reporters Monday.")
+    assert (held.metric, held.basis, held.group) == ("detained", "total", "Palestinians")
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        # released by an armed group: hostages, with no hostage word in the sentence
+        (
+            "Hamas freed two Israeli soldiers and a farmer's daughter on Thursday.",
+            "Gaza",
+            [("hostages_released", 2, "soldiers")],
+        ),
+        (
+            "Six aid workers were freed by gunmen near Port-au-Prince on Monday.",
+            "Haiti",
+            [("hostages_released", 6, "aid_workers")],
+        ),
+        # released by a state: prisoners
+        (
+            "Israel released 110 Palestinian detainees from Ofer prison.",
+            "Gaza",
+            [("prisoners_released", 110, "Palestinians")],
+        ),
+        # a swap: each side is of the other class than the one named on the other side
+        (
+            "Israel freed 183 Palestinians in exchange for three Israeli hostages.",
+            "Gaza",
+            [("prisoners_released", 183, "Palestinians"), ("hostages_released", 3, "Israelis")],
+        ),
+        (
+            "Hamas handed over four captives in exchange for 200 Palestinians.",
+            "Gaza",
+            [("hostages_released", 4, None), ("prisoners_released", 200, "Palestinians")],
+        ),
+    ],
+)
+def test_who_releases_and_the_swap_say_hostages_or_prisoners(
+    body: str, title: str, expected: list[tuple[object, ...]]
+) -> None:
+    assert [(c.metric, c.value, c.group) for c in claims(body, title=title)] == expected
+
+
+def test_a_release_under_a_deal_is_its_planned_total() -> None:
+    body = (
+        "The accord provides for the release of 40 women and children held by Hamas in exchange for 120 "
+        "Palestinian women and teenagers held in Israeli prisons."
+    )
+    got = claims(body, published="2023-11-23T08:00:00Z")
+    assert [(c.metric, c.value, c.group, c.modality, c.basis, c.since) for c in got] == [
+        ("hostages_released", 40, None, "planned", "total", "2023-10-07"),
+        ("prisoners_released", 120, "Palestinians", "planned", "total", "2023-10-07"),
+    ]
+    # the day of one release under the deal keeps it an incident
+    [one] = claims("Under the truce, Hamas is to free four hostages on Saturday.", published="2025-01-23T08:00:00Z")
+    assert (one.metric, one.modality, one.basis, one.as_of) == (
+        "hostages_released",
+        "planned",
+        "incident",
+        "2025-01-18",
+    )
+
+
+def test_a_particle_that_ends_the_trigger_is_no_hedge() -> None:
+    [handed] = claims("Hamas handed over five hostages to the Red Cross in Khan Younis on Thursday.")
+    assert (handed.metric, handed.value, handed.qualifier, handed.low, handed.high) == (
+        "hostages_released",
+        5,
+        "exact",
+        5,
+        5,
+    )
+    [hedged] = claims("Hamas has handed over more than 30 hostages since the truce began.")
+    assert (hedged.value, hedged.qualifier, hedged.basis) == (30, "more_than", "total")
+
+
+@pytest.mark.parametrize(
+    ("when", "as_of"),
+    [
+        ("yesterday", "2025-01-21"),
+        ("the day before yesterday", "2025-01-20"),
+        ("last night", "2025-01-21"),
+        ("last week", "2025-01-19"),  # the Sunday that ends the week before publication's
+        ("on Thursday last week", "2025-01-16"),
+        ("last Wednesday", "2025-01-15"),  # published on a Wednesday: a week before
+        ("earlier this week", "2025-01-21"),
+        ("last month", "2024-12-31"),
+    ],
+)
+def test_a_relative_period_dates_a_figure_to_its_last_day(when: str, as_of: str) -> None:
+    # published on Wednesday 22 January 2025
+    [claim] = claims(f"Shelling killed 16 people in Khan Younis {when}.", published="2025-01-22T09:00:00Z")
+    assert (claim.metric, claim.value, claim.basis, claim.as_of) == ("killed", 16, "incident", as_of)
+
+
+def test_a_relative_period_after_since_starts_the_total_and_the_past_week_is_no_date() -> None:
+    [since] = claims("At least 230 people have been killed in Gaza since last week.", published="2025-01-22T09:00:00Z")
+    assert (since.basis, since.since, since.as_of) == ("total", "2025-01-13", "2025-01-22")
+    [month] = claims("Hamas has freed 14 hostages since last month.", published="2025-01-22T09:00:00Z")
+    assert (month.basis, month.since) == ("total", "2024-12-01")
+    [past] = claims("In the last week, strikes killed 88 people in Rafah.", published="2025-01-22T09:00:00Z")
+    assert past.as_of == "2025-01-22"
+
+
+def test_a_statement_made_last_week_is_attributed_and_dated() -> None:
+    [claim] = claims(
+        "Some 610 people were wounded in Rafah, the health ministry in Gaza said last week.",
+        published="2025-01-22T09:00:00Z",
+    )
+    assert (claim.metric, claim.attributed_to, claim.as_of) == ("injured", "Gaza health ministry", "2025-01-19")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # the source is named in a sentence that states no figure, or none that is a count of people
+        "The health ministry in Gaza warned on Sunday that hospitals were collapsing. It said 52 people were killed.",
+        "The health ministry in Gaza said three hospitals were shelled on Sunday. It said 52 people were killed.",
+        "Gaza's health ministry reported that hospitals were overwhelmed. The ministry said 52 people were killed.",
+    ],
+)
+def test_a_source_named_in_a_sentence_without_claims_is_remembered(body: str) -> None:
+    [claim] = claims(body)
+    assert (claim.metric, claim.value, claim.attributed_to) == ("killed", 52, "Gaza health ministry")
+
+
+def test_a_source_named_with_a_figure_supersedes_one_named_before() -> None:
+    body = (
+        "The Israeli military said it was investigating. Gaza's health ministry said 30 people were killed in Rafah. "
+        "It said 70 others were wounded."
+    )
+    assert [(c.metric, c.attributed_to) for c in claims(body)] == [
+        ("killed", "Gaza health ministry"),
+        ("injured", "Gaza health ministry"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The WHO said at least 35 patients died in hospitals in Gaza City.",
+        "At least 35 patients died in hospitals in Gaza City, the WHO said.",
+        "According to the WHO, at least 35 patients died in hospitals in Gaza City.",
+    ],
+)
+def test_an_acronym_in_capitals_is_a_name_not_a_pronoun(body: str) -> None:
+    [claim] = claims(body)
+    assert (claim.metric, claim.value, claim.attributed_to) == ("killed", 35, "World Health Organization")
+
+
+def test_a_counted_part_in_a_comma_aside_does_not_cut_the_whole_from_its_verb() -> None:
+    body = "At least 27 people, eleven of them children, were killed in strikes on Jabalia, medics said."
+    assert [(c.metric, c.value, c.group, c.attributed_to) for c in claims(body)] == [
+        ("killed", 27, None, "medics"),
+        ("killed", 11, "children", "medics"),
     ]
