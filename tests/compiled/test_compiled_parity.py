@@ -65,6 +65,8 @@ def test_every_listed_module_is_compiled_in_the_build(compiled: Path) -> None:
     probe = "import importlib, sys; print(*(importlib.import_module(m).__file__ for m in sys.argv[1:]))"
     files = _run(compiled, "-c", probe, *modules, cwd=compiled).stdout.decode().split()
     assert all(f.startswith(str(compiled)) and f.endswith(".so") for f in files), files
+    built = sorted(str(p.relative_to(compiled)).split(".")[0] for p in (compiled / "streams").rglob("*.so"))
+    assert built == sorted(m.removesuffix(".py") for m in _compiled_modules()), "the wheel compiles what setup.py lists"
 
 
 def test_the_wheel_carries_the_folders_it_reads(compiled: Path) -> None:
