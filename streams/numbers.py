@@ -192,16 +192,53 @@ class Tokens:
     __slots__ = ("ends", "kinds", "lows", "starts")
 
     def __init__(self, text: str) -> None:
+        self.kinds: list[str] = []
+        self.lows: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
         lowered = text.lower()
-        # the token classes do not depend on case, so the lower-cased text is cut when lowering kept
-        # every offset (it nearly always does)
-        same_length = len(lowered) == len(text)
-        pattern = _ASCII_TOKEN_RE if nearly_ascii(lowered) else _TOKEN_RE
-        matches = list(pattern.finditer(lowered if same_length else text))
-        self.kinds: list[str] = [m.lastgroup or _SYM for m in matches]
-        self.lows: list[str] = [m[0] for m in matches] if same_length else [m[0].lower() for m in matches]
-        self.starts: list[int] = [m.start() for m in matches]
-        self.ends: list[int] = [m.end() for m in matches]
+        if nearly_ascii(lowered):
+            self._cut_nearly_ascii(lowered)
+        elif len(lowered) == len(text):
+            # the token classes do not depend on case, so the lower-cased text is cut when lowering kept
+            # every offset (it nearly always does)
+            self._cut(_TOKEN_RE, lowered, 0, len(lowered), lower=False)
+        else:
+            self._cut(_TOKEN_RE, text, 0, len(text), lower=True)
+
+    def _cut(self, pattern: re.Pattern[str], text: str, start: int, end: int, lower: bool) -> None:
+        """Append the tokens ``pattern`` finds in ``text[start:end]``."""
+        for m in pattern.finditer(text, start, end):
+            self.kinds.append(m.lastgroup or _SYM)
+            self.lows.append(m[0].lower() if lower else m[0])
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+
+    def _cut_nearly_ascii(self, lowered: str) -> None:
+        """The tokens of lower-cased :func:`nearly_ascii` text, as :data:`_ASCII_TOKEN_RE` cuts them.
+
+        No token of that pattern spans white space, so the text is split at white space first (in C) and
+        most pieces are a token as they stand: a word, a digit group, or a word and the mark after it
+        ("gaza,"). Only the other pieces go through the regular expression, whose per-token cost is
+        several times that of the split."""
+        kinds, lows, starts, ends = self.kinds, self.lows, self.starts, self.ends
+        at = 0
+        for piece in lowered.split():
+            at = lowered.find(piece, at)
+            end = at + len(piece)
+            if piece.isalpha() or piece.isdigit():
+                kinds.append(_WORD if piece[0].isalpha() else _NUM)
+                lows.append(piece)
+                starts.append(at)
+                ends.append(end)
+            elif piece[:-1].isalpha() and not piece[-1].isalnum():
+                kinds.extend((_WORD, _SYM))
+                lows.extend((piece[:-1], piece[-1]))
+                starts.extend((at, end - 1))
+                ends.extend((end - 1, end))
+            else:
+                self._cut(_ASCII_TOKEN_RE, lowered, at, end, lower=False)
+            at = end
 
     def __len__(self) -> int:
         return len(self.kinds)

@@ -197,6 +197,21 @@ def test_ascii_tokenizer_cuts_nearly_ascii_text_as_the_unicode_one(text: str) ->
     assert cut(_ASCII_TOKEN_RE) == cut(_TOKEN_RE)
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="aBzZ09 ,.-+%'\"()\n\t\u00a0\u2019\u201c\u2014é", max_size=60))
+def test_tokens_are_what_the_unicode_pattern_cuts(text: str) -> None:
+    """Whichever path Tokens takes (split pieces, the ASCII or the Unicode pattern), the tokens are those
+    of the Unicode pattern over the lower-cased text."""
+    from streams.numbers import _TOKEN_RE, Tokens
+
+    lowered = text.lower()
+    matches = list(_TOKEN_RE.finditer(lowered))
+    tokens = Tokens(text)
+    assert tokens.lows == [m[0] for m in matches]
+    assert tokens.kinds == [m.lastgroup for m in matches]
+    assert (tokens.starts, tokens.ends) == ([m.start() for m in matches], [m.end() for m in matches])
+
+
 @pytest.mark.parametrize("text", ["café", "Zürich", "\u0663", "1\u00a0200", "1\u202f200", "x\u00bd"])
 def test_a_unicode_letter_digit_or_separator_is_not_nearly_ascii(text: str) -> None:
     from streams.numbers import nearly_ascii
