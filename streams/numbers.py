@@ -48,7 +48,9 @@ _ASCII_TOKEN_RE = re.compile(
 _NUM, _WORD, _SYM = "num", "word", "sym"
 # Web copy is ASCII but for typographic punctuation (curly quotes and apostrophes, dashes, ellipsis), which
 # both patterns cut as one-character symbols: such text can take the ASCII pattern too.
-_NEARLY_ASCII = re.compile(r"[\x00-\x7f\u2018\u2019\u201c\u201d\u2013\u2014\u2026]*+\Z")
+TYPOGRAPHIC = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026"
+"""The typographic punctuation of web copy: curly quotes and apostrophes, en and em dashes, ellipsis."""
+_NEARLY_ASCII = re.compile(f"[\\x00-\\x7f{TYPOGRAPHIC}]*+\\Z")
 
 
 def nearly_ascii(text: str) -> bool:

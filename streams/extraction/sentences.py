@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from streams.numbers import NUMBER_WORDS, nearly_ascii
+from streams.numbers import NUMBER_WORDS, TYPOGRAPHIC, nearly_ascii
 
 MAX_SENTENCE_CHARS = 2_000
 """Longer "sentences" are lists or tables, not prose; only their start is read."""
@@ -53,7 +53,15 @@ def sentence_bounds(body: str) -> list[tuple[int, int]]:
 
 _DIGIT = re.compile(r"\d")
 # punctuation to spaces (number words stand apart) and ASCII digits to "0" (one character to look for)
-_HINTS = str.maketrans({**dict.fromkeys("-,.;:!?()[]\"'“”‘’—–/", " "), **dict.fromkeys("0123456789", "0")})
+_HINTS = str.maketrans({**dict.fromkeys("-,.;:!?()[]\"'/" + TYPOGRAPHIC, " "), **dict.fromkeys("0123456789", "0")})
+
+
+def _ascii(body: str) -> str:
+    """A :func:`~streams.numbers.nearly_ascii` body with its typographic marks blanked, as :data:`_HINTS` would:
+    lower-casing and translating ASCII text is several times faster than any other."""
+    for mark in TYPOGRAPHIC if not body.isascii() else ():
+        body = body.replace(mark, " ")
+    return body
 
 
 def figure_sentences(body: str) -> list[tuple[int, int]]:
@@ -62,13 +70,14 @@ def figure_sentences(body: str) -> list[tuple[int, int]]:
 
     Most sentences of a report state no figure; one without a digit or a number word delimited by
     punctuation or white space ("twenty-one", "(three)") is not read further. Both tests read a copy of
-    the body made once, lower-cased, with punctuation blanked and ASCII digits made "0": in ASCII text (typographic
-    punctuation aside) a digit is a ``str.find`` of "0" (other digits need the regex), and the words are split from it
-    (lower-casing nearly always keeps offsets; when it does not, the sentence is lowered alone).
+    the body made once, lower-cased, with punctuation blanked and ASCII digits made "0": in ASCII text
+    (typographic punctuation aside) a digit is a ``str.find`` of "0" (other digits need the regex), and the
+    words are split from it (lower-casing nearly always keeps offsets; when it does not, the sentence is
+    lowered alone).
     """
-    words = body.lower().translate(_HINTS)
+    ascii_digits = nearly_ascii(body)  # then lower-casing keeps every offset, too
+    words = (_ascii(body) if ascii_digits else body).lower().translate(_HINTS)
     aligned = len(words) == len(body)
-    ascii_digits = aligned and nearly_ascii(body)
     kept: list[tuple[int, int]] = []
     for start, stop in sentence_bounds(body):
         end = min(stop, start + MAX_SENTENCE_CHARS)

@@ -357,6 +357,29 @@ def test_sentence_bounds_follow_the_rule_in_words(pieces: list[str]) -> None:
     assert sentence_bounds(body) == _reference_bounds(body)
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["three", "Dozen", "x", "0", "\u0663", "é", ".", " ", "-", "A", *"\u2019\u201c\u2014\u2026"]),
+        max_size=30,
+    )
+)
+def test_figure_sentences_are_those_with_a_digit_or_a_number_word(pieces: list[str]) -> None:
+    """The fast paths of figure_sentences (str.find on an ASCII copy) agree with the rule in words."""
+    from streams.extraction.sentences import figure_sentences, sentence_bounds
+    from streams.numbers import NUMBER_WORDS
+
+    body = "".join(pieces)
+    expected = []
+    for start, end in sentence_bounds(body):
+        text = body[start:end].lower()
+        for mark in "-,.;:!?()[]\"'/\u2018\u2019\u201c\u201d\u2013\u2014\u2026":
+            text = text.replace(mark, " ")
+        if any(c.isdecimal() for c in text) or not NUMBER_WORDS.isdisjoint(text.split()):
+            expected.append((start, end))
+    assert figure_sentences(body) == expected
+
+
 @pytest.mark.parametrize(
     "bad",
     [
