@@ -197,6 +197,8 @@ def _year_in(lows: list[str], d: DateExpr) -> bool:
 
 _FINITE_AUXILIARIES = COPULAS | {"have", "has", "had"}  # the verbs that open a predicate of its own
 _HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
+_LIST_WORDS = frozenset({",", "and", "a", "an", "one"})  # what joins the members of a list of counted nouns
+_STATE_VERBS = frozenset({"remain", "remains", "remained", "still", "stay", "stays", "stayed"})
 _DAY_TOLL = 1000
 """A count of at least this many, after an attack noun in the perfect ("Israeli strikes have killed 41,000"), is
 beyond one day's toll: the campaign's running total. The deadliest days of the wars covered stay below it."""
@@ -708,6 +710,12 @@ class Extractor(Attribution):
             return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True, whole=whole)
         if found is None:
             found = self._event_in_clause(lows, first, noun)
+        if found is None and previous is not None and head.kind == "noun" and head.explicit:
+            # "killed two men, a woman and three children", "killed 11 women, 8 children and 3 men": a member of a
+            # list of counted nouns shares the verb of its first member (not one with a verb of its own: "With the
+            # release of three men, 73 hostages remain")
+            own_verb = tokens.low(head.end) in _FINITE_AUXILIARIES or tokens.low(head.end) in _STATE_VERBS
+            found = None if own_verb else self._listed(sentence, previous, first)
         if (
             previous is not None
             and head.kind == "empty"
@@ -771,6 +779,30 @@ class Extractor(Attribution):
             noun = "hostage" if metric.startswith("hostages") else noun
             return _Figure(q, metric, noun, group, trigger, denominator=True)
         return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
+
+    def _listed(self, sentence: _Sentence, previous: _Figure, first: int) -> tuple[str, int] | None:
+        """The trigger of ``previous`` when only a list of counted nouns parts it from the figure at ``first``: after
+        the previous noun phrase a comma, then only "and", commas, articles and nouns ("two men, a woman and")."""
+        lows, tx = sentence.tokens.lows, self.taxonomy
+        event = tx.events.at(lows, previous.trigger)
+        lo = previous.quantity.tokens[1]
+        if event is None or previous.trigger > lo or lows[first - 1] not in (",", "and"):
+            return None
+        if first - lo > 3 * _MAX_NP_TOKENS:
+            return None
+        k = lo
+        while k < first and lows[k] not in CLAUSE_BREAKS and lows[k] != "and":  # the previous noun phrase
+            if lows[k] in _FINITE_AUXILIARIES or tx.events.at(lows, k) is not None:
+                return None  # it has a predicate of its own
+            k += 1
+        while k < first:
+            nouns = (tx.nouns.at(lows, k), tx.group_nouns.at(lows, k), tx.group_adjectives.at(lows, k))
+            size = max((n[1] for n in nouns if n), default=0)
+            size = 1 if lows[k] in _LIST_WORDS or lows[k] in tx.modifiers else size
+            if not size:
+                return None
+            k += size
+        return event[0], previous.trigger
 
     def _swap(self, sentence: _Sentence) -> tuple[int, ...]:
         """The (start, end) of the words that join the two sides of a swap ("in exchange for"), else (); once per

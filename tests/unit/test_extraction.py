@@ -1780,6 +1780,32 @@ def test_a_war_noun_before_an_aside_that_names_the_opening_day_is_the_subject() 
     assert (claim.basis, claim.since, claim.as_of, claim.group) == ("total", "2023-10-07", "2025-01-20", "Palestinians")
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # every counted member of a list after the verb is a figure of that verb, with its own group
+        (
+            "The blast killed two men, a woman and four children, rescuers said.",
+            [("killed", 2, None), ("killed", 4, "children")],
+        ),
+        (
+            "Tank fire killed 9 women, 6 children and 2 men in the camp.",
+            [("killed", 9, "women"), ("killed", 6, "children"), ("killed", 2, None)],
+        ),
+        # a member with a verb of its own is no member of the list
+        (
+            "Following the release of two women, 61 hostages remain in Gaza.",
+            [("hostages_released", 2, "women"), ("hostages_held", 61, None)],
+        ),
+        # people shot while seeking food are counted
+        ("Soldiers killed 14 aid seekers near a food hub, the hospital said.", [("killed", 14, None)]),
+        ("Medics counted 17 dead on Monday, nine of them food-seekers.", [("killed", 17, None), ("killed", 9, None)]),
+    ],
+)
+def test_lists_of_counted_nouns_and_aid_seekers(body: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(c.metric, c.value, c.group) for c in claims(body)] == expected
+
+
 def test_the_day_right_after_a_speech_verb_is_the_statement_s() -> None:
     # "officials said Saturday" with no "on" dates the statement, not an incident: a perfect stays a running total
     [freed] = claims("Hamas has freed 38 hostages, mediators said Saturday.", published="2025-02-10T09:00:00Z")
