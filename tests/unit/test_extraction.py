@@ -1806,6 +1806,31 @@ def test_lists_of_counted_nouns_and_aid_seekers(body: str, expected: list[tuple[
     assert [(c.metric, c.value, c.group) for c in claims(body)] == expected
 
 
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        # a relative clause after the source is not the source
+        ("Officials who briefed journalists said 16 people were killed in Kharkiv.", "Officials"),
+        ("Medics who reached the site said 9 people died.", "Medics"),
+        # nor is an aside between the source and its verb
+        ("Police, speaking without being named, said 8 people were killed in Odesa.", "Police"),
+        (
+            "A local official, who asked not to be identified because he had no permission to talk, said 31 died.",
+            "local official",
+        ),
+        ("The regional governor, Ivan Petrenko, said 4 people were wounded.", "regional governor"),
+        # what describes an unnamed source, and a count of them, are not its name
+        ("Three officials familiar with the exchange said 95 prisoners were freed.", "officials"),
+        ("Villagers reached by telephone said 11 people were killed.", "Villagers"),
+        # a passive before the comma does not make the verb after it one
+        ("In Sumy, 6 people were killed, said the governor.", "governor"),
+    ],
+)
+def test_a_source_is_named_before_its_relative_clause_or_aside(body: str, source: str) -> None:
+    [claim] = claims(body, title="Ukraine")
+    assert claim.attributed_to == source
+
+
 def test_the_day_right_after_a_speech_verb_is_the_statement_s() -> None:
     # "officials said Saturday" with no "on" dates the statement, not an incident: a perfect stays a running total
     [freed] = claims("Hamas has freed 38 hostages, mediators said Saturday.", published="2025-02-10T09:00:00Z")
