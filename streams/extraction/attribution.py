@@ -170,7 +170,9 @@ class Attribution:
             if canonical is not None:
                 self._remember(earlier, canonical)
 
-    def _phrase_before(self, sentence: str, tokens: Tokens, k: int, aside: bool = False) -> str | None:
+    def _phrase_before(
+        self, sentence: str, tokens: Tokens, k: int, aside: bool = False, relative: bool = True
+    ) -> str | None:
         """The source named right before the speech verb at ``k``.
 
         A relative clause after the source is not it: "Officials who spoke to reporters said" -> "Officials". With
@@ -179,7 +181,7 @@ class Attribution:
         lows = tokens.lows
         if aside and k > 1 and lows[k - 1] == ",":
             opening = next((j for j in range(k - 2, max(0, k - _MAX_ASIDE_TOKENS), -1) if lows[j] == ","), None)
-            return self._phrase_before(sentence, tokens, opening) if opening is not None else None
+            return self._phrase_before(sentence, tokens, opening, relative=relative) if opening is not None else None
         while k > 0 and lows[k - 1] in _SOURCE_AUXILIARIES:
             k -= 1  # "the mission has verified"
         lo = k
@@ -202,8 +204,10 @@ class Attribution:
             lo -= 1
         if lo == k == 1 and lows[0] == "it":
             return _PREVIOUS_SOURCE  # "It put the toll above 30,000": the source of the sentences before
-        if lo > 1 and lows[lo - 1] == "who" and tokens.kinds[lo - 2] == "word" and lows[lo - 2] not in _SOURCE_STOPS:
-            return self._phrase_before(sentence, tokens, lo - 1)  # "Officials who spoke to reporters said"
+        # "Officials who spoke to reporters said": the noun before "who"; looked for once, so the work stays linear
+        who = relative and lo > 1 and lows[lo - 1] == "who" and tokens.kinds[lo - 2] == "word"
+        if who and lows[lo - 2] not in _SOURCE_STOPS:
+            return self._phrase_before(sentence, tokens, lo - 1, relative=False)
         return self._clean(sentence, tokens, lo, k)
 
     def _joined_names(self, sentence: str, tokens: Tokens, k: int) -> bool:
