@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from streams.extraction.dates import RELATIVE_DAYS, WEEKDAYS
 from streams.extraction.sentences import CLAUSE_BREAKS, MAX_SENTENCE_CHARS, sentence_bounds
 from streams.extraction.vocabulary import Gazetteer
-from streams.numbers import Tokens
+from streams.numbers import NUMBER_WORDS, Tokens
 from streams.phrases import Phrases
 
 if TYPE_CHECKING:
@@ -29,6 +29,7 @@ _COUNT_PARTICIPLES = frozenset(
     | {"verified", "kept"}
 )
 _MAX_SOURCE_TOKENS = 9
+_MAX_ASIDE_TOKENS = 20  # "A senior official, who spoke on condition of anonymity because ..., said"
 _MAX_NAMED_TOKENS = 12  # after "according to": "the latest figures documented by the UN Human Rights Office"
 _SOURCE_AUXILIARIES = frozenset({"has", "have", "had", "also", "will", "would", "could", "now", "earlier", "later"})
 _AFTER_SOURCE = frozenset({"on", "in", "after", "as", "while", "when", "late", "early", "last", "earlier", "citing"})
@@ -87,12 +88,16 @@ class Attribution:
         best: str | None = None
         for k in verbs:
             verb = speech.at(lows, k)
-            if verb is None or not _PASSIVE.isdisjoint(lows[max(0, k - 3) : k]):
-                continue  # "no casualties were reported", "claims that could not be verified"
+            before = lows[max(0, k - 3) : k]
+            before = before[len(before) - before[::-1].index(",") :] if "," in before else before
+            if verb is None or not _PASSIVE.isdisjoint(before):
+                # "no casualties were reported", "claims that could not be verified"; not past a comma ("12 people were
+                # killed, said the governor")
+                continue
             if lows[k] not in ctx["speech_only"].firsts and ctx["not_speech_after"].ending_at(lows, k):
                 continue  # "added to its records", "official reports": a noun, not a verb
             if k < first:  # "the ministry said 12 were killed": the nearest verb before the figure
-                best = self._phrase_before(sentence, tokens, k) or best
+                best = self._phrase_before(sentence, tokens, k, aside=True) or best
                 continue
             # after the figure only a trailing ", the ministry said." or "..., said the ministry" counts,
             # with the day or the outlet told after the verb: "the army said Tuesday", "officials told AFP"
@@ -165,8 +170,18 @@ class Attribution:
             if canonical is not None:
                 self._remember(earlier, canonical)
 
-    def _phrase_before(self, sentence: str, tokens: Tokens, k: int) -> str | None:
+    def _phrase_before(
+        self, sentence: str, tokens: Tokens, k: int, aside: bool = False, relative: bool = True
+    ) -> str | None:
+        """The source named right before the speech verb at ``k``.
+
+        A relative clause after the source is not it: "Officials who spoke to reporters said" -> "Officials". With
+        ``aside`` (a verb before its figure), neither is an aside between the source and the verb: "Police,
+        speaking on condition of anonymity, said", "The governor, Oleh Syniehubov, said"."""
         lows = tokens.lows
+        if aside and k > 1 and lows[k - 1] == ",":
+            opening = next((j for j in range(k - 2, max(0, k - _MAX_ASIDE_TOKENS), -1) if lows[j] == ","), None)
+            return self._phrase_before(sentence, tokens, opening, relative=relative) if opening is not None else None
         while k > 0 and lows[k - 1] in _SOURCE_AUXILIARIES:
             k -= 1  # "the mission has verified"
         lo = k
@@ -189,6 +204,10 @@ class Attribution:
             lo -= 1
         if lo == k == 1 and lows[0] == "it":
             return _PREVIOUS_SOURCE  # "It put the toll above 30,000": the source of the sentences before
+        # "Officials who spoke to reporters said": the noun before "who"; looked for once, so the work stays linear
+        who = relative and lo > 1 and lows[lo - 1] == "who" and tokens.kinds[lo - 2] == "word"
+        if who and lows[lo - 2] not in _SOURCE_STOPS:
+            return self._phrase_before(sentence, tokens, lo - 1, relative=False)
         return self._clean(sentence, tokens, lo, k)
 
     def _joined_names(self, sentence: str, tokens: Tokens, k: int) -> bool:
@@ -236,6 +255,9 @@ class Attribution:
         definite = lo < hi and lows[lo] == "the"
         while lo < hi and lows[lo] in ("the", "a", "an"):
             lo += 1
+        counted = lo + 1 < hi and lows[lo] in NUMBER_WORDS and lows[lo + 1] != "of"
+        if counted and sentence[tokens.starts[lo + 1]].islower():
+            lo += 1  # "Two officials familiar with the matter said": officials
         if definite and hi - lo <= 4 and lows[hi - 1] in _DESCRIBED_HEADS and sentence[tokens.starts[hi - 1]].islower():
             # "the US-based charity said": the organisation named before, in this sentence ("aid workers with World
             # Central Kitchen") or an earlier one

@@ -197,6 +197,16 @@ def _year_in(lows: list[str], d: DateExpr) -> bool:
 
 _FINITE_AUXILIARIES = COPULAS | {"have", "has", "had"}  # the verbs that open a predicate of its own
 _HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
+_LIST_WORDS = frozenset({",", "and", "a", "an", "one"})  # what joins the members of a list of counted nouns
+_STATE_VERBS = frozenset({"remain", "remains", "remained", "still", "stay", "stays", "stayed"})
+_DAY_TOLL = 1000
+"""A count of at least this many, after an attack noun in the perfect ("Israeli strikes have killed 41,000"), is
+beyond one day's toll: the campaign's running total. The deadliest days of the wars covered stay below it."""
+# the incident cues that name a time ("overnight", "on Tuesday", "in two days", "the past 24 hours"): a period of
+# the sentence's own, which keeps a campaign's count an incident; the others name an event ("attack", "when")
+_TIME_CUES = frozenset(
+    {*WEEKDAYS, "overnight", "yesterday", "today", "tonight", "days", "hours", "past", "last", "between"}
+)
 
 
 def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExpr, DateExpr] | None:
@@ -246,6 +256,7 @@ class Extractor(Attribution):
         self._ctx = taxonomy.context
         self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
         self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
+        self._event_cues = Phrases({k: True for k in self._ctx["incident"].table if k[0] not in _TIME_CUES})
 
     @classmethod
     def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
@@ -699,6 +710,12 @@ class Extractor(Attribution):
             return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True, whole=whole)
         if found is None:
             found = self._event_in_clause(lows, first, noun)
+        if found is None and previous is not None and head.kind == "noun" and head.explicit:
+            # "killed two men, a woman and three children", "killed 11 women, 8 children and 3 men": a member of a
+            # list of counted nouns shares the verb of its first member (not one with a verb of its own: "With the
+            # release of three men, 73 hostages remain")
+            own_verb = tokens.low(head.end) in _FINITE_AUXILIARIES or tokens.low(head.end) in _STATE_VERBS
+            found = None if own_verb else self._listed(sentence, previous, first)
         if (
             previous is not None
             and head.kind == "empty"
@@ -762,6 +779,30 @@ class Extractor(Attribution):
             noun = "hostage" if metric.startswith("hostages") else noun
             return _Figure(q, metric, noun, group, trigger, denominator=True)
         return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
+
+    def _listed(self, sentence: _Sentence, previous: _Figure, first: int) -> tuple[str, int] | None:
+        """The trigger of ``previous`` when only a list of counted nouns parts it from the figure at ``first``: after
+        the previous noun phrase a comma, then only "and", commas, articles and nouns ("two men, a woman and")."""
+        lows, tx = sentence.tokens.lows, self.taxonomy
+        event = tx.events.at(lows, previous.trigger)
+        lo = previous.quantity.tokens[1]
+        if event is None or previous.trigger > lo or lows[first - 1] not in (",", "and"):
+            return None
+        if first - lo > 3 * _MAX_NP_TOKENS:
+            return None
+        k = lo
+        while k < first and lows[k] not in CLAUSE_BREAKS and lows[k] != "and":  # the previous noun phrase
+            if lows[k] in _FINITE_AUXILIARIES or tx.events.at(lows, k) is not None:
+                return None  # it has a predicate of its own
+            k += 1
+        while k < first:
+            nouns = (tx.nouns.at(lows, k), tx.group_nouns.at(lows, k), tx.group_adjectives.at(lows, k))
+            size = max((n[1] for n in nouns if n), default=0)
+            size = 1 if lows[k] in _LIST_WORDS or lows[k] in tx.modifiers else size
+            if not size:
+                return None
+            k += size
+        return event[0], previous.trigger
 
     def _swap(self, sentence: _Sentence) -> tuple[int, ...]:
         """The (start, end) of the words that join the two sides of a swap ("in exchange for"), else (); once per
@@ -890,6 +931,9 @@ class Extractor(Attribution):
         start = self.gazetteer.conflicts[sentence.conflict].start
         if as_of.isoformat()[4:] == start[4:] and as_of.isoformat() != start and self._names_the_start(sentence):
             as_of = date.fromisoformat(start)  # "in the October 7 attack" (no year): the day the conflict began
+        cumulative = self.taxonomy.metrics[figure.metric].kind == "cumulative"
+        if basis == "total" and cumulative and as_of.isoformat() == start:
+            as_of = sentence.context.published  # a running total is not as of the day it began: that day is its start
         if "after" in lows:  # "the toll passed 49,500 on Wednesday, a day after strikes killed 400": the day before
             back = _days_after(lows, segment[0], first)
             as_of = days_before(as_of, back) if back else as_of
@@ -988,7 +1032,7 @@ class Extractor(Attribution):
         ):
             return "total"  # "since the war began", "the death toll", "so far", "in 2026"
         perfect_hit = ctx["perfect"].find(lows, lo, hi)
-        if incident and not (perfect_hit and self._campaign_toll(sentence, clause[0], perfect_hit[1], first)):
+        if incident and not (perfect_hit and self._campaign_toll(sentence, clause, perfect_hit[1], figure)):
             return "incident"
         if planned and figure.metric in _RELEASES and self._names_a_deal(sentence):
             return "total"  # "Under the deal, 33 hostages are to be freed": the deal's total, not one release's
@@ -1007,31 +1051,53 @@ class Extractor(Attribution):
             deal = sentence.memo["deal"] = self._ctx["deals"].find(lows, 0, len(lows)) is not None
         return deal
 
-    def _campaign_toll(self, sentence: _Sentence, lo: int, perfect: int, first: int) -> bool:
-        """True for "Israeli strikes have killed more than 40,000 people", "the fighting has displaced 1.2 million":
-        a perfect whose subject is a campaign counts its running total, when the sentence names no period of its
-        own ("overnight", "on Tuesday", "in the past 24 hours") and the campaign is no battle for one place
-        ("Fighting in Goma has left 100 dead"). Its words are incident cues, which this rule overrides."""
-        campaign = self._ctx["campaign"]
-        hit = campaign.find(sentence.tokens.lows, lo, perfect) if perfect < first else None
-        if hit is None:
+    def _campaign_toll(self, sentence: _Sentence, clause: tuple[int, int], perfect: int, figure: _Figure) -> bool:
+        """True when the subject of a perfect is a campaign that counts its running total; its words are incident
+        cues, which this rule overrides.
+
+        Wire copy tells the two apart by the subject noun and the size of the count. A war noun ("Israel's
+        offensive", "the war", "the conflict", "the invasion") names the whole campaign: "Israel's offensive has
+        killed more than 44,000". Attack nouns ("Israeli strikes", "Russian attacks", "the fighting") report the
+        day's toll in daily copy ("Israeli strikes across Gaza have killed at least 23 people, health officials
+        said"), and name the campaign only for a count beyond any day's toll (:data:`_DAY_TOLL`): "Israeli strikes
+        have killed more than 41,000", "the fighting has displaced 1.2 million". Either stays an incident when
+        the sentence names a period of its own ("overnight", "on Tuesday", "in the past 24 hours") or the
+        campaign is a battle for one place ("Fighting in Goma has left 100 dead"). A subject before an aside
+        counts: "Israel's offensive, launched after the Oct. 7 attack, has killed ..."."""
+        lows = sentence.tokens.lows
+        first = figure.quantity.tokens[0]
+        lo, end = clause[0], perfect
+        if perfect >= first:
             return False
+        if perfect == lo and lo > 1 and lows[lo - 1] == ",":  # "X, <aside>, has killed": the subject is X
+            opening = next((k for k in range(lo - 2, max(0, lo - _MAX_ASIDE_TOKENS), -1) if lows[k] == ","), None)
+            if opening is not None:
+                lo, end = _clause(lows, opening - 1, opening)[0], opening
+        hit = self._ctx["war_nouns"].find(lows, lo, end)
+        if hit is None or self._ctx["incident"].at(lows, hit[1]) is not None:
+            # an attack noun ("the operation" is one too: it is also an incident word) needs a count beyond a day's
+            hit = self._ctx["campaign"].find(lows, lo, end) or hit
+            if hit is None or figure.quantity.value < _DAY_TOLL:
+                return False
         period = sentence.memo.get("named_period")
         if period is None:  # memoized per sentence: every figure of the sentence asks alike
             whole = len(sentence.tokens)
-            period = sentence.memo["named_period"] = self._incident_cue(sentence, 0, whole, campaign) or self._dated(
-                sentence
-            )
-        return not period and not self._battle(sentence, hit[1], perfect)
+            period = sentence.memo["named_period"] = self._incident_cue(
+                sentence, 0, whole, self._event_cues
+            ) or self._dated(sentence)
+        return not period and not self._battle(sentence, hit[1], end)
 
     def _dated(self, sentence: _Sentence) -> bool:
         """True when the sentence names a day or month of its own ("on January 5", "in September"), not the day of
-        a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31")."""
+        a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31"), nor
+        the day the conflict began ("Israel's offensive, launched after the attack of Oct. 7, 2023, has killed")."""
         lows = sentence.tokens.lows
         speech = self._ctx["speech_verbs"]
+        start = self.gazetteer.conflicts[sentence.conflict].start
         return any(
             d.precision != YEAR
             and d not in sentence.start_dates
+            and d.value.isoformat() != start
             and lows[max(0, d.i - 2) : d.i] not in (["as", "of"], ["as", "at"])
             and not any(speech.ending_at(lows, back) for back in range(max(0, d.i - 2), d.i + 1))
             for d in sentence.dates

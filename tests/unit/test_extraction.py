@@ -1665,9 +1665,9 @@ def test_a_part_with_a_predicate_of_its_own_that_counts_no_one_is_no_figure() ->
             ("killed", 41000, "total", "2023-10-07", None),
         ),
         (
-            "The attacks have killed 289 children across Ukraine.",
+            "The attacks have killed 2,890 children across Ukraine.",
             "Ukraine",
-            ("killed", 289, "total", "2022-02-24", None),
+            ("killed", 2890, "total", "2022-02-24", None),
         ),
         (
             "Russian drone and missile strikes have driven 1.4 million people from their homes.",
@@ -1712,6 +1712,123 @@ def test_a_part_with_a_predicate_of_its_own_that_counts_no_one_is_no_figure() ->
 def test_a_campaign_in_the_perfect_counts_a_running_total(body: str, title: str, expected: tuple[object, ...]) -> None:
     [claim] = claims(body, title=title)
     assert (claim.metric, claim.value, claim.basis, claim.since, claim.place) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "title", "expected"),
+    [
+        # daily copy: attack nouns in the perfect with a count a day can hold report the day's toll
+        (
+            "Israeli airstrikes across the Gaza Strip have killed at least 27 people, hospital officials said Sunday.",
+            "Gaza",
+            ("killed", 27, "incident", None, "Gaza Strip"),
+        ),
+        (
+            "Israeli strikes on northern Gaza have killed at least 18 Palestinians, among them a medic, doctors say.",
+            "Gaza",
+            ("killed", 18, "incident", None, "Gaza Strip"),
+        ),
+        (
+            "Russian shelling has killed 14 civilians in Ukraine, the regional governor said.",
+            "Ukraine",
+            ("killed", 14, "incident", None, "Ukraine"),
+        ),
+        (
+            "The clashes have killed hundreds of people, officials said.",
+            "Sudan",
+            ("killed", 500, "incident", None, None),
+        ),
+        # a count beyond any day's toll is the campaign's
+        (
+            "Russian missile and drone attacks have killed more than 12,000 civilians, UN monitors say.",
+            "Ukraine",
+            ("killed", 12000, "total", "2022-02-24", None),
+        ),
+        # a war noun names the whole campaign, whatever the count and the event words in an aside
+        (
+            "Israel's offensive has killed more than 45,000 Palestinians, mostly women and children.",
+            "Gaza",
+            ("killed", 45000, "total", "2023-10-07", None),
+        ),
+        (
+            "The war, which began with an attack on army bases, has killed about 150 people, aid groups say.",
+            "Sudan",
+            ("killed", 150, "total", "2023-04-15", None),
+        ),
+        # ... unless the sentence names a period of its own
+        (
+            "The offensive has killed 120 people across Gaza in the past 24 hours, the ministry said.",
+            "Gaza",
+            ("killed", 120, "incident", None, "Gaza Strip"),
+        ),
+    ],
+)
+def test_the_subject_noun_and_the_count_tell_a_day_s_toll_from_a_campaign_s(
+    body: str, title: str, expected: tuple[object, ...]
+) -> None:
+    [claim] = claims(body, title=title)
+    assert (claim.metric, claim.value, claim.basis, claim.since, claim.place) == expected
+
+
+def test_a_war_noun_before_an_aside_that_names_the_opening_day_is_the_subject() -> None:
+    # the day the conflict began names its start: no period of the figure's own, and no as-of day of the total
+    [claim] = claims(
+        "Israel's offensive, begun after the Hamas raid of Oct. 7, 2023, has killed more than 46,000 Palestinians, "
+        "the ministry says.",
+        published="2025-01-20T10:00:00Z",
+    )
+    assert (claim.basis, claim.since, claim.as_of, claim.group) == ("total", "2023-10-07", "2025-01-20", "Palestinians")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # every counted member of a list after the verb is a figure of that verb, with its own group
+        (
+            "The blast killed two men, a woman and four children, rescuers said.",
+            [("killed", 2, None), ("killed", 4, "children")],
+        ),
+        (
+            "Tank fire killed 9 women, 6 children and 2 men in the camp.",
+            [("killed", 9, "women"), ("killed", 6, "children"), ("killed", 2, None)],
+        ),
+        # a member with a verb of its own is no member of the list
+        (
+            "Following the release of two women, 61 hostages remain in Gaza.",
+            [("hostages_released", 2, "women"), ("hostages_held", 61, None)],
+        ),
+        # people shot while seeking food are counted
+        ("Soldiers killed 14 aid seekers near a food hub, the hospital said.", [("killed", 14, None)]),
+        ("Medics counted 17 dead on Monday, nine of them food-seekers.", [("killed", 17, None), ("killed", 9, None)]),
+    ],
+)
+def test_lists_of_counted_nouns_and_aid_seekers(body: str, expected: list[tuple[object, ...]]) -> None:
+    assert [(c.metric, c.value, c.group) for c in claims(body)] == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "source"),
+    [
+        # a relative clause after the source is not the source
+        ("Officials who briefed journalists said 16 people were killed in Kharkiv.", "Officials"),
+        ("Medics who reached the site said 9 people died.", "Medics"),
+        # nor is an aside between the source and its verb
+        ("Police, speaking without being named, said 8 people were killed in Odesa.", "Police"),
+        (
+            "A local official, who asked not to be identified because he had no permission to talk, said 31 died.",
+            "local official",
+        ),
+        ("The regional governor, Ivan Petrenko, said 4 people were wounded.", "regional governor"),
+        # what describes an unnamed source, and a count of them, are not its name
+        ("Three officials familiar with the exchange said 95 prisoners were freed.", "officials"),
+        ("Villagers reached by telephone said 11 people were killed.", "Villagers"),
+        # a passive before the comma does not make the verb after it one
+        ("In Sumy, 6 people were killed, said the governor.", "governor"),
+    ],
+)
+def test_a_source_is_named_before_its_relative_clause_or_aside(body: str, source: str) -> None:
+    [claim] = claims(body, title="Ukraine")
+    assert claim.attributed_to == source
 
 
 def test_the_day_right_after_a_speech_verb_is_the_statement_s() -> None:
