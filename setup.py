@@ -37,8 +37,10 @@ COMPILED = [
     "streams/phrases.py",
     "streams/numbers.py",
     "streams/extraction/attribution.py",
+    "streams/extraction/basis.py",
     "streams/extraction/dates.py",
     "streams/extraction/extractor.py",
+    "streams/extraction/place.py",
     "streams/extraction/sentences.py",
     "streams/extraction/vocabulary.py",
 ]

@@ -27,21 +27,18 @@ from typing import NamedTuple
 from streams._exceptions import InputError
 from streams.claims import Claim
 from streams.extraction.attribution import COPULAS, TRAILING_SOURCE_END, Attribution
+from streams.extraction.basis import BasisRules
 from streams.extraction.dates import (
     DAY,
-    MONTH,
-    MONTHS,
-    WEEKDAYS,
-    YEAR,
     DateExpr,
     days_before,
     find_dates,
 )
-from streams.extraction.sentences import CLAUSE_BREAKS, figure_sentences
+from streams.extraction.place import place_of
+from streams.extraction.sentences import CLAUSE_BREAKS, MAX_ASIDE_TOKENS, breaks, clause_of, figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
-from streams.numbers import NUMBER_WORDS, NumberParser, Quantity, Tokens, default_parser
-from streams.phrases import Phrases
+from streams.numbers import NumberParser, Quantity, Tokens, default_parser
 
 MAX_BODY_CHARS = 100_000
 """Longer bodies are cut here: wire reports are 1-10 KB, and the cap bounds the work per item."""
@@ -61,25 +58,11 @@ _AID_WORDS = frozenset({"aid", "humanitarian", "relief", "food", "supplies"})
 _MAX_NP_TOKENS = 5
 _MAX_AUX_TOKENS = 6
 _MAX_AHEAD_TOKENS = 10
-_MAX_ASIDE_TOKENS = 16
 _RATIO_BASES = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "10": 10,
     "hundred": 100, "100": 100,
 }  # fmt: skip
 _AGE_HEDGES = frozenset({"over", "under", "above", "below", "aged"})
-_LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
-# "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
-_PLACE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "shelled", "bombed", "pounded", "targeted", "attacked"})
-# words between a locative and its place: "in the ...", "in central Beirut", "across southern Lebanon"
-_COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
-_BEFORE_PLACE = frozenset(
-    {"the", "occupied", "central", "greater", *_COMPASS, *(f"{w}ern" for w in _COMPASS)}
-    | {f"{a}-{b}{end}" for a in ("north", "south") for b in ("east", "west") for end in ("", "ern")}
-)
-_PLACE_OF = [
-    [w, "of"]
-    for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
-]
 # "This number includes ...", "The figure included ...": a sentence that details the figure before it
 _INCLUDES = [
     [noun, verb] for noun in ("number", "figure", "toll", "total", "tally") for verb in ("includes", "included")
@@ -90,7 +73,7 @@ _CAPTIVE_CLASS = {"abduct": "hostage", "detain": "prisoner", "hold": "hostage"}
 # "the deadliest day since 2006", "for the first time since": a record, not the start of a total
 _SUPERLATIVES = frozenset({"deadliest", "worst", "bloodiest", "heaviest", "highest", "largest", "biggest", "time"})
 _NO_SINCE = "<since>"
-_RELEASES = frozenset({"hostages_released", "prisoners_released"})
+
 
 
 class _Head(NamedTuple):
@@ -150,21 +133,6 @@ class _Sentence:
     memo: dict[str, object] = field(default_factory=dict)  # what every figure of the sentence asks alike
 
 
-def _breaks(lows: list[str], lo: int, hi: int) -> bool:
-    """True when tokens ``[lo, hi)`` cross a clause break (a comma right before ``hi`` does not count)."""
-    return any(lows[k] in (";", ":", "—") or (lows[k] == "," and k + 1 < hi) for k in range(lo, hi))
-
-
-def _clause(lows: list[str], first: int, last: int) -> tuple[int, int]:
-    lo = first
-    while lo > 0 and lows[lo - 1] not in CLAUSE_BREAKS:
-        lo -= 1
-    hi = last
-    while hi < len(lows) and lows[hi] not in CLAUSE_BREAKS:
-        hi += 1
-    return lo, hi
-
-
 def _elliptical(lows: list[str], last: int) -> bool:
     """True for "1,109 since 7 October 2023": a bare number that continues the previous figure."""
     after = lows[last] if last < len(lows) else ""
@@ -196,18 +164,9 @@ def _year_in(lows: list[str], d: DateExpr) -> bool:
 
 
 _FINITE_AUXILIARIES = COPULAS | {"have", "has", "had"}  # the verbs that open a predicate of its own
-_HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
+
 _LIST_WORDS = frozenset({",", "and", "a", "an", "one"})  # what joins the members of a list of counted nouns
 _STATE_VERBS = frozenset({"remain", "remains", "remained", "still", "stay", "stays", "stayed"})
-_DAY_TOLL = 1000
-"""A count of at least this many, after an attack noun in the perfect ("Israeli strikes have killed 41,000"), is
-beyond one day's toll: the campaign's running total. The deadliest days of the wars covered stay below it."""
-# the incident cues that name a time ("overnight", "on Tuesday", "in two days", "the past 24 hours"): a period of
-# the sentence's own, which keeps a campaign's count an incident; the others name an event ("attack", "when")
-_TIME_CUES = frozenset(
-    {*WEEKDAYS, "overnight", "yesterday", "today", "tonight", "days", "hours", "past", "last", "between"}
-)
-
 
 def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExpr, DateExpr] | None:
     """The dates of "between <date> and <date>" when the first is in the conflict's start month, else None.
@@ -220,7 +179,7 @@ def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExp
     return None
 
 
-_PERIOD_WORDS = frozenset({*MONTHS, *WEEKDAYS, *NUMBER_WORDS, "dawn", "midnight", "noon"})
+
 _DAYS_AFTER = {"a": 1, "one": 1, "two": 2, "three": 3}
 
 
@@ -256,7 +215,7 @@ class Extractor(Attribution):
         self._ctx = taxonomy.context
         self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
         self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
-        self._event_cues = Phrases({k: True for k in self._ctx["incident"].table if k[0] not in _TIME_CUES})
+        self._bases = BasisRules(gazetteer, taxonomy)
 
     @classmethod
     def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
@@ -332,7 +291,7 @@ class Extractor(Attribution):
             if not _SUPERLATIVES.isdisjoint(lows[max(0, k - 3) : k]):
                 lows[k] = _NO_SINCE  # "the deadliest day since 2006", "for the first time since": no start
         since_at = [k for k in since_at if lows[k] == "since"]
-        start_dates = [d for d in dates if any(k < d.i and not _breaks(lows, k, d.i) for k in since_at)]
+        start_dates = [d for d in dates if any(k < d.i and not breaks(lows, k, d.i) for k in since_at)]
         period = _period(lows, dates, self.gazetteer.conflicts[conflict].start) if "between" in lows else None
         if period is not None:  # "Between 7 October 2023 and 15 January 2025, 46,600 were killed": since, as of
             start_dates.append(period[0])
@@ -347,11 +306,11 @@ class Extractor(Attribution):
             if figure is not None:
                 figures.append(figure)
         if figures and figures[0].denominator:  # "Of the 251 people taken hostage on Oct. 7, ...": no figure
-            sentence.memo["front"] = _clause(lows, *figures[0].quantity.tokens)[1]
+            sentence.memo["front"] = clause_of(lows, *figures[0].quantity.tokens)[1]
             figures = figures[1:]
         earlier = self._earlier_wars(sentence)
         if earlier:  # "The 2014 war lasted 51 days and killed more than 2,200": another war's toll
-            spans = [_clause(lows, *f.quantity.tokens) for f in figures]
+            spans = [clause_of(lows, *f.quantity.tokens) for f in figures]
             figures = [f for f, (lo, hi) in zip(figures, spans, strict=True) if all(k < lo or k >= hi for k in earlier)]
         claims: list[Claim] = []
         for n in range(len(figures)):
@@ -531,7 +490,7 @@ class Extractor(Attribution):
         if opener not in (",", "-", "—", "–", "("):
             return k
         closers = {",": (",",), "(": (")",), "-": ("-", "—", "–"), "—": ("-", "—", "–"), "–": ("-", "—", "–")}[opener]
-        for j in range(k + 1, min(len(lows), k + _MAX_ASIDE_TOKENS)):
+        for j in range(k + 1, min(len(lows), k + MAX_ASIDE_TOKENS)):
             if lows[j] in closers:
                 return j + 1
             if lows[j] in (";", ":", ".") or (opener == "," and lows[j] in ("-", "—") and not self._hyphen(tokens, j)):
@@ -546,7 +505,7 @@ class Extractor(Attribution):
     def _main_verb(self, tokens: Tokens, k: int) -> tuple[str, int] | None:
         """A release or killing told by an auxiliary and its verb after a participle phrase that opens at ``k``."""
         lows = tokens.lows
-        for j in range(k, min(len(lows), k + _MAX_ASIDE_TOKENS)):
+        for j in range(k, min(len(lows), k + MAX_ASIDE_TOKENS)):
             if lows[j] in (";", ":", ".") or tokens.kinds[j] == "num":
                 return None
             if lows[j] in _FINITE_AUXILIARIES:
@@ -611,7 +570,7 @@ class Extractor(Attribution):
             return comma + 1
         speech = self._ctx["speech_verbs"].firsts
         said = False
-        for j in range(comma - 1, max(-1, comma - _MAX_ASIDE_TOKENS), -1):
+        for j in range(comma - 1, max(-1, comma - MAX_ASIDE_TOKENS), -1):
             if lows[j] == ",":
                 return j + 1 if said else comma + 1
             if lows[j] in CLAUSE_BREAKS:
@@ -694,7 +653,7 @@ class Extractor(Attribution):
             previous is not None
             and previous.part
             and lows[first - 1] in ("and", ",")
-            and not _breaks(lows, previous.quantity.tokens[1], first)
+            and not breaks(lows, previous.quantity.tokens[1], first)
         )
         if head.kind == "partitive" and found is None and head.group is None and q.value == 1:
             return None  # "three men, one of them a Hezbollah member": one person described, not a figure
@@ -756,7 +715,7 @@ class Extractor(Attribution):
         if (
             previous is not None
             and (not head.explicit or lows[head.end - 1] == "others")  # "killed seven civilians and injured 29 others"
-            and not _breaks(lows, previous.quantity.tokens[1], first)
+            and not breaks(lows, previous.quantity.tokens[1], first)
             and lows[first - 1] != "among"  # "3 journalists among 11 killed": the 11 are not all journalists
         ):
             # "at least 3,961 people have been killed and 16,520 wounded": group and hedge carry over; past a
@@ -774,7 +733,7 @@ class Extractor(Attribution):
             group = named[0] if named else None
         part = (relative or own_part) and previous is not None
         whole = previous.group if part and previous else None
-        if first == 2 and lows[:2] == ["of", "the"] and _clause(lows, first, last)[1] < len(lows):
+        if first == 2 and lows[:2] == ["of", "the"] and clause_of(lows, first, last)[1] < len(lows):
             # "Of the 251 people taken hostage on Oct. 7, 59 remain": the whole the next figure is part of
             noun = "hostage" if metric.startswith("hostages") else noun
             return _Figure(q, metric, noun, group, trigger, denominator=True)
@@ -907,16 +866,16 @@ class Extractor(Attribution):
             figures[n - 1].quantity.tokens[1] if n else front,
             figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows),
         )
-        clause = _clause(lows, first, last)
+        clause = clause_of(lows, first, last)
         resume = self._past_aside(tokens, clause[1])
         if resume != clause[1]:  # "120 aid workers, most of them Sudanese, have been killed since ...": one clause
-            clause = (clause[0], _clause(lows, resume, resume)[1])
+            clause = (clause[0], clause_of(lows, resume, resume)[1])
         # "... had killed 2 people in the south and that 83 had been killed since the truce began": a cue
         # past the next figure belongs to that figure
         two_reports = n + 1 < len(figures) and "that" in lows[first : segment[1]]
         own = (clause[0], min(clause[1], segment[1])) if two_reports else clause
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
-        basis = self._basis(sentence, figure, own, modality == "planned")
+        basis = self._bases.basis(sentence, figure, own, modality == "planned")
         # a day past an earlier figure of the series is that figure's ("rose to 1,200, up from 900 it reported on
         # Thursday"); past a coordinated figure it is shared ("killed two and wounded 16 on Saturday")
         own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if f.earlier), len(lows))
@@ -945,13 +904,13 @@ class Extractor(Attribution):
             previous_end = 0
             for number in reversed(sentence.numbers):
                 if number.tokens[1] <= clause[0]:
-                    previous_end = min(_clause(lows, *number.tokens)[1], clause[0])
+                    previous_end = min(clause_of(lows, *number.tokens)[1], clause[0])
                     break
             window = (max(segment[0], previous_end), segment[1])
-            since = self._since(sentence, window, own)
+            since = self._bases.since(sentence, window, own)
         if previous is not None and (
             figure.earlier
-            or (figure.part and not self._incident_cue(sentence, *clause))
+            or (figure.part and not self._bases.incident_cue(sentence, *clause))
             or (
                 # "... killed 75 worshippers, and the network later put the toll at 78": a second count
                 # "the toll from Saturday's strike rose to 45, with 20 people still missing": the strike's missing
@@ -975,12 +934,13 @@ class Extractor(Attribution):
             metric=figure.metric,
             # "a million Haitians" in Haiti narrows nothing; "9,700 Palestinians" in the Gaza war does
             group=None if figure.group in self.gazetteer.population.get(sentence.conflict, ()) else figure.group,
-            place=self._place(
+            place=place_of(
+                self.gazetteer,
                 sentence,
                 (first, min(segment[1], clause[1])),
                 segment,
-                basis,
-                self.taxonomy.metrics[figure.metric].kind == "cumulative",
+                basis=basis,
+                cumulative=self.taxonomy.metrics[figure.metric].kind == "cumulative",
             ),
             value=q.value,
             low=q.low,
@@ -1002,213 +962,9 @@ class Extractor(Attribution):
             for d in sentence.dates
         )
 
-    def _basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int], planned: bool = False) -> str:
-        """Total or incident; see the comments for the order of the rules."""
-        ctx = self._ctx
-        lows = sentence.tokens.lows
-        first, last = figure.quantity.tokens
-        # "another 30", "30 more": a new increment
-        if ctx["incident_local"].ending_at(lows, first) or sentence.tokens.low(last) == "more":
-            return "incident"
-        if sentence.memo.get("period"):
-            return "total"  # "between 7 October 2023 and 15 January 2025": the running total as of the later day
-        # a fronted "Since October 8, 2023, ..." or "In total, ..." governs the whole sentence
-        lo, hi = (0 if ctx["fronted"].at(lows, 0) else clause[0]), clause[1]
-        incident = sentence.memo.get("incident")
-        if incident is None:
-            incident = sentence.memo["incident"] = self._incident_cue(sentence, 0, len(lows))
-        # "89 people have been killed since dawn": a count of the day, unless the clause also names a total
-        today = ctx["since_today"].find(lows, lo, hi) if "since" in lows else None
-        if today is not None:
-            at, size = today[1], ctx["since_today"].at(lows, today[1])[1]  # type: ignore[index]
-            if ctx["total"].find(lows, lo, at) is None and ctx["total"].find(lows, at + size, hi) is None:
-                return "incident"
-        # "the death toll from Saturday's strike rose to 45" is the toll of one incident
-        toll = ctx["toll_of_incident"].find(lows, lo, hi)
-        if toll is not None and self._incident_cue(sentence, toll[1], hi):
-            return "incident"
-        if ctx["total"].find(lows, lo, hi) or any(
-            d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in" for d in sentence.dates
-        ):
-            return "total"  # "since the war began", "the death toll", "so far", "in 2026"
-        perfect_hit = ctx["perfect"].find(lows, lo, hi)
-        if incident and not (perfect_hit and self._campaign_toll(sentence, clause, perfect_hit[1], figure)):
-            return "incident"
-        if planned and figure.metric in _RELEASES and self._names_a_deal(sentence):
-            return "total"  # "Under the deal, 33 hostages are to be freed": the deal's total, not one release's
-        perfect = perfect_hit is not None
-        if perfect and figure.quantity.value < _HANDFUL and figure.quantity.qualifier == "exact":
-            return "incident"  # "Ukraine says it has captured two North Korean soldiers": a handful is one event
-        if self.taxonomy.metrics[figure.metric].kind == "stock" or perfect:
-            return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
-        return "incident"
-
-    def _names_a_deal(self, sentence: _Sentence) -> bool:
-        """True when the sentence names a deal ("under the truce", "the agreement provides for"); once per sentence."""
-        deal = sentence.memo.get("deal")
-        if not isinstance(deal, bool):
-            lows = sentence.tokens.lows
-            deal = sentence.memo["deal"] = self._ctx["deals"].find(lows, 0, len(lows)) is not None
-        return deal
-
-    def _campaign_toll(self, sentence: _Sentence, clause: tuple[int, int], perfect: int, figure: _Figure) -> bool:
-        """True when the subject of a perfect is a campaign that counts its running total; its words are incident
-        cues, which this rule overrides.
-
-        Wire copy tells the two apart by the subject noun and the size of the count. A war noun ("Israel's
-        offensive", "the war", "the conflict", "the invasion") names the whole campaign: "Israel's offensive has
-        killed more than 44,000". Attack nouns ("Israeli strikes", "Russian attacks", "the fighting") report the
-        day's toll in daily copy ("Israeli strikes across Gaza have killed at least 23 people, health officials
-        said"), and name the campaign only for a count beyond any day's toll (:data:`_DAY_TOLL`): "Israeli strikes
-        have killed more than 41,000", "the fighting has displaced 1.2 million". Either stays an incident when
-        the sentence names a period of its own ("overnight", "on Tuesday", "in the past 24 hours") or the
-        campaign is a battle for one place ("Fighting in Goma has left 100 dead"). A subject before an aside
-        counts: "Israel's offensive, launched after the Oct. 7 attack, has killed ..."."""
-        lows = sentence.tokens.lows
-        first = figure.quantity.tokens[0]
-        lo, end = clause[0], perfect
-        if perfect >= first:
-            return False
-        if perfect == lo and lo > 1 and lows[lo - 1] == ",":  # "X, <aside>, has killed": the subject is X
-            opening = next((k for k in range(lo - 2, max(0, lo - _MAX_ASIDE_TOKENS), -1) if lows[k] == ","), None)
-            if opening is not None:
-                lo, end = _clause(lows, opening - 1, opening)[0], opening
-        hit = self._ctx["war_nouns"].find(lows, lo, end)
-        if hit is None or self._ctx["incident"].at(lows, hit[1]) is not None:
-            # an attack noun ("the operation" is one too: it is also an incident word) needs a count beyond a day's
-            hit = self._ctx["campaign"].find(lows, lo, end) or hit
-            if hit is None or figure.quantity.value < _DAY_TOLL:
-                return False
-        period = sentence.memo.get("named_period")
-        if period is None:  # memoized per sentence: every figure of the sentence asks alike
-            whole = len(sentence.tokens)
-            period = sentence.memo["named_period"] = self._incident_cue(
-                sentence, 0, whole, self._event_cues
-            ) or self._dated(sentence)
-        return not period and not self._battle(sentence, hit[1], end)
-
-    def _dated(self, sentence: _Sentence) -> bool:
-        """True when the sentence names a day or month of its own ("on January 5", "in September"), not the day of
-        a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31"), nor
-        the day the conflict began ("Israel's offensive, launched after the attack of Oct. 7, 2023, has killed")."""
-        lows = sentence.tokens.lows
-        speech = self._ctx["speech_verbs"]
-        start = self.gazetteer.conflicts[sentence.conflict].start
-        return any(
-            d.precision != YEAR
-            and d not in sentence.start_dates
-            and d.value.isoformat() != start
-            and lows[max(0, d.i - 2) : d.i] not in (["as", "of"], ["as", "at"])
-            and not any(speech.ending_at(lows, back) for back in range(max(0, d.i - 2), d.i + 1))
-            for d in sentence.dates
-        )
-
-    def _battle(self, sentence: _Sentence, lo: int, hi: int) -> bool:
-        """True when tokens ``[lo, hi)`` name a place narrower than the conflict's territory: "fighting in Goma",
-        "strikes on Kharkiv" are a battle or a raid on one place, not the campaign over the whole war."""
-        starts, text_end = sentence.tokens.starts, len(sentence.text)
-        begin, end = starts[lo], starts[hi] if hi < len(starts) else text_end
-        territory = self.gazetteer.territory.get(sentence.conflict, frozenset())
-        return any(
-            begin <= at < end and (place := self.gazetteer.terms[phrase][1]) is not None and place not in territory
-            for at, phrase in sentence.terms
-        )
-
-    def _incident_cue(self, sentence: _Sentence, lo: int, hi: int, skip: Phrases[bool] | None = None) -> bool:
-        """An incident word in tokens ``[lo, hi)``, not one of ``skip``; the day of a statement ("said on Friday")
-        is not one."""
-        lows = sentence.tokens.lows
-        cues = self._ctx["incident"]
-        speech = self._ctx["speech_verbs"]
-        k = lo
-        while k < hi:
-            hit = cues.find(lows, k, hi)
-            if hit is None:
-                return False
-            at = hit[1]
-            # "said on Friday", and "revised its count down to 47,487 on Monday": the day of a statement or
-            # of a revision, not of an incident
-            statement_day = lows[at] in WEEKDAYS and (
-                sentence.revision or any(speech.ending_at(lows, back) for back in range(max(0, at - 3), at + 1))
-            )
-            # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
-            participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None
-            # "does not distinguish between civilians and combatants": "between" names a period only before a
-            # date or number ("between April and June", "between 13 and 19 August")
-            relation = lows[at] == "between" and not (
-                at + 1 < len(lows) and (sentence.tokens.kinds[at + 1] == "num" or lows[at + 1] in _PERIOD_WORDS)
-            )
-            skipped = skip is not None and skip.at(lows, at) is not None
-            if not statement_day and not participle and not relation and not skipped:
-                return True
-            k = at + 1
-        return False
-
-    def _since(self, sentence: _Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
-        """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
-        lows = sentence.tokens.lows
-        default = self.gazetteer.conflicts[sentence.conflict].start
-        windows = [segment, (min(clause[0], segment[0]), max(clause[1], segment[1]))]
-        if lows[:1] == ["since"]:  # a fronted "Since January, ..." governs the whole sentence
-            windows.append((0, max(clause[1], segment[1])))
-        for lo, hi in windows:
-            for d in sentence.start_dates:
-                if lo <= d.i < hi:
-                    # "since October 2023" names the month the conflict began: its start day
-                    same_month = d.precision == MONTH and default[:7] == d.value.isoformat()[:7]
-                    return default if same_month else d.value.isoformat()
-            if "year" in lows and self._ctx["year_start"].find(lows, lo, hi) is not None:
-                # "since the start of the year", "this year"
-                return date(sentence.context.published.year, 1, 1).isoformat()
-            if "since" in lows[lo:hi]:
-                return default  # "since the war began", "since the coup"
-            for d in sentence.dates:
-                if d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in":
-                    return d.value.isoformat()
-        return default
-
     def _planned(self, lows: list[str], trigger: int, first: int) -> bool:
         planned = self._ctx["planned"]
         lo = max(0, min(trigger, first) - 4)
         return planned.find(lows, lo, max(trigger, lo)) is not None or (
             trigger < len(lows) - 1 and lows[trigger - 1 : trigger + 1] == ["for", "release"]
         )
-
-    def _place(
-        self, sentence: _Sentence, own: tuple[int, int], segment: tuple[int, int], basis: str, cumulative: bool
-    ) -> str | None:
-        """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence.
-
-        A running total over the conflict's whole territory ("killed in Gaza since the war began")
-        of a cumulative metric has no narrower place: null, as when no place is named, so both reports
-        meet in one series.
-        """
-        place = self._stated_place(sentence, own, segment)
-        if basis == "total" and place in self.gazetteer.territory.get(sentence.conflict, ()) and cumulative:
-            return None  # a stock keeps its place: "79 hostages still held in the Gaza Strip"
-        return place
-
-    def _stated_place(self, sentence: _Sentence, own: tuple[int, int], segment: tuple[int, int]) -> str | None:
-        """The place named from the figure to the next one ("26 killed (12 in Gaza City, 8 in Rafah)"), else in
-        the figure's segment, else in the sentence."""
-        text, tokens = sentence.text, sentence.tokens
-
-        def char(k: int) -> int:
-            return tokens.starts[k] if k < len(tokens) else len(text)
-
-        for lo, hi in ((char(own[0]), char(own[1])), (char(segment[0]), char(segment[1])), (0, len(text))):
-            for at, phrase in sentence.terms:
-                place = self.gazetteer.terms[phrase][1]
-                if place is None or not lo <= at < hi:
-                    continue
-                before = text[max(0, at - 32) : at].lower().split()[-4:]
-                while before and before[-1] in _BEFORE_PLACE:
-                    before.pop()
-                if before and (before[-1] in _LOCATIVES or before[-1] in _PLACE_VERBS or before[-2:] in _PLACE_OF):
-                    # "in the offensive on Goma and Bukavu": a figure over two places has no one place
-                    other = at + len(phrase) + 5
-                    joined = text[other - 5 : other] == " and " and any(
-                        o == other and self.gazetteer.terms[p][1] not in (None, place) for o, p in sentence.terms
-                    )
-                    return None if joined else place
-        return None

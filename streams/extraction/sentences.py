@@ -1,4 +1,4 @@
-"""Sentences of a news body: where each ends, and which of them may state a figure.
+"""Sentences of a news body: where each ends, which of them may state a figure, and clauses inside one.
 
 Both are linear in the body: one regular expression finds every sentence end (see the comment on
 ``_SENTENCE_END``), and the figure test reads one lower-cased copy of the body. The extractor reads only the
@@ -14,7 +14,9 @@ from streams.numbers import NUMBER_WORDS, TYPOGRAPHIC, nearly_ascii
 MAX_SENTENCE_CHARS = 2_000
 """Longer "sentences" are lists or tables, not prose; only their start is read."""
 CLAUSE_BREAKS = frozenset({",", ";", ":", "—", "–", "(", ")", '"', "“", "”"})
-"""The tokens that end a clause inside a sentence."""
+"""The tokens that end a clause inside a sentence (see :func:`clause_of`)."""
+MAX_ASIDE_TOKENS = 16
+"""How far an aside inside a clause is read ("13 people, including a girl, were killed")."""
 
 # A sentence ends at a run of ".!?" (then closing quotes or brackets) before white space and a capital or
 # digit, or at a line break. The run is matched only from its first mark (the look-behind after the
@@ -87,3 +89,19 @@ def figure_sentences(body: str) -> list[tuple[int, int]]:
                 continue
         kept.append((start, end))
     return kept
+
+
+def breaks(lows: list[str], lo: int, hi: int) -> bool:
+    """True when tokens ``[lo, hi)`` cross a clause break (a comma right before ``hi`` does not count)."""
+    return any(lows[k] in (";", ":", "—") or (lows[k] == "," and k + 1 < hi) for k in range(lo, hi))
+
+
+def clause_of(lows: list[str], first: int, last: int) -> tuple[int, int]:
+    """The token span of the clause around tokens ``[first, last)``: out to the nearest clause breaks."""
+    lo = first
+    while lo > 0 and lows[lo - 1] not in CLAUSE_BREAKS:
+        lo -= 1
+    hi = last
+    while hi < len(lows) and lows[hi] not in CLAUSE_BREAKS:
+        hi += 1
+    return lo, hi

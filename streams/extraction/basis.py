@@ -1,0 +1,213 @@
+"""Basis and start: is a figure a running total or one incident's count, and from when does a total count.
+
+Mixing them up would make every daily toll look like a fall in the total, so the rules are ordered (see
+``BasisRules.basis``): a new increment ("another 30"), a period between the conflict's start and a day, a count since
+dawn, the toll of one incident, total cues ("the death toll", "since the war began", "in 2026"), incident
+cues ("overnight", "on Tuesday", "a strike"), a deal's planned releases, and the perfect ("have freed 18"),
+whose subject tells a campaign's running total from a day's toll (``_campaign_toll``). ``since`` reads the
+start of a total: a stated date, the start of the year, else the conflict's default start.
+
+The extractor holds one :class:`BasisRules` over its vocabulary and asks it about the sentence it is reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import TYPE_CHECKING
+
+from streams.extraction.dates import MONTH, MONTHS, WEEKDAYS, YEAR
+from streams.extraction.sentences import MAX_ASIDE_TOKENS, clause_of
+from streams.extraction.vocabulary import Gazetteer, Taxonomy
+from streams.numbers import NUMBER_WORDS
+from streams.phrases import Phrases
+
+if TYPE_CHECKING:
+    from streams.extraction.extractor import _Figure, _Sentence
+
+_HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
+_DAY_TOLL = 1000
+"""A count of at least this many, after an attack noun in the perfect ("Israeli strikes have killed 41,000"), is
+beyond one day's toll: the campaign's running total. The deadliest days of the wars covered stay below it."""
+_PERIOD_WORDS = frozenset({*MONTHS, *WEEKDAYS, *NUMBER_WORDS, "dawn", "midnight", "noon"})
+_RELEASES = frozenset({"hostages_released", "prisoners_released"})
+# the incident cues that name a time ("overnight", "on Tuesday", "in two days", "the past 24 hours"): a period of
+# the sentence's own, which keeps a campaign's count an incident; the others name an event ("attack", "when")
+_TIME_CUES = frozenset(
+    {*WEEKDAYS, "overnight", "yesterday", "today", "tonight", "days", "hours", "past", "last", "between"}
+)
+
+
+class BasisRules:
+    """Total or incident, and the start of a total, for :class:`~streams.extraction.extractor.Extractor`."""
+
+    def __init__(self, gazetteer: Gazetteer, taxonomy: Taxonomy) -> None:
+        self.gazetteer = gazetteer
+        self.taxonomy = taxonomy
+        self._ctx: Mapping[str, Phrases[bool]] = taxonomy.context
+        self._event_cues = Phrases({k: True for k in self._ctx["incident"].table if k[0] not in _TIME_CUES})
+
+    def basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int], planned: bool = False) -> str:
+        """Total or incident; see the comments for the order of the rules."""
+        ctx = self._ctx
+        lows = sentence.tokens.lows
+        first, last = figure.quantity.tokens
+        # "another 30", "30 more": a new increment
+        if ctx["incident_local"].ending_at(lows, first) or sentence.tokens.low(last) == "more":
+            return "incident"
+        if sentence.memo.get("period"):
+            return "total"  # "between 7 October 2023 and 15 January 2025": the running total as of the later day
+        # a fronted "Since October 8, 2023, ..." or "In total, ..." governs the whole sentence
+        lo, hi = (0 if ctx["fronted"].at(lows, 0) else clause[0]), clause[1]
+        incident = sentence.memo.get("incident")
+        if incident is None:
+            incident = sentence.memo["incident"] = self.incident_cue(sentence, 0, len(lows))
+        # "89 people have been killed since dawn": a count of the day, unless the clause also names a total
+        today = ctx["since_today"].find(lows, lo, hi) if "since" in lows else None
+        if today is not None:
+            at, size = today[1], ctx["since_today"].at(lows, today[1])[1]  # type: ignore[index]
+            if ctx["total"].find(lows, lo, at) is None and ctx["total"].find(lows, at + size, hi) is None:
+                return "incident"
+        # "the death toll from Saturday's strike rose to 45" is the toll of one incident
+        toll = ctx["toll_of_incident"].find(lows, lo, hi)
+        if toll is not None and self.incident_cue(sentence, toll[1], hi):
+            return "incident"
+        if ctx["total"].find(lows, lo, hi) or any(
+            d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in" for d in sentence.dates
+        ):
+            return "total"  # "since the war began", "the death toll", "so far", "in 2026"
+        perfect_hit = ctx["perfect"].find(lows, lo, hi)
+        if incident and not (perfect_hit and self._campaign_toll(sentence, clause, perfect_hit[1], figure)):
+            return "incident"
+        if planned and figure.metric in _RELEASES and self._names_a_deal(sentence):
+            return "total"  # "Under the deal, 33 hostages are to be freed": the deal's total, not one release's
+        perfect = perfect_hit is not None
+        if perfect and figure.quantity.value < _HANDFUL and figure.quantity.qualifier == "exact":
+            return "incident"  # "Ukraine says it has captured two North Korean soldiers": a handful is one event
+        if self.taxonomy.metrics[figure.metric].kind == "stock" or perfect:
+            return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
+        return "incident"
+
+    def _names_a_deal(self, sentence: _Sentence) -> bool:
+        """True when the sentence names a deal ("under the truce", "the agreement provides for"); once per sentence."""
+        deal = sentence.memo.get("deal")
+        if not isinstance(deal, bool):
+            lows = sentence.tokens.lows
+            deal = sentence.memo["deal"] = self._ctx["deals"].find(lows, 0, len(lows)) is not None
+        return deal
+
+    def _campaign_toll(self, sentence: _Sentence, clause: tuple[int, int], perfect: int, figure: _Figure) -> bool:
+        """True when the subject of a perfect is a campaign that counts its running total; its words are incident
+        cues, which this rule overrides.
+
+        Wire copy tells the two apart by the subject noun and the size of the count. A war noun ("Israel's
+        offensive", "the war", "the conflict", "the invasion") names the whole campaign: "Israel's offensive has
+        killed more than 44,000". Attack nouns ("Israeli strikes", "Russian attacks", "the fighting") report the
+        day's toll in daily copy ("Israeli strikes across Gaza have killed at least 23 people, health officials
+        said"), and name the campaign only for a count beyond any day's toll (:data:`_DAY_TOLL`): "Israeli strikes
+        have killed more than 41,000", "the fighting has displaced 1.2 million". Either stays an incident when
+        the sentence names a period of its own ("overnight", "on Tuesday", "in the past 24 hours") or the
+        campaign is a battle for one place ("Fighting in Goma has left 100 dead"). A subject before an aside
+        counts: "Israel's offensive, launched after the Oct. 7 attack, has killed ..."."""
+        lows = sentence.tokens.lows
+        first = figure.quantity.tokens[0]
+        lo, end = clause[0], perfect
+        if perfect >= first:
+            return False
+        if perfect == lo and lo > 1 and lows[lo - 1] == ",":  # "X, <aside>, has killed": the subject is X
+            opening = next((k for k in range(lo - 2, max(0, lo - MAX_ASIDE_TOKENS), -1) if lows[k] == ","), None)
+            if opening is not None:
+                lo, end = clause_of(lows, opening - 1, opening)[0], opening
+        hit = self._ctx["war_nouns"].find(lows, lo, end)
+        if hit is None or self._ctx["incident"].at(lows, hit[1]) is not None:
+            # an attack noun ("the operation" is one too: it is also an incident word) needs a count beyond a day's
+            hit = self._ctx["campaign"].find(lows, lo, end) or hit
+            if hit is None or figure.quantity.value < _DAY_TOLL:
+                return False
+        period = sentence.memo.get("named_period")
+        if period is None:  # memoized per sentence: every figure of the sentence asks alike
+            whole = len(sentence.tokens)
+            period = sentence.memo["named_period"] = self.incident_cue(
+                sentence, 0, whole, self._event_cues
+            ) or self._dated(sentence)
+        return not period and not self._battle(sentence, hit[1], end)
+
+    def _dated(self, sentence: _Sentence) -> bool:
+        """True when the sentence names a day or month of its own ("on January 5", "in September"), not the day of
+        a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31"), nor
+        the day the conflict began ("Israel's offensive, launched after the attack of Oct. 7, 2023, has killed")."""
+        lows = sentence.tokens.lows
+        speech = self._ctx["speech_verbs"]
+        start = self.gazetteer.conflicts[sentence.conflict].start
+        return any(
+            d.precision != YEAR
+            and d not in sentence.start_dates
+            and d.value.isoformat() != start
+            and lows[max(0, d.i - 2) : d.i] not in (["as", "of"], ["as", "at"])
+            and not any(speech.ending_at(lows, back) for back in range(max(0, d.i - 2), d.i + 1))
+            for d in sentence.dates
+        )
+
+    def _battle(self, sentence: _Sentence, lo: int, hi: int) -> bool:
+        """True when tokens ``[lo, hi)`` name a place narrower than the conflict's territory: "fighting in Goma",
+        "strikes on Kharkiv" are a battle or a raid on one place, not the campaign over the whole war."""
+        starts, text_end = sentence.tokens.starts, len(sentence.text)
+        begin, end = starts[lo], starts[hi] if hi < len(starts) else text_end
+        territory = self.gazetteer.territory.get(sentence.conflict, frozenset())
+        return any(
+            begin <= at < end and (place := self.gazetteer.terms[phrase][1]) is not None and place not in territory
+            for at, phrase in sentence.terms
+        )
+
+    def incident_cue(self, sentence: _Sentence, lo: int, hi: int, skip: Phrases[bool] | None = None) -> bool:
+        """An incident word in tokens ``[lo, hi)``, not one of ``skip``; the day of a statement ("said on Friday")
+        is not one."""
+        lows = sentence.tokens.lows
+        cues = self._ctx["incident"]
+        speech = self._ctx["speech_verbs"]
+        k = lo
+        while k < hi:
+            hit = cues.find(lows, k, hi)
+            if hit is None:
+                return False
+            at = hit[1]
+            # "said on Friday", and "revised its count down to 47,487 on Monday": the day of a statement or
+            # of a revision, not of an incident
+            statement_day = lows[at] in WEEKDAYS and (
+                sentence.revision or any(speech.ending_at(lows, back) for back in range(max(0, at - 3), at + 1))
+            )
+            # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
+            participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None
+            # "does not distinguish between civilians and combatants": "between" names a period only before a
+            # date or number ("between April and June", "between 13 and 19 August")
+            relation = lows[at] == "between" and not (
+                at + 1 < len(lows) and (sentence.tokens.kinds[at + 1] == "num" or lows[at + 1] in _PERIOD_WORDS)
+            )
+            skipped = skip is not None and skip.at(lows, at) is not None
+            if not statement_day and not participle and not relation and not skipped:
+                return True
+            k = at + 1
+        return False
+
+    def since(self, sentence: _Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
+        """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
+        lows = sentence.tokens.lows
+        default = self.gazetteer.conflicts[sentence.conflict].start
+        windows = [segment, (min(clause[0], segment[0]), max(clause[1], segment[1]))]
+        if lows[:1] == ["since"]:  # a fronted "Since January, ..." governs the whole sentence
+            windows.append((0, max(clause[1], segment[1])))
+        for lo, hi in windows:
+            for d in sentence.start_dates:
+                if lo <= d.i < hi:
+                    # "since October 2023" names the month the conflict began: its start day
+                    same_month = d.precision == MONTH and default[:7] == d.value.isoformat()[:7]
+                    return default if same_month else d.value.isoformat()
+            if "year" in lows and self._ctx["year_start"].find(lows, lo, hi) is not None:
+                # "since the start of the year", "this year"
+                return date(sentence.context.published.year, 1, 1).isoformat()
+            if "since" in lows[lo:hi]:
+                return default  # "since the war began", "since the coup"
+            for d in sentence.dates:
+                if d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in":
+                    return d.value.isoformat()
+        return default

@@ -1,0 +1,79 @@
+"""Place: where a figure happened, when the sentence names a known place after a locative ("in Gaza",
+"across the West Bank", "the village of Wad al-Nourah") or an attack verb ("shelled Kharkiv").
+
+:func:`place_of` reads the gazetteer terms the extractor found in the sentence. A running total over the
+conflict's whole territory of a cumulative metric has no narrower place, so reports with and without
+"in Gaza" meet in one series.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from streams.extraction.vocabulary import Gazetteer
+
+if TYPE_CHECKING:
+    from streams.extraction.extractor import _Sentence
+
+_LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
+# "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
+_PLACE_VERBS = frozenset({"hit", "hits", "struck", "strikes", "shelled", "bombed", "pounded", "targeted", "attacked"})
+# words between a locative and its place: "in the ...", "in central Beirut", "across southern Lebanon"
+_COMPASS = ("north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest")
+_BEFORE_PLACE = frozenset(
+    {"the", "occupied", "central", "greater", *_COMPASS, *(f"{w}ern" for w in _COMPASS)}
+    | {f"{a}-{b}{end}" for a in ("north", "south") for b in ("east", "west") for end in ("", "ern")}
+)
+_PLACE_OF = [
+    [w, "of"]
+    for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
+]
+
+
+def place_of(
+    gazetteer: Gazetteer,
+    sentence: _Sentence,
+    own: tuple[int, int],
+    segment: tuple[int, int],
+    *,
+    basis: str,
+    cumulative: bool,
+) -> str | None:
+    """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence.
+
+    A running total over the conflict's whole territory ("killed in Gaza since the war began")
+    of a cumulative metric has no narrower place: null, as when no place is named, so both reports
+    meet in one series.
+    """
+    place = _stated_place(gazetteer, sentence, own, segment)
+    if basis == "total" and place in gazetteer.territory.get(sentence.conflict, ()) and cumulative:
+        return None  # a stock keeps its place: "79 hostages still held in the Gaza Strip"
+    return place
+
+
+def _stated_place(
+    gazetteer: Gazetteer, sentence: _Sentence, own: tuple[int, int], segment: tuple[int, int]
+) -> str | None:
+    """The place named from the figure to the next one ("26 killed (12 in Gaza City, 8 in Rafah)"), else in
+    the figure's segment, else in the sentence."""
+    text, tokens = sentence.text, sentence.tokens
+
+    def char(k: int) -> int:
+        return tokens.starts[k] if k < len(tokens) else len(text)
+
+    for lo, hi in ((char(own[0]), char(own[1])), (char(segment[0]), char(segment[1])), (0, len(text))):
+        for at, phrase in sentence.terms:
+            place = gazetteer.terms[phrase][1]
+            if place is None or not lo <= at < hi:
+                continue
+            before = text[max(0, at - 32) : at].lower().split()[-4:]
+            while before and before[-1] in _BEFORE_PLACE:
+                before.pop()
+            if before and (before[-1] in _LOCATIVES or before[-1] in _PLACE_VERBS or before[-2:] in _PLACE_OF):
+                # "in the offensive on Goma and Bukavu": a figure over two places has no one place
+                other = at + len(phrase) + 5
+                joined = text[other - 5 : other] == " and " and any(
+                    o == other and gazetteer.terms[p][1] not in (None, place) for o, p in sentence.terms
+                )
+                return None if joined else place
+    return None
