@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,15 @@ def test_server_properties_is_single_node_kraft_with_small_cleaner_buffer() -> N
     assert props["offsets.topic.replication.factor"] == "1"
     assert int(props["log.cleaner.dedupe.buffer.size"]) <= 32 * 2**20
     assert props["auto.create.topics.enable"] == "false"
+
+
+def test_the_image_builds_the_compiled_wheel_from_every_folder_it_carries() -> None:
+    """The Dockerfile's build stage copies what setup.py compiles and bundles, and builds with mypyc."""
+    build_stage = (REPO / "Dockerfile").read_text().split("\nFROM ")[0]
+    copied = {part for line in build_stage.splitlines() if line.startswith("COPY ") for part in line.split()[1:-1]}
+    tree = ast.parse((REPO / "setup.py").read_text())
+    assigned = {getattr(n.targets[0], "id", ""): n.value for n in tree.body if isinstance(n, ast.Assign)}
+    value = assigned["BUNDLED"]
+    bundled = [folder.split("/")[0] for folder in ast.literal_eval(value)]
+    assert {"pyproject.toml", "setup.py", "streams", *bundled} <= copied
+    assert "FIGUREWATCH_COMPILE=1 pip wheel" in build_stage
