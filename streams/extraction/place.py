@@ -27,7 +27,16 @@ _BEFORE_PLACE = frozenset(
 _PLACE_OF = [
     [w, "of"]
     for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
-]
+] + [[w, "for"] for w in ("battle", "fight", "fighting", "offensive", "assault")]
+# "in the Myanmar military air strike", "in a Lebanon army statement": a place name before one of these nouns
+# names who acts, not where
+_ATTRIBUTIVE = frozenset(
+    {"military", "army", "junta", "government", "forces", "troops", "authorities", "officials", "police", "war"}
+    | {"ministry", "conflict", "regime"}
+)
+_OWNER_REACH = 40
+"""Characters from a possessive place to the place it owns: "in Syria's Druze-majority Sweida province"."""
+_PUNCT = frozenset(",;:.()")
 
 
 def place_of(
@@ -61,15 +70,24 @@ def _stated_place(
     def char(k: int) -> int:
         return tokens.starts[k] if k < len(tokens) else len(text)
 
+    terms = sentence.terms
     for lo, hi in ((char(own[0]), char(own[1])), (char(segment[0]), char(segment[1])), (0, len(text))):
-        for at, phrase in sentence.terms:
-            place = gazetteer.terms[phrase][1]
-            if place is None or not lo <= at < hi:
+        for n, (start, name) in enumerate(terms):
+            place = gazetteer.terms[name][1]
+            if place is None or not lo <= start < hi:
                 continue
-            before = text[max(0, at - 32) : at].lower().split()[-4:]
+            after = text[start + len(name) : start + len(name) + 12].lower().split()[:1]
+            if after and after[0] in _ATTRIBUTIVE:
+                continue
+            before = text[max(0, start - 32) : start].lower().split()[-4:]
             while before and before[-1] in _BEFORE_PLACE:
                 before.pop()
             if before and (before[-1] in _LOCATIVES or before[-1] in _PLACE_VERBS or before[-2:] in _PLACE_OF):
+                at, phrase = start, name
+                owned = _owned(gazetteer, text, terms, n)
+                if owned is not None:
+                    at, phrase = owned
+                    place = gazetteer.terms[phrase][1]
                 # "in the offensive on Goma and Bukavu": a figure over two places has no one place
                 other = at + len(phrase) + 5
                 joined = text[other - 5 : other] == " and " and any(
@@ -77,3 +95,17 @@ def _stated_place(
                 )
                 return None if joined else place
     return None
+
+
+def _owned(gazetteer: Gazetteer, text: str, terms: list[tuple[int, str]], n: int) -> tuple[int, str] | None:
+    """The place that the possessive place ``terms[n]`` owns: "in Ukraine's Kharkiv region" names Kharkiv, "in
+    Sudan's North Darfur state" Darfur, "in Syria's Druze-majority Sweida province" Sweida; else None."""
+    at, phrase = terms[n]
+    end = at + len(phrase)
+    if text[end : end + 2] not in ("'s", "’s"):
+        return None
+    owned = next((t for t in terms[n + 1 : n + 4] if gazetteer.terms[t[1]][1] is not None), None)
+    if owned is None:
+        return None
+    between = text[end + 2 : owned[0]]
+    return owned if len(between) <= _OWNER_REACH and len(between.split()) <= 3 and _PUNCT.isdisjoint(between) else None

@@ -1996,3 +1996,45 @@ def test_a_counted_part_in_a_comma_aside_does_not_cut_the_whole_from_its_verb() 
         ("killed", 27, None, "medics"),
         ("killed", 11, "children", "medics"),
     ]
+
+
+def series(claim: Claim) -> tuple[object, ...]:
+    """The fields of a claim that make its ledger series (the period is since for a total, as_of for an incident)."""
+    period = claim.since if claim.basis == "total" else claim.as_of
+    return (claim.conflict, claim.metric, claim.group, claim.place, claim.modality, claim.basis, period)
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("Russian drones killed four people in Ukraine's Sumy region overnight, the governor said.", "Sumy"),
+        ("An Israeli drone killed two men in Lebanon's Bekaa Valley on Friday.", "Bekaa Valley"),
+        ("Shelling killed nine civilians in Sudan's North Kordofan state, medics said.", "Kordofan"),
+        ("Clashes have killed 40 people in Syria's Druze-majority Sweida province, a monitor said.", "Sweida"),
+        ("Troops detained 30 villagers in Sagaing's Myinmu township, residents told Myanmar Now.", "Sagaing"),
+        ("Nine villagers were killed in the Myanmar military air strike on Monday.", None),
+        ("The battle for Goma killed 650 people and injured 2,500, the UN said.", "Goma"),
+        ("About 6 million people are displaced in eastern Congo, the UN says.", "DR Congo"),
+    ],
+)
+def test_a_possessive_place_names_the_place_it_owns_and_a_place_before_a_noun_acts(body: str, place: str) -> None:
+    got = claims(body, title="")
+    assert got and got[0].place == place
+
+
+def test_a_capitalized_speech_verb_is_part_of_a_name_and_a_nameless_according_to_lets_a_verb_name_the_source() -> (
+    None
+):
+    got = claims("The Houthis said three people died in raids on Hodeidah that they blamed on the United States.")
+    assert [c.attributed_to for c in got] == ["Houthis"]
+    got = claims(
+        "Congo's government spokesman Jean Mukendi said on Sunday that 640 people had been killed in the fighting "
+        "for Goma, according to figures compiled from morgues."
+    )
+    assert [c.attributed_to for c in got] == ["Congolese government"]
+
+
+def test_reports_of_one_regional_toll_worded_two_ways_meet_in_one_series() -> None:
+    one = claims("Russian missiles killed five people in Ukraine's Dnipro region on Tuesday, officials said.")
+    two = claims("A missile strike on Dnipro on Tuesday killed five people, the regional governor said.")
+    assert len(one) == len(two) == 1 and series(one[0]) == series(two[0])
