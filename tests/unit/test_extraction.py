@@ -2038,3 +2038,41 @@ def test_reports_of_one_regional_toll_worded_two_ways_meet_in_one_series() -> No
     one = claims("Russian missiles killed five people in Ukraine's Dnipro region on Tuesday, officials said.")
     two = claims("A missile strike on Dnipro on Tuesday killed five people, the regional governor said.")
     assert len(one) == len(two) == 1 and series(one[0]) == series(two[0])
+
+
+@pytest.mark.parametrize(
+    ("body", "group"),
+    [
+        ("A Russian glide bomb killed one man in Zaporizhzhia on Monday, the governor said.", None),
+        ("A drone strike killed one soldier near the Lebanese border, the army said.", "soldiers"),
+        ("One journalist was killed by RSF shelling in El Fasher, a press union said.", "journalists"),
+        ("Gang gunfire killed one girl in Port-au-Prince on Sunday, police said.", "children"),
+        ("An air strike killed one medic in Kharkiv, the regional governor said.", "medics"),
+    ],
+)
+def test_a_singular_counted_noun_is_a_figure_of_one(body: str, group: str | None) -> None:
+    got = claims(body, title="")
+    assert [(c.metric, c.value, c.group) for c in got] == [("killed", 1, group)]
+
+
+def test_a_start_day_beside_the_conflict_s_start_names_it() -> None:
+    one = claims("Israeli attacks on Lebanon have killed 4,100 people since Oct. 7, 2023, the minister said.", title="")
+    two = claims("More than 4,100 people have been killed in Lebanon since October 2023, officials said.", title="")
+    three = claims("The health ministry says 4,100 people have been killed in Lebanon since October 8, 2023.", title="")
+    assert {series(c[0]) for c in (one, two, three)} == {
+        ("israel-hezbollah", "killed", None, None, "reported", "total", "2023-10-08")
+    }
+
+
+def test_the_first_months_of_a_year_count_from_its_first_day() -> None:
+    got = claims(
+        "Some 550,000 people were displaced in Haiti in the first six months of 2024 and 1,100 were injured, "
+        "the UN said.",
+        title="",
+    )
+    assert [(c.metric, c.basis, c.since) for c in got] == [
+        ("displaced", "total", "2024-01-01"),
+        ("injured", "total", "2024-01-01"),
+    ]
+    other = claims("Gang violence injured 1,100 people in Haiti in 2024, the UN said.", title="")
+    assert series(other[0]) == series(got[1])
