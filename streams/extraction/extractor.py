@@ -166,6 +166,7 @@ def _year_in(lows: list[str], d: DateExpr) -> bool:
 _FINITE_AUXILIARIES = COPULAS | {"have", "has", "had"}  # the verbs that open a predicate of its own
 
 _LIST_WORDS = frozenset({",", "and", "a", "an", "one"})  # what joins the members of a list of counted nouns
+_BREAKDOWN = frozenset({"killed", "injured"})  # the parts a casualties figure breaks down into
 _STATE_VERBS = frozenset({"remain", "remains", "remained", "still", "stay", "stays", "stayed"})
 
 def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExpr, DateExpr] | None:
@@ -350,7 +351,9 @@ class Extractor(Attribution):
         first, last = q.tokens
         lows = tokens.lows
         before = tokens.low(first - 1)
-        if self._ctx["not_count_before"].ending_at(lows, first) or before in ("-", "#", "/"):
+        # a spaced dash opens an aside ("casualties - 3,381 killed"), a hyphen joins ("-5", "COVID-19")
+        hyphen = before == "-" and tokens.touching(first)
+        if self._ctx["not_count_before"].ending_at(lows, first) or before in ("#", "/") or hyphen:
             return False
         after = tokens.low(last)
         if self._ctx["not_count_after"].at(lows, last) or after in ("%", "/", ":"):
@@ -731,13 +734,29 @@ class Extractor(Attribution):
                 lows, trigger
             )
             group = named[0] if named else None
-        part = (relative or own_part) and previous is not None
+        # "verified 30,400 civilian casualties, 10,500 killed and 19,800 injured": a breakdown of the casualties
+        breakdown = previous is not None and metric in _BREAKDOWN and self._breakdown(lows, previous, first)
+        part = (relative or own_part or breakdown) and previous is not None
         whole = previous.group if part and previous else None
         if first == 2 and lows[:2] == ["of", "the"] and clause_of(lows, first, last)[1] < len(lows):
             # "Of the 251 people taken hostage on Oct. 7, 59 remain": the whole the next figure is part of
             noun = "hostage" if metric.startswith("hostages") else noun
             return _Figure(q, metric, noun, group, trigger, denominator=True)
         return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
+
+    @staticmethod
+    def _breakdown(lows: list[str], previous: _Figure, first: int) -> bool:
+        """True when the figure at ``first`` opens a breakdown of the casualties figure right before it: "30,400
+        civilian casualties, 10,500 killed and 19,800 injured", "casualties - 3,381 killed", or a member of it."""
+        end = previous.quantity.tokens[1]
+        if previous.metric in _BREAKDOWN and previous.part:
+            return lows[first - 1] == "and" and first - end <= 3  # "... and 19,800 injured"
+        return (
+            previous.metric == "casualties"
+            and lows[first - 1] in (",", "-", "—", "–", ":", "(")
+            and first - end <= _MAX_NP_TOKENS + 3  # "7,000 civilian casualties in Ukraine - 3,300 killed"
+            and not {"casualties", "casualty"}.isdisjoint(lows[end : first - 1])
+        )
 
     def _listed(self, sentence: _Sentence, previous: _Figure, first: int) -> tuple[str, int] | None:
         """The trigger of ``previous`` when only a list of counted nouns parts it from the figure at ``first``: after
@@ -941,6 +960,7 @@ class Extractor(Attribution):
                 segment,
                 basis=basis,
                 cumulative=self.taxonomy.metrics[figure.metric].kind == "cumulative",
+                displaced=figure.metric == "displaced",
             ),
             value=q.value,
             low=q.low,

@@ -47,6 +47,7 @@ def place_of(
     *,
     basis: str,
     cumulative: bool,
+    displaced: bool = False,
 ) -> str | None:
     """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence.
 
@@ -54,10 +55,27 @@ def place_of(
     of a cumulative metric has no narrower place: null, as when no place is named, so both reports
     meet in one series.
     """
+    if displaced and _abroad(sentence.tokens.lows, own):
+        return None  # "while 6.5 million are refugees abroad": not in the place the sentence names for the others
     place = _stated_place(gazetteer, sentence, own, segment)
     if basis == "total" and place in gazetteer.territory.get(sentence.conflict, ()) and cumulative:
         return None  # a stock keeps its place: "79 hostages still held in the Gaza Strip"
     return place
+
+
+_ABROAD = frozenset({"abroad", "globally", "worldwide", "overseas", "neighbouring", "neighboring"})
+
+
+def _abroad(lows: list[str], own: tuple[int, int]) -> bool:
+    """True when tokens ``own`` say the people counted left the country: "refugees abroad", "recorded globally",
+    "fled to neighbouring countries", "fled across borders", "outside the country"."""
+    for k in range(own[0], min(own[1], len(lows))):
+        word, after = lows[k], lows[k + 1 : k + 3]
+        if word in _ABROAD or (word == "across" and (after[:1] == ["borders"] or after == ["the", "border"])):
+            return True
+        if word == "outside" and after == ["the", "country"]:
+            return True
+    return False
 
 
 def _stated_place(

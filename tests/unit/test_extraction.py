@@ -2076,3 +2076,31 @@ def test_the_first_months_of_a_year_count_from_its_first_day() -> None:
     ]
     other = claims("Gang violence injured 1,100 people in Haiti in 2024, the UN said.", title="")
     assert series(other[0]) == series(got[1])
+
+
+def test_a_casualty_figure_broken_down_gives_parts_of_its_total() -> None:
+    for body in (
+        "The UN monitoring mission has verified 31,000 civilian casualties in Ukraine, 11,000 killed and 20,000 "
+        "injured.",
+        "The UN monitoring mission has verified 31,000 civilian casualties in Ukraine - 11,000 killed and 20,000 "
+        "injured.",
+    ):
+        got = claims(body, title="")
+        assert [(c.metric, c.value, c.group, c.place, c.basis) for c in got] == [
+            ("casualties", 31000, "civilians", None, "total"),
+            ("killed", 11000, "civilians", None, "total"),
+            ("injured", 20000, "civilians", None, "total"),
+        ]
+    other = claims("UN monitors say 11,000 civilians have been killed in Ukraine since the invasion.", title="")
+    assert series(other[0]) == series(got[1])
+
+
+def test_people_counted_abroad_have_no_place_of_the_people_counted_at_home() -> None:
+    got = claims(
+        "About 3.6 million people are displaced inside Ukraine, the IOM said, while some 6.8 million are "
+        "refugees abroad.",
+        title="",
+    )
+    assert [(c.value, c.place) for c in got] == [(3_600_000, "Ukraine"), (6_800_000, None)]
+    other = claims("Some 6.8 million refugees from Ukraine are recorded worldwide, UNHCR says.", title="")
+    assert series(other[0]) == series(got[1])
