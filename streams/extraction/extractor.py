@@ -157,6 +157,17 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int], front: int, own_end: i
 _ATTACK_NOUNS = frozenset({"attack", "attacks", "assault", "massacre", "raid", "incursion"})
 
 
+def _in_aside(lows: list[str], k: int) -> bool:
+    """True when a comma opens an aside shortly before token ``k`` ("X, begun after the raid of Oct. 7, 2023, has
+    killed"): the comma after the date closes that aside."""
+    for j in range(k - 1, max(-1, k - MAX_ASIDE_TOKENS), -1):
+        if lows[j] == ",":
+            return True
+        if lows[j] in CLAUSE_BREAKS:
+            return False
+    return False
+
+
 def _year_in(lows: list[str], d: DateExpr) -> bool:
     """True when the date expression ends in a year ("October 7, 2023")."""
     last = lows[d.j - 1]
@@ -280,9 +291,12 @@ class Extractor(Attribution):
             return []
         del quantities[MAX_SENTENCE_FIGURES:]
         for d in dates:  # "since Oct. 7, 2023 to 44,249": a comma inside a date breaks no clause
+            inner = "," in lows[d.i + 1 : d.j]
             for k in range(d.i + 1, d.j):
                 if lows[k] == ",":
                     lows[k] = _DATE_COMMA
+            if inner and lows[d.j : d.j + 1] == [","] and _year_in(lows, d) and not _in_aside(lows, d.i):
+                lows[d.j] = _DATE_COMMA  # nor does the comma that closes it: "the coup of Feb. 1, 2021, has killed"
         lo, hi = bisect_left(context.starts, start), bisect_left(context.starts, end)
         terms = [(at - start, phrase) for at, phrase in context.terms[lo:hi]]
         named = self._conflicts_in(terms) if terms else []

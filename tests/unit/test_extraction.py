@@ -2104,3 +2104,14 @@ def test_people_counted_abroad_have_no_place_of_the_people_counted_at_home() -> 
     assert [(c.value, c.place) for c in got] == [(3_600_000, "Ukraine"), (6_800_000, None)]
     other = claims("Some 6.8 million refugees from Ukraine are recorded worldwide, UNHCR says.", title="")
     assert series(other[0]) == series(got[1])
+
+
+def test_the_comma_that_closes_a_dated_year_breaks_no_clause() -> None:
+    body = "The civilian death toll from the coup of February 1, 2021, has reached 6,200, a rights group said."
+    got = claims(body, title="Myanmar")
+    assert [(c.metric, c.value, c.basis, c.since) for c in got] == [("killed", 6200, "total", "2021-02-01")]
+    got = claims("The ministry said 47,100 people had been killed in Gaza since October 7, 2023, and 111,000 wounded.")
+    assert [(c.metric, c.basis, c.since) for c in got] == [
+        ("killed", "total", "2023-10-07"),
+        ("injured", "total", "2023-10-07"),
+    ]
