@@ -84,9 +84,13 @@ class Attribution:
             )
         according = context.memo["according"]
         if isinstance(according, int):
-            return self._phrase_after(sentence, tokens, according + 2)
+            named = self._phrase_after(sentence, tokens, according + 2)
+            if named is not None:  # "according to figures compiled from hospitals" names no one: a verb may
+                return named
         best: str | None = None
         for k in verbs:
+            if k and sentence[tokens.starts[k]].isupper():
+                continue  # a word of a name, not a verb: "the United States", "Human Rights Watch Reports"
             verb = speech.at(lows, k)
             before = lows[max(0, k - 3) : k]
             before = before[len(before) - before[::-1].index(",") :] if "," in before else before

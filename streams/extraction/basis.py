@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING
 
-from streams.extraction.dates import MONTH, MONTHS, WEEKDAYS, YEAR
+from streams.extraction.dates import DAY, MONTH, MONTHS, WEEKDAYS, YEAR
 from streams.extraction.sentences import MAX_ASIDE_TOKENS, clause_of
 from streams.extraction.vocabulary import Gazetteer, Taxonomy
 from streams.numbers import NUMBER_WORDS
@@ -25,6 +25,9 @@ from streams.phrases import Phrases
 if TYPE_CHECKING:
     from streams.extraction.extractor import _Figure, _Sentence
 
+_START_MARGIN = 2
+"""Days from a conflict's start within which a stated start day names it: wire copy dates the Lebanon front from the
+7th (the Gaza war's first day) or the 8th (Hezbollah's first fire), one total either way."""
 _HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
 _DAY_TOLL = 1000
 """A count of at least this many, after an attack noun in the perfect ("Israeli strikes have killed 41,000"), is
@@ -36,6 +39,18 @@ _RELEASES = frozenset({"hostages_released", "prisoners_released"})
 _TIME_CUES = frozenset(
     {*WEEKDAYS, "overnight", "yesterday", "today", "tonight", "days", "hours", "past", "last", "between"}
 )
+
+
+_PERIOD_UNITS = frozenset({"months", "weeks", "half", "quarter"})
+
+
+def _from_year_start(lows: list[str], k: int) -> bool:
+    """True when the year at token ``k`` counts from its first day: "in 2024", "in the first six months of 2024",
+    "in the first half of 2025" (a period that ends later, "the last quarter of 2024", is a period of its own)."""
+    before = lows[k - 1] if k else ""
+    if before == "in":
+        return True
+    return before == "of" and k > 2 and lows[k - 2] in _PERIOD_UNITS and "first" in lows[max(0, k - 5) : k - 2]
 
 
 class BasisRules:
@@ -73,7 +88,7 @@ class BasisRules:
         if toll is not None and self.incident_cue(sentence, toll[1], hi):
             return "incident"
         if ctx["total"].find(lows, lo, hi) or any(
-            d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in" for d in sentence.dates
+            d.precision == YEAR and lo <= d.i < hi and _from_year_start(lows, d.i) for d in sentence.dates
         ):
             return "total"  # "since the war began", "the death toll", "so far", "in 2026"
         perfect_hit = ctx["perfect"].find(lows, lo, hi)
@@ -201,13 +216,16 @@ class BasisRules:
                 if lo <= d.i < hi:
                     # "since October 2023" names the month the conflict began: its start day
                     same_month = d.precision == MONTH and default[:7] == d.value.isoformat()[:7]
-                    return default if same_month else d.value.isoformat()
+                    # "since Oct. 7, 2023" for Lebanon (its count starts on the 8th): a day within the margin of the
+                    # conflict's start names its start, as the month does, so both reports meet in one series
+                    near = d.precision == DAY and abs((d.value - date.fromisoformat(default)).days) <= _START_MARGIN
+                    return default if same_month or near else d.value.isoformat()
             if "year" in lows and self._ctx["year_start"].find(lows, lo, hi) is not None:
                 # "since the start of the year", "this year"
                 return date(sentence.context.published.year, 1, 1).isoformat()
             if "since" in lows[lo:hi]:
                 return default  # "since the war began", "since the coup"
             for d in sentence.dates:
-                if d.precision == YEAR and lo <= d.i < hi and lows[d.i - 1] == "in":
+                if d.precision == YEAR and lo <= d.i < hi and _from_year_start(lows, d.i):
                     return d.value.isoformat()
         return default

@@ -157,6 +157,17 @@ def _as_of(sentence: _Sentence, segment: tuple[int, int], front: int, own_end: i
 _ATTACK_NOUNS = frozenset({"attack", "attacks", "assault", "massacre", "raid", "incursion"})
 
 
+def _in_aside(lows: list[str], k: int) -> bool:
+    """True when a comma opens an aside shortly before token ``k`` ("X, begun after the raid of Oct. 7, 2023, has
+    killed"): the comma after the date closes that aside."""
+    for j in range(k - 1, max(-1, k - MAX_ASIDE_TOKENS), -1):
+        if lows[j] == ",":
+            return True
+        if lows[j] in CLAUSE_BREAKS:
+            return False
+    return False
+
+
 def _year_in(lows: list[str], d: DateExpr) -> bool:
     """True when the date expression ends in a year ("October 7, 2023")."""
     last = lows[d.j - 1]
@@ -166,6 +177,7 @@ def _year_in(lows: list[str], d: DateExpr) -> bool:
 _FINITE_AUXILIARIES = COPULAS | {"have", "has", "had"}  # the verbs that open a predicate of its own
 
 _LIST_WORDS = frozenset({",", "and", "a", "an", "one"})  # what joins the members of a list of counted nouns
+_BREAKDOWN = frozenset({"killed", "injured"})  # the parts a casualties figure breaks down into
 _STATE_VERBS = frozenset({"remain", "remains", "remained", "still", "stay", "stays", "stayed"})
 
 def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExpr, DateExpr] | None:
@@ -279,9 +291,12 @@ class Extractor(Attribution):
             return []
         del quantities[MAX_SENTENCE_FIGURES:]
         for d in dates:  # "since Oct. 7, 2023 to 44,249": a comma inside a date breaks no clause
+            inner = "," in lows[d.i + 1 : d.j]
             for k in range(d.i + 1, d.j):
                 if lows[k] == ",":
                     lows[k] = _DATE_COMMA
+            if inner and lows[d.j : d.j + 1] == [","] and _year_in(lows, d) and not _in_aside(lows, d.i):
+                lows[d.j] = _DATE_COMMA  # nor does the comma that closes it: "the coup of Feb. 1, 2021, has killed"
         lo, hi = bisect_left(context.starts, start), bisect_left(context.starts, end)
         terms = [(at - start, phrase) for at, phrase in context.terms[lo:hi]]
         named = self._conflicts_in(terms) if terms else []
@@ -350,7 +365,9 @@ class Extractor(Attribution):
         first, last = q.tokens
         lows = tokens.lows
         before = tokens.low(first - 1)
-        if self._ctx["not_count_before"].ending_at(lows, first) or before in ("-", "#", "/"):
+        # a spaced dash opens an aside ("casualties - 3,381 killed"), a hyphen joins ("-5", "COVID-19")
+        hyphen = before == "-" and tokens.touching(first)
+        if self._ctx["not_count_before"].ending_at(lows, first) or before in ("#", "/") or hyphen:
             return False
         after = tokens.low(last)
         if self._ctx["not_count_after"].at(lows, last) or after in ("%", "/", ":"):
@@ -731,13 +748,29 @@ class Extractor(Attribution):
                 lows, trigger
             )
             group = named[0] if named else None
-        part = (relative or own_part) and previous is not None
+        # "verified 30,400 civilian casualties, 10,500 killed and 19,800 injured": a breakdown of the casualties
+        breakdown = previous is not None and metric in _BREAKDOWN and self._breakdown(lows, previous, first)
+        part = (relative or own_part or breakdown) and previous is not None
         whole = previous.group if part and previous else None
         if first == 2 and lows[:2] == ["of", "the"] and clause_of(lows, first, last)[1] < len(lows):
             # "Of the 251 people taken hostage on Oct. 7, 59 remain": the whole the next figure is part of
             noun = "hostage" if metric.startswith("hostages") else noun
             return _Figure(q, metric, noun, group, trigger, denominator=True)
         return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
+
+    @staticmethod
+    def _breakdown(lows: list[str], previous: _Figure, first: int) -> bool:
+        """True when the figure at ``first`` opens a breakdown of the casualties figure right before it: "30,400
+        civilian casualties, 10,500 killed and 19,800 injured", "casualties - 3,381 killed", or a member of it."""
+        end = previous.quantity.tokens[1]
+        if previous.metric in _BREAKDOWN and previous.part:
+            return lows[first - 1] == "and" and first - end <= 3  # "... and 19,800 injured"
+        return (
+            previous.metric == "casualties"
+            and lows[first - 1] in (",", "-", "—", "–", ":", "(")
+            and first - end <= _MAX_NP_TOKENS + 3  # "7,000 civilian casualties in Ukraine - 3,300 killed"
+            and not {"casualties", "casualty"}.isdisjoint(lows[end : first - 1])
+        )
 
     def _listed(self, sentence: _Sentence, previous: _Figure, first: int) -> tuple[str, int] | None:
         """The trigger of ``previous`` when only a list of counted nouns parts it from the figure at ``first``: after
@@ -941,6 +974,7 @@ class Extractor(Attribution):
                 segment,
                 basis=basis,
                 cumulative=self.taxonomy.metrics[figure.metric].kind == "cumulative",
+                displaced=figure.metric == "displaced",
             ),
             value=q.value,
             low=q.low,

@@ -27,7 +27,16 @@ _BEFORE_PLACE = frozenset(
 _PLACE_OF = [
     [w, "of"]
     for w in ("village", "town", "city", "district", "camp", "region", "province", "state", "streets", "outskirts")
-]
+] + [[w, "for"] for w in ("battle", "fight", "fighting", "offensive", "assault")]
+# "in the Myanmar military air strike", "in a Lebanon army statement": a place name before one of these nouns
+# names who acts, not where
+_ATTRIBUTIVE = frozenset(
+    {"military", "army", "junta", "government", "forces", "troops", "authorities", "officials", "police", "war"}
+    | {"ministry", "conflict", "regime"}
+)
+_OWNER_REACH = 40
+"""Characters from a possessive place to the place it owns: "in Syria's Druze-majority Sweida province"."""
+_PUNCT = frozenset(",;:.()")
 
 
 def place_of(
@@ -38,6 +47,7 @@ def place_of(
     *,
     basis: str,
     cumulative: bool,
+    displaced: bool = False,
 ) -> str | None:
     """The first known place after a locative ("in Gaza", "across the West Bank"): segment, then sentence.
 
@@ -45,10 +55,27 @@ def place_of(
     of a cumulative metric has no narrower place: null, as when no place is named, so both reports
     meet in one series.
     """
+    if displaced and _abroad(sentence.tokens.lows, own):
+        return None  # "while 6.5 million are refugees abroad": not in the place the sentence names for the others
     place = _stated_place(gazetteer, sentence, own, segment)
     if basis == "total" and place in gazetteer.territory.get(sentence.conflict, ()) and cumulative:
         return None  # a stock keeps its place: "79 hostages still held in the Gaza Strip"
     return place
+
+
+_ABROAD = frozenset({"abroad", "globally", "worldwide", "overseas", "neighbouring", "neighboring"})
+
+
+def _abroad(lows: list[str], own: tuple[int, int]) -> bool:
+    """True when tokens ``own`` say the people counted left the country: "refugees abroad", "recorded globally",
+    "fled to neighbouring countries", "fled across borders", "outside the country"."""
+    for k in range(own[0], min(own[1], len(lows))):
+        word, after = lows[k], lows[k + 1 : k + 3]
+        if word in _ABROAD or (word == "across" and (after[:1] == ["borders"] or after == ["the", "border"])):
+            return True
+        if word == "outside" and after == ["the", "country"]:
+            return True
+    return False
 
 
 def _stated_place(
@@ -61,15 +88,24 @@ def _stated_place(
     def char(k: int) -> int:
         return tokens.starts[k] if k < len(tokens) else len(text)
 
+    terms = sentence.terms
     for lo, hi in ((char(own[0]), char(own[1])), (char(segment[0]), char(segment[1])), (0, len(text))):
-        for at, phrase in sentence.terms:
-            place = gazetteer.terms[phrase][1]
-            if place is None or not lo <= at < hi:
+        for n, (start, name) in enumerate(terms):
+            place = gazetteer.terms[name][1]
+            if place is None or not lo <= start < hi:
                 continue
-            before = text[max(0, at - 32) : at].lower().split()[-4:]
+            after = text[start + len(name) : start + len(name) + 12].lower().split()[:1]
+            if after and after[0] in _ATTRIBUTIVE:
+                continue
+            before = text[max(0, start - 32) : start].lower().split()[-4:]
             while before and before[-1] in _BEFORE_PLACE:
                 before.pop()
             if before and (before[-1] in _LOCATIVES or before[-1] in _PLACE_VERBS or before[-2:] in _PLACE_OF):
+                at, phrase = start, name
+                owned = _owned(gazetteer, text, terms, n)
+                if owned is not None:
+                    at, phrase = owned
+                    place = gazetteer.terms[phrase][1]
                 # "in the offensive on Goma and Bukavu": a figure over two places has no one place
                 other = at + len(phrase) + 5
                 joined = text[other - 5 : other] == " and " and any(
@@ -77,3 +113,17 @@ def _stated_place(
                 )
                 return None if joined else place
     return None
+
+
+def _owned(gazetteer: Gazetteer, text: str, terms: list[tuple[int, str]], n: int) -> tuple[int, str] | None:
+    """The place that the possessive place ``terms[n]`` owns: "in Ukraine's Kharkiv region" names Kharkiv, "in
+    Sudan's North Darfur state" Darfur, "in Syria's Druze-majority Sweida province" Sweida; else None."""
+    at, phrase = terms[n]
+    end = at + len(phrase)
+    if text[end : end + 2] not in ("'s", "’s"):
+        return None
+    owned = next((t for t in terms[n + 1 : n + 4] if gazetteer.terms[t[1]][1] is not None), None)
+    if owned is None:
+        return None
+    between = text[end + 2 : owned[0]]
+    return owned if len(between) <= _OWNER_REACH and len(between.split()) <= 3 and _PUNCT.isdisjoint(between) else None

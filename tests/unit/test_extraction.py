@@ -1996,3 +1996,122 @@ def test_a_counted_part_in_a_comma_aside_does_not_cut_the_whole_from_its_verb() 
         ("killed", 27, None, "medics"),
         ("killed", 11, "children", "medics"),
     ]
+
+
+def series(claim: Claim) -> tuple[object, ...]:
+    """The fields of a claim that make its ledger series (the period is since for a total, as_of for an incident)."""
+    period = claim.since if claim.basis == "total" else claim.as_of
+    return (claim.conflict, claim.metric, claim.group, claim.place, claim.modality, claim.basis, period)
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("Russian drones killed four people in Ukraine's Sumy region overnight, the governor said.", "Sumy"),
+        ("An Israeli drone killed two men in Lebanon's Bekaa Valley on Friday.", "Bekaa Valley"),
+        ("Shelling killed nine civilians in Sudan's North Kordofan state, medics said.", "Kordofan"),
+        ("Clashes have killed 40 people in Syria's Druze-majority Sweida province, a monitor said.", "Sweida"),
+        ("Troops detained 30 villagers in Sagaing's Myinmu township, residents told Myanmar Now.", "Sagaing"),
+        ("Nine villagers were killed in the Myanmar military air strike on Monday.", None),
+        ("The battle for Goma killed 650 people and injured 2,500, the UN said.", "Goma"),
+        ("About 6 million people are displaced in eastern Congo, the UN says.", "DR Congo"),
+    ],
+)
+def test_a_possessive_place_names_the_place_it_owns_and_a_place_before_a_noun_acts(body: str, place: str) -> None:
+    got = claims(body, title="")
+    assert got and got[0].place == place
+
+
+def test_a_capitalized_speech_verb_is_part_of_a_name_and_a_nameless_according_to_lets_a_verb_name_the_source() -> (
+    None
+):
+    got = claims("The Houthis said three people died in raids on Hodeidah that they blamed on the United States.")
+    assert [c.attributed_to for c in got] == ["Houthis"]
+    got = claims(
+        "Congo's government spokesman Jean Mukendi said on Sunday that 640 people had been killed in the fighting "
+        "for Goma, according to figures compiled from morgues."
+    )
+    assert [c.attributed_to for c in got] == ["Congolese government"]
+
+
+def test_reports_of_one_regional_toll_worded_two_ways_meet_in_one_series() -> None:
+    one = claims("Russian missiles killed five people in Ukraine's Dnipro region on Tuesday, officials said.")
+    two = claims("A missile strike on Dnipro on Tuesday killed five people, the regional governor said.")
+    assert len(one) == len(two) == 1 and series(one[0]) == series(two[0])
+
+
+@pytest.mark.parametrize(
+    ("body", "group"),
+    [
+        ("A Russian glide bomb killed one man in Zaporizhzhia on Monday, the governor said.", None),
+        ("A drone strike killed one soldier near the Lebanese border, the army said.", "soldiers"),
+        ("One journalist was killed by RSF shelling in El Fasher, a press union said.", "journalists"),
+        ("Gang gunfire killed one girl in Port-au-Prince on Sunday, police said.", "children"),
+        ("An air strike killed one medic in Kharkiv, the regional governor said.", "medics"),
+    ],
+)
+def test_a_singular_counted_noun_is_a_figure_of_one(body: str, group: str | None) -> None:
+    got = claims(body, title="")
+    assert [(c.metric, c.value, c.group) for c in got] == [("killed", 1, group)]
+
+
+def test_a_start_day_beside_the_conflict_s_start_names_it() -> None:
+    one = claims("Israeli attacks on Lebanon have killed 4,100 people since Oct. 7, 2023, the minister said.", title="")
+    two = claims("More than 4,100 people have been killed in Lebanon since October 2023, officials said.", title="")
+    three = claims("The health ministry says 4,100 people have been killed in Lebanon since October 8, 2023.", title="")
+    assert {series(c[0]) for c in (one, two, three)} == {
+        ("israel-hezbollah", "killed", None, None, "reported", "total", "2023-10-08")
+    }
+
+
+def test_the_first_months_of_a_year_count_from_its_first_day() -> None:
+    got = claims(
+        "Some 550,000 people were displaced in Haiti in the first six months of 2024 and 1,100 were injured, "
+        "the UN said.",
+        title="",
+    )
+    assert [(c.metric, c.basis, c.since) for c in got] == [
+        ("displaced", "total", "2024-01-01"),
+        ("injured", "total", "2024-01-01"),
+    ]
+    other = claims("Gang violence injured 1,100 people in Haiti in 2024, the UN said.", title="")
+    assert series(other[0]) == series(got[1])
+
+
+def test_a_casualty_figure_broken_down_gives_parts_of_its_total() -> None:
+    for body in (
+        "The UN monitoring mission has verified 31,000 civilian casualties in Ukraine, 11,000 killed and 20,000 "
+        "injured.",
+        "The UN monitoring mission has verified 31,000 civilian casualties in Ukraine - 11,000 killed and 20,000 "
+        "injured.",
+    ):
+        got = claims(body, title="")
+        assert [(c.metric, c.value, c.group, c.place, c.basis) for c in got] == [
+            ("casualties", 31000, "civilians", None, "total"),
+            ("killed", 11000, "civilians", None, "total"),
+            ("injured", 20000, "civilians", None, "total"),
+        ]
+    other = claims("UN monitors say 11,000 civilians have been killed in Ukraine since the invasion.", title="")
+    assert series(other[0]) == series(got[1])
+
+
+def test_people_counted_abroad_have_no_place_of_the_people_counted_at_home() -> None:
+    got = claims(
+        "About 3.6 million people are displaced inside Ukraine, the IOM said, while some 6.8 million are "
+        "refugees abroad.",
+        title="",
+    )
+    assert [(c.value, c.place) for c in got] == [(3_600_000, "Ukraine"), (6_800_000, None)]
+    other = claims("Some 6.8 million refugees from Ukraine are recorded worldwide, UNHCR says.", title="")
+    assert series(other[0]) == series(got[1])
+
+
+def test_the_comma_that_closes_a_dated_year_breaks_no_clause() -> None:
+    body = "The civilian death toll from the coup of February 1, 2021, has reached 6,200, a rights group said."
+    got = claims(body, title="Myanmar")
+    assert [(c.metric, c.value, c.basis, c.since) for c in got] == [("killed", 6200, "total", "2021-02-01")]
+    got = claims("The ministry said 47,100 people had been killed in Gaza since October 7, 2023, and 111,000 wounded.")
+    assert [(c.metric, c.basis, c.since) for c in got] == [
+        ("killed", "total", "2023-10-07"),
+        ("injured", "total", "2023-10-07"),
+    ]
