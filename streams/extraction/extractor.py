@@ -73,6 +73,7 @@ _CAPTIVE_CLASS = {"abduct": "hostage", "detain": "prisoner", "hold": "hostage"}
 # "the deadliest day since 2006", "for the first time since": a record, not the start of a total
 _SUPERLATIVES = frozenset({"deadliest", "worst", "bloodiest", "heaviest", "highest", "largest", "biggest", "time"})
 _NO_SINCE = "<since>"
+_DEGREE_ADVERBS = frozenset({"just", "only", "about", "around", "almost", "nearly", "some", "exactly", "well"})
 
 
 
@@ -565,8 +566,11 @@ class Extractor(Attribution):
 
         An attribution aside does not end the clause: "the death toll, the ministry said on Monday, has
         risen to 42,289". A figure after a record noun ("released the names of 26 villagers it said were
-        killed") is not the object of the verb before the record."""
+        killed") is not the object of the verb before the record, nor is a figure after an infinitive of its
+        own ("the arrests make it harder to reach millions of people") the object of a trigger before it."""
         if lows[k - 1 : k] == ["of"] and self._ctx["record_nouns"].ending_at(lows, k - 1):
+            return None
+        if self._infinitive_before(lows, k):
             return None
         while k > 0:
             if lows[k - 1] in CLAUSE_BREAKS:
@@ -580,6 +584,20 @@ class Extractor(Attribution):
                 return hit[0], k - hit[1]  # ("the toll has reached 1,580": "reached" counts no person)
             k -= 1
         return None
+
+    def _infinitive_before(self, lows: list[str], k: int) -> bool:
+        """True when "to" and a verb that counts no one stand right before token ``k``: "to reach millions", "to
+        feed 500,000". An adverb there ("rose to just 12", "to roughly 40") leaves "to" a preposition."""
+        if k < 2 or lows[k - 2] != "to":
+            return False
+        word = lows[k - 1]
+        return (
+            word.isalpha()
+            and not word.endswith("ly")
+            and word not in _DEGREE_ADVERBS
+            and self._ctx["function_words"].at(lows, k - 1) is None
+            and self.taxonomy.events.at(lows, k - 1) is None
+        )
 
     def _before_attribution(self, lows: list[str], comma: int) -> int:
         """The token after the comma that opens a speech aside closed by the comma at ``comma``, else ``comma + 1``."""

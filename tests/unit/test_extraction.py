@@ -2115,3 +2115,21 @@ def test_the_comma_that_closes_a_dated_year_breaks_no_clause() -> None:
         ("killed", "total", "2023-10-07"),
         ("injured", "total", "2023-10-07"),
     ]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Aid groups say the detentions in Saada make it harder to reach millions of people who rely on food aid.",
+        "The arrests of UN staff have left agencies struggling to feed 500,000 families in the north of Yemen.",
+    ],
+)
+def test_a_figure_after_an_infinitive_of_its_own_is_not_counted_by_a_trigger_before_it(body: str) -> None:
+    assert claims(body, title="Yemen Houthis") == []
+
+
+def test_to_before_a_figure_after_a_change_verb_stays_a_preposition() -> None:
+    got = claims("The death toll in Gaza has risen to just over 1,200, the health ministry said.")
+    assert [(c.metric, c.value, c.qualifier) for c in got] == [("killed", 1200, "more_than")]
+    got = claims("The number of people killed in the Rafah strike climbed to roughly 40, medics said.")
+    assert [(c.metric, c.value, c.qualifier) for c in got] == [("killed", 40, "about")]
