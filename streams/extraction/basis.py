@@ -37,7 +37,8 @@ _RELEASES = frozenset({"hostages_released", "prisoners_released"})
 # the incident cues that name a time ("overnight", "on Tuesday", "in two days", "the past 24 hours"): a period of
 # the sentence's own, which keeps a campaign's count an incident; the others name an event ("attack", "when")
 _TIME_CUES = frozenset(
-    {*WEEKDAYS, "overnight", "yesterday", "today", "tonight", "days", "hours", "past", "last", "between"}
+    {*WEEKDAYS, "overnight", "yesterday", "today", "tonight", "days", "hours", "past", "last", "previous", "recent"}
+    | {"this", "between"}
 )
 
 

@@ -2133,3 +2133,16 @@ def test_to_before_a_figure_after_a_change_verb_stays_a_preposition() -> None:
     assert [(c.metric, c.value, c.qualifier) for c in got] == [("killed", 1200, "more_than")]
     got = claims("The number of people killed in the Rafah strike climbed to roughly 40, medics said.")
     assert [(c.metric, c.value, c.qualifier) for c in got] == [("killed", 40, "about")]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The army said it had killed dozens of fighters in Beit Lahia over the previous week.",
+        "Officials said thousands of residents had fled toward Tawila in recent weeks.",
+        "The Houthis said US strikes had killed 38 people in Hodeidah this week.",
+    ],
+)
+def test_a_count_over_a_recent_period_is_an_incident(body: str) -> None:
+    got = claims(body, title="Gaza Sudan El Fasher Yemen Houthis")
+    assert got and all(c.basis == "incident" for c in got)
