@@ -7,7 +7,7 @@ outside the checkout.
 
 Without FIGUREWATCH_COMPILE (the default, and what ``make test`` installs, editable) the package is plain
 Python. With it, ``pip wheel .`` or ``pip install .`` also compiles the modules in :data:`COMPILED` to C
-extensions: the same source, about 1.5x faster (docs/benchmarks.md). Compiled modules shadow their
+extensions: the same source, 1.6-2.1x faster (docs/benchmarks.md). Compiled modules shadow their
 sources only inside the built wheel, never in the checkout, so an edited source is never hidden by a
 stale build.
 """
