@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from streams.extraction.dates import RELATIVE_DAYS, WEEKDAYS
-from streams.extraction.sentences import CLAUSE_BREAKS, MAX_SENTENCE_CHARS, sentence_bounds
+from streams.extraction.sentences import CLAUSE_BREAKS, MAX_SENTENCE_CHARS, aside_opening, sentence_bounds
 from streams.extraction.vocabulary import Gazetteer
 from streams.numbers import NUMBER_WORDS, Tokens
 from streams.phrases import Phrases
@@ -184,7 +184,7 @@ class Attribution:
         speaking on condition of anonymity, said", "The governor, Oleh Syniehubov, said"."""
         lows = tokens.lows
         if aside and k > 1 and lows[k - 1] == ",":
-            opening = next((j for j in range(k - 2, max(0, k - _MAX_ASIDE_TOKENS), -1) if lows[j] == ","), None)
+            opening = aside_opening(lows, k, _MAX_ASIDE_TOKENS)
             return self._phrase_before(sentence, tokens, opening, relative=relative) if opening is not None else None
         while k > 0 and lows[k - 1] in _SOURCE_AUXILIARIES:
             k -= 1  # "the mission has verified"

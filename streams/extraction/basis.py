@@ -17,7 +17,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from streams.extraction.dates import DAY, MONTH, MONTHS, WEEKDAYS, YEAR
-from streams.extraction.sentences import MAX_ASIDE_TOKENS, clause_of
+from streams.extraction.sentences import aside_opening, clause_of
 from streams.extraction.vocabulary import Gazetteer, Taxonomy
 from streams.numbers import NUMBER_WORDS
 from streams.phrases import Phrases
@@ -131,7 +131,7 @@ class BasisRules:
         if perfect >= first:
             return False
         if perfect == lo and lo > 1 and lows[lo - 1] == ",":  # "X, <aside>, has killed": the subject is X
-            opening = next((k for k in range(lo - 2, max(0, lo - MAX_ASIDE_TOKENS), -1) if lows[k] == ","), None)
+            opening = aside_opening(lows, lo)
             if opening is not None:
                 lo, end = clause_of(lows, opening - 1, opening)[0], opening
         hit = self._ctx["war_nouns"].find(lows, lo, end)

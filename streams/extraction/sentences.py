@@ -105,3 +105,10 @@ def clause_of(lows: list[str], first: int, last: int) -> tuple[int, int]:
     while hi < len(lows) and lows[hi] not in CLAUSE_BREAKS:
         hi += 1
     return lo, hi
+
+
+def aside_opening(lows: list[str], after: int, limit: int = MAX_ASIDE_TOKENS) -> int | None:
+    """The comma that opens an aside whose closing comma stands right before token ``after`` ("Police, speaking
+    on condition of anonymity, said"; "Israel's offensive, launched after the Oct. 7 attack, has killed"),
+    looked for up to ``limit`` tokens back; None when there is none."""
+    return next((j for j in range(after - 2, max(0, after - limit), -1) if lows[j] == ","), None)
