@@ -52,8 +52,8 @@ class Phrases(Generic[V]):
                 return value, size
         return None
 
-    def find(self, lows: list[str], start: int, end: int) -> tuple[V, int] | None:
-        """The first phrase inside tokens ``[start, end)``: its value and start index."""
+    def find(self, lows: list[str], start: int, end: int) -> tuple[V, int, int] | None:
+        """The first phrase inside tokens ``[start, end)``: its value, start index and length."""
         by_first = self._by_first
         start, end = max(start, 0), min(end, len(lows))
         if self.firsts.isdisjoint(lows if start == 0 and end == len(lows) else lows[start:end]):
@@ -61,5 +61,5 @@ class Phrases(Generic[V]):
         for i in range(start, end):
             for key, size, value in by_first.get(lows[i], ()):
                 if i + size <= end and (size == 1 or lows[i : i + size] == key):
-                    return value, i
+                    return value, i, size
         return None

@@ -81,7 +81,7 @@ class BasisRules:
         # "89 people have been killed since dawn": a count of the day, unless the clause also names a total
         today = ctx["since_today"].find(lows, lo, hi) if "since" in lows else None
         if today is not None:
-            at, size = today[1], ctx["since_today"].at(lows, today[1])[1]  # type: ignore[index]
+            at, size = today[1], today[2]
             if ctx["total"].find(lows, lo, at) is None and ctx["total"].find(lows, at + size, hi) is None:
                 return "incident"
         # "the death toll from Saturday's strike rose to 45" is the toll of one incident

@@ -821,8 +821,7 @@ class Extractor(Attribution):
         if not isinstance(swap, tuple):
             lows = sentence.tokens.lows
             hit = self._ctx["exchange"].find(lows, 0, len(lows))
-            size = self._ctx["exchange"].at(lows, hit[1]) if hit is not None else None
-            swap = sentence.memo["swap"] = (hit[1], hit[1] + size[1]) if hit is not None and size is not None else ()
+            swap = sentence.memo["swap"] = (hit[1], hit[1] + hit[2]) if hit is not None else ()
         return swap
 
     def _swapped_release(self, sentence: _Sentence, first: int) -> tuple[str, int] | None:
