@@ -28,12 +28,7 @@ from streams._exceptions import InputError
 from streams.claims import Claim
 from streams.extraction.attribution import COPULAS, TRAILING_SOURCE_END, Attribution
 from streams.extraction.basis import BasisRules
-from streams.extraction.dates import (
-    DAY,
-    DateExpr,
-    days_before,
-    find_dates,
-)
+from streams.extraction.dates import DAY, DateExpr, days_before, find_dates
 from streams.extraction.place import place_of
 from streams.extraction.sentences import CLAUSE_BREAKS, MAX_ASIDE_TOKENS, breaks, clause_of, figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
@@ -74,7 +69,6 @@ _CAPTIVE_CLASS = {"abduct": "hostage", "detain": "prisoner", "hold": "hostage"}
 _SUPERLATIVES = frozenset({"deadliest", "worst", "bloodiest", "heaviest", "highest", "largest", "biggest", "time"})
 _NO_SINCE = "<since>"
 _DEGREE_ADVERBS = frozenset({"just", "only", "about", "around", "almost", "nearly", "some", "exactly", "well"})
-
 
 
 class _Head(NamedTuple):
@@ -181,6 +175,7 @@ _LIST_WORDS = frozenset({",", "and", "a", "an", "one"})  # what joins the member
 _BREAKDOWN = frozenset({"killed", "injured"})  # the parts a casualties figure breaks down into
 _STATE_VERBS = frozenset({"remain", "remains", "remained", "still", "stay", "stays", "stayed"})
 
+
 def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExpr, DateExpr] | None:
     """The dates of "between <date> and <date>" when the first is in the conflict's start month, else None.
 
@@ -190,7 +185,6 @@ def _period(lows: list[str], dates: list[DateExpr], start: str) -> tuple[DateExp
         if a.i > 0 and lows[a.i - 1] == "between" and lows[a.j : a.j + 1] == ["and"] and b.i == a.j + 1:
             return (a, b) if a.value.isoformat()[:7] == start[:7] and b.value > a.value else None
     return None
-
 
 
 _DAYS_AFTER = {"a": 1, "one": 1, "two": 2, "three": 3}
