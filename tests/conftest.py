@@ -7,6 +7,7 @@ and data folder. Kafka is never mocked.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import socket
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +30,13 @@ from streams.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_KAFKA_PORT = int(os.environ.get("FIGUREWATCH_TEST_KAFKA_PORT", "19092"))
+
+
+def setup_constant(name: str) -> Any:
+    """A constant assigned at the top level of setup.py, read from its source (importing it would run setup())."""
+    tree = ast.parse((REPO / "setup.py").read_text())
+    assigned = {getattr(n.targets[0], "id", ""): n.value for n in tree.body if isinstance(n, ast.Assign)}
+    return ast.literal_eval(assigned[name])
 
 
 def free_port() -> int:

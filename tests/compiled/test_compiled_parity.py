@@ -6,7 +6,6 @@ module can differ where Python would not; this test builds the wheel for real (a
 
 from __future__ import annotations
 
-import ast
 import os
 import random
 import subprocess
@@ -16,6 +15,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from tests.conftest import setup_constant
+
 pytestmark = pytest.mark.compiled
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,12 +24,8 @@ CORPORA = sorted(REPO.glob("corpus/*/extraction.jsonl"))
 
 
 def _compiled_modules() -> list[str]:
-    """The module paths setup.py compiles, read from its source (importing it would run setup())."""
-    tree = ast.parse((REPO / "setup.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "COMPILED":
-            return list(ast.literal_eval(node.value))
-    raise AssertionError("setup.py names no COMPILED list")
+    """The module paths setup.py compiles."""
+    return list(setup_constant("COMPILED"))
 
 
 @pytest.fixture(scope="module")

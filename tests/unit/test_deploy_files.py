@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 import yaml
 
 from streams.broker import DEPLOY_DIR, kafka_version
+from tests.conftest import setup_constant
 
 pytestmark = pytest.mark.unit
 
@@ -59,9 +59,6 @@ def test_the_image_builds_the_compiled_wheel_from_every_folder_it_carries() -> N
     """The Dockerfile's build stage copies what setup.py compiles and bundles, and builds with mypyc."""
     build_stage = (REPO / "Dockerfile").read_text().split("\nFROM ")[1]  # after the comments, before the image
     copied = {part for line in build_stage.splitlines() if line.startswith("COPY ") for part in line.split()[1:-1]}
-    tree = ast.parse((REPO / "setup.py").read_text())
-    assigned = {getattr(n.targets[0], "id", ""): n.value for n in tree.body if isinstance(n, ast.Assign)}
-    value = assigned["BUNDLED"]
-    bundled = [folder.split("/")[0] for folder in ast.literal_eval(value)]
+    bundled = [folder.split("/")[0] for folder in setup_constant("BUNDLED")]
     assert {"pyproject.toml", "setup.py", "streams", *bundled} <= copied
     assert "FIGUREWATCH_COMPILE=1 pip wheel" in build_stage
