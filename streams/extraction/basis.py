@@ -153,14 +153,13 @@ class BasisRules:
         a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31"), nor
         the day the conflict began ("Israel's offensive, launched after the attack of Oct. 7, 2023, has killed")."""
         lows = sentence.tokens.lows
-        speech = self._ctx["speech_verbs"]
         start = self.gazetteer.conflicts[sentence.conflict].start
         return any(
             d.precision != YEAR
             and d not in sentence.start_dates
             and d.value.isoformat() != start
             and lows[max(0, d.i - 2) : d.i] not in (["as", "of"], ["as", "at"])
-            and not any(speech.ending_at(lows, back) for back in range(max(0, d.i - 2), d.i + 1))
+            and not self._after_speech(lows, d.i, 2)
             for d in sentence.dates
         )
 
@@ -180,7 +179,6 @@ class BasisRules:
         is not one."""
         lows = sentence.tokens.lows
         cues = self._ctx["incident"]
-        speech = self._ctx["speech_verbs"]
         k = lo
         while k < hi:
             hit = cues.find(lows, k, hi)
@@ -190,7 +188,7 @@ class BasisRules:
             # "said on Friday", and "revised its count down to 47,487 on Monday": the day of a statement or
             # of a revision, not of an incident
             statement_day = lows[at] in WEEKDAYS and (
-                sentence.revision or any(speech.ending_at(lows, back) for back in range(max(0, at - 3), at + 1))
+                sentence.revision or self._after_speech(lows, at, 3)
             )
             # "wounded fighting for Moscow": a participle after the trigger says how, not which incident
             participle = lows[at].endswith("ing") and self.taxonomy.events.ending_at(lows, at) is not None
@@ -204,6 +202,12 @@ class BasisRules:
                 return True
             k = at + 1
         return False
+
+    def _after_speech(self, lows: list[str], at: int, reach: int) -> bool:
+        """True when a speech verb ends at most ``reach`` tokens before token ``at``, or at it: "said on Friday",
+        "officials said Friday", the day of a statement."""
+        speech = self._ctx["speech_verbs"]
+        return any(speech.ending_at(lows, back) for back in range(max(0, at - reach), at + 1))
 
     def since(self, sentence: _Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
         """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
