@@ -137,7 +137,7 @@ class Settings:
 
 # Variables under our prefix that are not worker settings: the test harness's broker, and the build's
 # switch for the mypyc-compiled extraction core (setup.py), which may stay exported after a build.
-_NOT_SETTINGS = frozenset({"FIGUREWATCH_TEST_BOOTSTRAP", "FIGUREWATCH_COMPILE"})
+_NOT_SETTINGS = frozenset({"FIGUREWATCH_TEST_BOOTSTRAP", "FIGUREWATCH_TEST_KAFKA_PORT", "FIGUREWATCH_COMPILE"})
 
 
 _BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
