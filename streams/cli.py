@@ -25,6 +25,7 @@ from streams.ledger.evaluate import main as evaluate_ledger
 from streams.pipeline import Accepted, Rejected, ingest
 from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
+from streams.serve import run_serve
 from streams.settings import Settings
 from streams.topics import NEWS_ITEMS, create_topics
 
@@ -59,6 +60,17 @@ def _parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run the stream-processing worker")
     worker.set_defaults(func=cmd_worker)
+
+    serve = sub.add_parser(
+        "serve", help="serve the page, the JSON API and CSV exports of the current figures and changes",
+        description="Consume figures.current and figures.changes into a read model (kept in a SQLite file, so a "
+                    "restart resumes where it stopped) and serve the page at /, the API described at "
+                    "/api/openapi.json, and /metrics. Example: figurewatch serve --port 6067",
+    )
+    serve.add_argument("--host", help="bind address (default: $FIGUREWATCH_SERVE_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $FIGUREWATCH_SERVE_PORT, 6067)")
+    serve.add_argument("--db", type=Path, help="the read model's SQLite file (default: $FIGUREWATCH_SERVE_DB)")
+    serve.set_defaults(func=cmd_serve)
 
     produce = sub.add_parser("produce", help="load news items (JSON Lines) onto news.items")
     produce.add_argument("file", help="a JSON Lines file, or - for stdin")
@@ -121,6 +133,10 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     create_topics(settings)
     return run_worker(settings)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    return run_serve(settings.replace(serve_host=args.host, serve_port=args.port, serve_db=args.db))
 
 
 def cmd_produce(args: argparse.Namespace, settings: Settings) -> int:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from streams.broker import LocalBroker
@@ -95,14 +96,31 @@ def prometheus_tools() -> Path:
     return Path(str(found[0])).parent
 
 
+@pytest.fixture(scope="session")
+def chromium_tools() -> tuple[Path, Path]:
+    """Debian's chromium and chromedriver, installed by deploy/browser/install.sh when missing.
+
+    Fails, never skips, with the installer's output when they cannot be installed.
+    """
+    done = subprocess.run(
+        ["sh", str(REPO / "deploy/browser/install.sh")], capture_output=True, text=True, timeout=900, check=False
+    )
+    found = [shutil.which(tool) for tool in ("chromium", "chromedriver")]
+    if done.returncode != 0 or None in found:
+        pytest.fail(f"cannot install chromium (install.sh exit {done.returncode}): {done.stdout}{done.stderr}")
+    return Path(str(found[0])), Path(str(found[1]))
+
+
 @dataclass
 class WorkerProcess:
-    """A ``figurewatch worker`` subprocess with its own topics, group, state and web port."""
+    """A ``figurewatch worker`` (or, with ``command="serve"``, ``figurewatch serve``) subprocess with its own
+    topics, group, state and web port."""
 
     env: dict[str, str]
     log_path: Path
     web_port: int
     proc: subprocess.Popen[bytes] | None = None
+    command: str = "worker"
     log_file: object = field(default=None, repr=False)
 
     @property
@@ -113,7 +131,7 @@ class WorkerProcess:
         handle = self.log_path.open("ab")
         self.log_file = handle
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker"], env=self.env, cwd=REPO,
+            [sys.executable, "-m", "streams", self.command], env=self.env, cwd=REPO,
             stdout=handle, stderr=subprocess.STDOUT,
         )
         self.wait_http("/healthz", timeout=90)
@@ -124,11 +142,15 @@ class WorkerProcess:
         while time.monotonic() < deadline:
             assert self.proc is not None
             if self.proc.poll() is not None:
-                raise AssertionError(f"worker exited with {self.proc.returncode}: {self.log_tail()}")
+                raise AssertionError(f"{self.command} exited with {self.proc.returncode}: {self.log_tail()}")
             with suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}{path}", timeout=2) as r:
                 return bytes(r.read())
             time.sleep(0.3)
-        raise AssertionError(f"worker {path} did not answer in {timeout}s: {self.log_tail()}")
+        raise AssertionError(f"{self.command} {path} did not answer in {timeout}s: {self.log_tail()}")
+
+    def get_json(self, path: str) -> Any:
+        """The JSON of a path on the process' web port (retried until it answers 200)."""
+        return orjson.loads(self.wait_http(path, timeout=15))
 
     def metric(self, name: str, labels: str = "") -> float:
         """The current value of one sample on /metrics (0 when absent)."""
@@ -210,3 +232,23 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callabl
     yield _start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def start_serve(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start ``figurewatch serve`` processes on ``worker_env``'s topics, each with its own port; the database
+    is ``tmp_path/serve.sqlite3`` unless overridden; all are stopped at teardown."""
+    started: list[WorkerProcess] = []
+
+    def _start(**overrides: str) -> WorkerProcess:
+        env = dict(worker_env)
+        port = free_port()
+        env.update({"FIGUREWATCH_SERVE_PORT": str(port), "FIGUREWATCH_SERVE_DB": str(tmp_path / "serve.sqlite3")})
+        env.update(overrides)
+        serve = WorkerProcess(env, tmp_path / f"serve-{len(started)}.log", port, command="serve")
+        started.append(serve)
+        return serve.start()
+
+    yield _start
+    for serve in started:
+        serve.stop()
