@@ -14,13 +14,14 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
 import orjson
 
 from streams._exceptions import QueryError
+from streams.datafiles import read_json, shipped_dir
 from streams.schemas import load_schema
 
 MAX_PARAMETER_CHARS = 200
@@ -53,6 +54,27 @@ def event_rules() -> tuple[str, ...]:
 def series_bases() -> tuple[str, ...]:
     """The series bases (running total, incident) the figure-state schema allows."""
     return tuple(load_schema("figure-state")["properties"]["series"]["properties"]["basis"]["enum"])
+
+
+def openapi_document() -> dict[str, Any]:
+    """``schemas/openapi.json`` as served: each ``x-figurewatch-enum`` (``change-event.kind``) is given the
+    values the named JSON Schema allows, so the document lists every kind the ledger may emit."""
+    document: dict[str, Any] = read_json(shipped_dir("schemas") / "openapi.json")
+
+    def fill(node: Any) -> None:
+        if isinstance(node, dict):
+            source = node.get("x-figurewatch-enum")
+            if isinstance(source, str):
+                schema, _, field = source.partition(".")
+                node["enum"] = list(load_schema(schema)["properties"][field]["enum"])
+            for child in node.values():
+                fill(child)
+        elif isinstance(node, list):
+            for child in node:
+                fill(child)
+
+    fill(document)
+    return document
 
 
 def _text(params: Mapping[str, str], name: str) -> str | None:
@@ -90,19 +112,20 @@ def _only(params: Mapping[str, str], known: tuple[str, ...]) -> None:
 
 
 def _since(params: Mapping[str, str]) -> str | None:
-    """``since`` as a day (2025-01-31) or a UTC time (2025-01-31T12:00:00Z), as the text claims compare with."""
+    """``since`` as a day (2025-01-31) or a time with its offset (2025-01-31T12:00:00Z), in the form the
+    claims' ``published_at`` (UTC, ending in Z) compares with as text."""
     raw = _text(params, "since")
     if raw is None:
         return None
     try:
         if len(raw) == 10:
             return date.fromisoformat(raw).isoformat()
-        parsed = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(raw.replace("z", "Z").replace("Z", "+00:00"))
     except ValueError as exc:
         raise QueryError("since", f"must be a date (2025-01-31) or a time (2025-01-31T12:00:00Z), got {raw!r}") from exc
-    if parsed.utcoffset() is None or parsed.utcoffset().total_seconds() != 0:  # type: ignore[union-attr]
-        raise QueryError("since", "a time must be in UTC (end it with Z)")
-    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if parsed.tzinfo is None:
+        raise QueryError("since", "a time needs its offset from UTC (end it with Z or +01:00)")
+    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True, slots=True)

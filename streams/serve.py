@@ -25,7 +25,6 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from streams._exceptions import BrokerError, QueryError
-from streams.datafiles import read_json, shipped_dir
 from streams.kafkaio import topic_partitions
 from streams.logs import get_logger, logging_config
 from streams.metrics import ServeMetrics
@@ -39,6 +38,7 @@ from streams.readmodel import (
     conflict_summaries,
     figure_record,
     figure_rows,
+    openapi_document,
     parse_cursor,
     series_view,
     sse_frame,
@@ -131,6 +131,8 @@ async def _observe(request: web.Request, handler: Handler) -> web.StreamResponse
         if exc.status < 400:
             raise
         response = _error(exc.status, exc.reason)
+        if "Allow" in exc.headers:
+            response.headers["Allow"] = exc.headers["Allow"]
     except TimeoutError:
         response = _error(503, f"the request took longer than {REQUEST_TIMEOUT_SECONDS:g} seconds")
     except Exception:
@@ -271,7 +273,7 @@ def create_web_app(store: ReadStore, hub: ChangeHub, metrics: ServeMetrics) -> w
     """The aiohttp application over a store; the consumer (if any) is attached by :func:`run_serve`."""
     app = web.Application(middlewares=[_observe], client_max_size=64 * 1024)
     app[STORE], app[HUB], app[METRICS] = store, hub, metrics
-    app[OPENAPI] = orjson.dumps(read_json(shipped_dir("schemas") / "openapi.json"))
+    app[OPENAPI] = orjson.dumps(openapi_document())
     routes = [
         ("/", index), ("/api/openapi.json", openapi), ("/api/conflicts", conflicts), ("/api/figures", figures),
         ("/api/figures.csv", figures_csv), ("/api/series/{key}", series), ("/api/changes", changes),
