@@ -76,6 +76,12 @@ class ChangeHub:
         self.version = 0
         self.ready = False
         self.clients = 0
+        self.closing = False
+
+    async def close(self, app: web.Application | None = None) -> None:
+        """End every live stream (on shutdown, so it does not wait for the streams' clients to leave)."""
+        self.closing = True
+        self.publish()
 
     def publish(self) -> None:
         self.version += 1
@@ -223,7 +229,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
     metrics.sse_clients.set(hub.clients)
     try:
         await response.write(b"retry: 3000\n\n")
-        while True:
+        while not hub.closing:
             version = hub.version
             batch = store.changes_after(seen, query, SSE_BATCH)
             for change in batch:
@@ -283,6 +289,7 @@ def create_web_app(store: ReadStore, hub: ChangeHub, metrics: ServeMetrics) -> w
     for path, handler in routes:
         app.router.add_get(path, handler, allow_head=False)
     app.router.add_static("/static", WEB_DIR, append_version=False)
+    app.on_shutdown.append(hub.close)
     return app
 
 

@@ -192,10 +192,16 @@ async function loadFeed() {
   $("feed").replaceChildren(...changes.map((c) => feedItem(c, false)));
 }
 
+// The sentence a figure came from, with the figure marked where it can be found (a claim's span counts in
+// the article's body, which the page does not have, so the figure is looked up by the ways it is written).
 function evidence(claim) {
-  const [start, end] = claim.span;
   const text = claim.sentence;
-  return el("blockquote", {}, text.slice(0, start), el("mark", {}, text.slice(start, end)), text.slice(end));
+  const forms = [...new Set([claim.value, claim.low, claim.high].filter((v) => v !== null)
+    .flatMap((v) => [number(v), String(v)]))];
+  const found = forms.map((form) => [text.indexOf(form), form]).filter(([at]) => at >= 0).sort((a, b) => a[0] - b[0])[0];
+  if (!found) return el("blockquote", {}, text);
+  const [at, form] = found;
+  return el("blockquote", {}, text.slice(0, at), el("mark", {}, form), text.slice(at + form.length));
 }
 
 // The article's link, with a text fragment that scrolls a browser to the sentence the figure came from.
