@@ -124,6 +124,10 @@ class ServeMetrics(_Registered):
         self.series = Gauge("figurewatch_serve_series", "Figure series held in the read model.", registry=r)
         self.changes_stored = Gauge("figurewatch_serve_changes_stored", "Change events in the read model's database.",
                                     registry=r)
+        self.records_read = Counter(
+            "figurewatch_serve_records_read", "Records of the figures topics read since this process started.",
+            registry=r,
+        )
         self.records_skipped = Counter(
             "figurewatch_serve_records_skipped", "Records of the figures topics that were malformed and passed over.",
             registry=r,

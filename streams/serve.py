@@ -319,6 +319,7 @@ async def consume(settings: Settings, store: ReadStore, hub: ChangeHub, metrics:
             records = [Record(tp.topic, tp.partition, r.offset, r.key, r.value, names[tp.topic])
                        for tp, rs in batch.items() for r in rs]
             if records:
+                metrics.records_read.inc(len(records))
                 before = store.skipped
                 store.apply(records)
                 metrics.records_skipped.inc(store.skipped - before)
