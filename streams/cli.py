@@ -102,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="local broker + worker + sample corpus; show tables and events")
     demo.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="news items to feed in")
+    demo.add_argument("--serve", action="store_true",
+                      help="then run figurewatch serve and leave the page up until Ctrl-C (make demo does)")
     demo.set_defaults(func=cmd_demo)
     return parser
 
@@ -194,7 +196,7 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
-    return run_demo(settings, Path(args.corpus))
+    return run_demo(settings, Path(args.corpus), serve=args.serve)
 
 
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:
