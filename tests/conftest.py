@@ -81,34 +81,32 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         broker.stop()
 
 
-@pytest.fixture(scope="session")
-def prometheus_tools() -> Path:
-    """The folder holding prometheus and promtool, installed by deploy/prometheus/install.sh when missing.
+def installed(folder: str, tools: tuple[str, ...]) -> list[Path]:
+    """Where ``tools`` are on PATH after ``deploy/FOLDER/install.sh`` installed them if missing.
 
     Fails, never skips, with the installer's output when they cannot be installed.
     """
     done = subprocess.run(
-        ["sh", str(REPO / "deploy/prometheus/install.sh")], capture_output=True, text=True, timeout=900, check=False
+        ["sh", str(REPO / "deploy" / folder / "install.sh")], capture_output=True, text=True, timeout=900, check=False
     )
-    found = [shutil.which(tool) for tool in ("prometheus", "promtool")]
+    found = [shutil.which(tool) for tool in tools]
     if done.returncode != 0 or None in found:
-        pytest.fail(f"cannot install prometheus (install.sh exit {done.returncode}): {done.stdout}{done.stderr}")
-    return Path(str(found[0])).parent
+        pytest.fail(f"cannot install {', '.join(tools)} (deploy/{folder}/install.sh exit {done.returncode}): "
+                    f"{done.stdout}{done.stderr}")
+    return [Path(str(path)) for path in found]
+
+
+@pytest.fixture(scope="session")
+def prometheus_tools() -> Path:
+    """The folder holding prometheus and promtool, installed by deploy/prometheus/install.sh when missing."""
+    return installed("prometheus", ("prometheus", "promtool"))[0].parent
 
 
 @pytest.fixture(scope="session")
 def chromium_tools() -> tuple[Path, Path]:
-    """Debian's chromium and chromedriver, installed by deploy/browser/install.sh when missing.
-
-    Fails, never skips, with the installer's output when they cannot be installed.
-    """
-    done = subprocess.run(
-        ["sh", str(REPO / "deploy/browser/install.sh")], capture_output=True, text=True, timeout=900, check=False
-    )
-    found = [shutil.which(tool) for tool in ("chromium", "chromedriver")]
-    if done.returncode != 0 or None in found:
-        pytest.fail(f"cannot install chromium (install.sh exit {done.returncode}): {done.stdout}{done.stderr}")
-    return Path(str(found[0])), Path(str(found[1]))
+    """Debian's chromium and chromedriver, installed by deploy/browser/install.sh when missing."""
+    chromium, chromedriver = installed("browser", ("chromium", "chromedriver"))
+    return chromium, chromedriver
 
 
 @dataclass
