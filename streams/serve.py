@@ -309,6 +309,7 @@ async def consume(settings: Settings, store: ReadStore, hub: ChangeHub, metrics:
     try:
         await consumer.start()
     except KafkaError as exc:
+        await consumer.stop()
         raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
     try:
         assigned = await _assign(settings, consumer, list(names), store.offsets())

@@ -187,3 +187,9 @@ def test_requests_are_counted_by_route_not_by_path(served: Served) -> None:
     assert 'figurewatch_serve_requests_total{route="/api/series/{key}",status="404"}' in metrics
     assert 'route="unmatched",status="404"' in metrics
     assert "no|such" not in metrics and "figurewatch_serve_request_seconds_bucket" in metrics
+
+
+def test_live_clients_beyond_the_limit_get_503(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("streams.serve.MAX_SSE_CLIENTS", 0)
+    status, headers, body = served.get("/api/changes/stream")
+    assert status == 503 and headers["Retry-After"] == "10" and b"live clients" in body

@@ -61,3 +61,11 @@ def test_cli_overrides_keep_unset_flags() -> None:
     assert (s.broker, s.partitions) == ("x:1", 3)
     assert s.topic("claims") == "claims"
     assert s.replace(topic_prefix="t.").topic("claims") == "t.claims"
+
+
+def test_serve_listens_on_loopback_and_keeps_its_database_in_the_data_folder() -> None:
+    s = Settings.from_env({"FIGUREWATCH_DATA_DIR": "/var/lib/fw"})
+    assert (s.serve_host, s.serve_port, s.serve_db_path) == ("127.0.0.1", 6067, Path("/var/lib/fw/serve.sqlite3"))
+    assert Settings.from_env({"FIGUREWATCH_SERVE_DB": "/tmp/x.db"}).serve_db_path == Path("/tmp/x.db")
+    with pytest.raises(ConfigError):
+        Settings.from_env({"FIGUREWATCH_SERVE_PORT": "0"})
