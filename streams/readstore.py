@@ -27,7 +27,7 @@ from streams.readmodel import SERIES_EVENTS_MAX, ChangeQuery
 
 log = get_logger("serve")
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS states (series_key TEXT PRIMARY KEY, body BLOB NOT NULL);
@@ -44,6 +44,10 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_conflict ON events (conflict, seq);
 CREATE INDEX IF NOT EXISTS events_kind ON events (kind, seq);
 CREATE INDEX IF NOT EXISTS events_series ON events (series_key, seq);
+CREATE TABLE IF NOT EXISTS conflict_items (conflict TEXT NOT NULL, item_id TEXT NOT NULL,
+                                           PRIMARY KEY (conflict, item_id)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS conflict_kinds (conflict TEXT NOT NULL, kind TEXT NOT NULL, changes INTEGER NOT NULL,
+                                           last_seq INTEGER NOT NULL, PRIMARY KEY (conflict, kind)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS offsets (topic TEXT NOT NULL, partition INTEGER NOT NULL, next_offset INTEGER NOT NULL,
                                     PRIMARY KEY (topic, partition));
 """
@@ -151,7 +155,16 @@ class ReadStore:
             (str(event["event_id"]), str(event["conflict"]), str(event["kind"]), str(event["series"]["key"]),
              str(claim["item_id"]), str(claim["published_at"]), record.value),
         )
-        return {"id": cursor.lastrowid, **event} if cursor.rowcount else None
+        if not cursor.rowcount:
+            return None
+        seq, conflict = cursor.lastrowid, str(event["conflict"])
+        self._db.execute("INSERT OR IGNORE INTO conflict_items VALUES (?, ?)", (conflict, str(claim["item_id"])))
+        self._db.execute(
+            "INSERT INTO conflict_kinds VALUES (?, ?, 1, ?) ON CONFLICT (conflict, kind) "
+            "DO UPDATE SET changes = changes + 1, last_seq = excluded.last_seq",
+            (conflict, str(event["kind"]), seq),
+        )
+        return {"id": seq, **event}
 
     def changes(self, query: ChangeQuery) -> tuple[list[dict[str, Any]], int | None]:
         """A page of changes, newest first, and the cursor of the next page (None on the last one)."""
@@ -178,16 +191,18 @@ class ReadStore:
         return int(self._db.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0])
 
     def conflict_stats(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
-        """Per conflict: reports (distinct items) and changes by kind; and each conflict's newest change."""
+        """Per conflict: reports (distinct items) and changes by kind; and each conflict's newest change.
+        Counted as changes are stored, so this reads a row per conflict and kind, not the history."""
         stats: dict[str, dict[str, Any]] = {}
-        for conflict, reports in self._db.execute("SELECT conflict, COUNT(DISTINCT item_id) FROM events GROUP BY 1"):
-            stats[conflict] = {"reports": reports, "kinds": {}}
-        for conflict, kind, count in self._db.execute("SELECT conflict, kind, COUNT(*) FROM events GROUP BY 1, 2"):
-            stats[conflict]["kinds"][kind] = count
-        newest = self._db.execute("SELECT seq, body FROM events WHERE seq IN "
-                                  "(SELECT MAX(seq) FROM events GROUP BY conflict)").fetchall()
+        newest: dict[str, int] = {}
+        for conflict, kind, changes, last_seq in self._db.execute("SELECT * FROM conflict_kinds"):
+            stats.setdefault(conflict, {"reports": 0, "kinds": {}})["kinds"][kind] = changes
+            newest[conflict] = max(newest.get(conflict, 0), last_seq)
+        for conflict, reports in self._db.execute("SELECT conflict, COUNT(*) FROM conflict_items GROUP BY 1"):
+            stats[conflict]["reports"] = reports
         last = {}
-        for seq, body in newest:
+        for seq in newest.values():
+            (body,) = self._db.execute("SELECT body FROM events WHERE seq = ?", (seq,)).fetchone()
             event = orjson.loads(body)
             last[event["conflict"]] = {"id": seq, **event}
         return stats, last
