@@ -2,8 +2,8 @@
 series' history, change pages and CSV. Pure: plain dicts in and out, no Kafka, no asyncio, no HTTP.
 
 States are the values of ``figures.current`` and changes the values of ``figures.changes`` with the
-sequence number the read store gave them (``id``, newest is highest). Event kinds, rules and series
-bases are read from the JSON Schemas, so a kind added to ``schemas/change-event.schema.json`` is
+sequence number the read store gave them (``id``, newest is highest). Event kinds and series bases
+are read from the JSON Schemas, so a kind added to ``schemas/change-event.schema.json`` is
 accepted and shown without a code change here.
 """
 
@@ -42,12 +42,6 @@ _CURSOR = re.compile(r"^[0-9]{1,18}$")
 def event_kinds() -> tuple[str, ...]:
     """The change-event kinds the schema allows, in its order."""
     return tuple(load_schema("change-event")["properties"]["kind"]["enum"])
-
-
-@cache
-def event_rules() -> tuple[str, ...]:
-    """The ledger rules the schema allows, in its order."""
-    return tuple(load_schema("change-event")["properties"]["rule"]["enum"])
 
 
 @cache

@@ -208,7 +208,8 @@ class ReadStore:
         return stats, last
 
     def event_count(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+        """Change events stored (from the per-conflict counters, without a pass over the history)."""
+        return int(self._db.execute("SELECT COALESCE(SUM(changes), 0) FROM conflict_kinds").fetchone()[0])
 
     def _rows(self, where: list[str], args: list[Any], order: str, limit: int) -> list[dict[str, Any]]:
         sql = "SELECT seq, body FROM events"

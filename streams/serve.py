@@ -251,7 +251,6 @@ async def stream(request: web.Request) -> web.StreamResponse:
 
 
 async def index(request: web.Request) -> web.FileResponse:
-    _params_none(request)
     return web.FileResponse(WEB_DIR / "index.html")
 
 
