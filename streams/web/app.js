@@ -172,7 +172,7 @@ function drawChart(view) {
     series: [
       {},
       ...sources.map((source, i) => ({ label: source, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true,
-        points: { show: true, size: 7 }, value: (u, v) => (v === null ? "–" : number(v)) })),
+        points: { show: true, size: 8, fill: PALETTE[i % PALETTE.length] }, value: (u, v) => (v === null ? "–" : number(v)) })),
       ...Object.entries(MARKS).map(([kind, color]) => ({ label: kind, stroke: color, width: 0, paths: () => null,
         points: { show: true, size: 16, width: 2.5, stroke: color, fill: "transparent" }, value: (u, v) => (v === null ? "–" : number(v)) })),
     ],
