@@ -112,7 +112,7 @@ class ServeMetrics(_Registered):
             registry=r,
         )
         self.request_seconds = Histogram(
-            "figurewatch_serve_request_seconds", "Time to answer one HTTP request (to its first byte for a stream).",
+            "figurewatch_serve_request_seconds", "Time to answer one HTTP request (every route but the live stream).",
             ["route"], buckets=LATENCY_BUCKETS, registry=r,
         )
         self.consumer_lag = Gauge(

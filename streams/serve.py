@@ -57,6 +57,7 @@ SSE_BATCH = 500
 HEARTBEAT_SECONDS = 15.0
 REQUEST_TIMEOUT_SECONDS = 10.0
 LAG_EVERY_SECONDS = 5.0
+STREAM_ROUTE = "/api/changes/stream"
 _HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -126,7 +127,7 @@ async def _observe(request: web.Request, handler: Handler) -> web.StreamResponse
     started = time.perf_counter()
     response: web.StreamResponse
     try:
-        if name == "/api/changes/stream":
+        if name == STREAM_ROUTE:
             response = await handler(request)
         else:
             async with asyncio.timeout(REQUEST_TIMEOUT_SECONDS):
@@ -147,7 +148,8 @@ async def _observe(request: web.Request, handler: Handler) -> web.StreamResponse
     if not response.prepared:
         response.headers.update(_HEADERS)
     metrics.requests.labels(name, str(response.status)).inc()
-    metrics.request_seconds.labels(name).observe(time.perf_counter() - started)
+    if name != STREAM_ROUTE:  # a stream lasts as long as its client stays: not a latency
+        metrics.request_seconds.labels(name).observe(time.perf_counter() - started)
     return response
 
 
@@ -242,8 +244,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
                 continue
             if not await hub.wait(version, HEARTBEAT_SECONDS):
                 await response.write(b": keep-alive\n\n")
-    except (ConnectionResetError, asyncio.CancelledError):
-        pass
+    except ConnectionResetError:
+        pass  # the client left; it is noticed at the next write, a keep-alive at the latest
     finally:
         hub.clients -= 1
         metrics.sse_clients.set(hub.clients)
@@ -282,7 +284,7 @@ def create_web_app(store: ReadStore, hub: ChangeHub, metrics: ServeMetrics) -> w
     routes = [
         ("/", index), ("/api/openapi.json", openapi), ("/api/conflicts", conflicts), ("/api/figures", figures),
         ("/api/figures.csv", figures_csv), ("/api/series/{key}", series), ("/api/changes", changes),
-        ("/api/changes.csv", changes_csv), ("/api/changes/stream", stream), ("/metrics", metrics_page),
+        ("/api/changes.csv", changes_csv), (STREAM_ROUTE, stream), ("/metrics", metrics_page),
         ("/healthz", healthz), ("/readyz", readyz),
     ]
     for path, handler in routes:
