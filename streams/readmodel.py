@@ -210,9 +210,10 @@ def figure_rows(states: Iterable[Mapping[str, Any]], query: FigureQuery) -> tupl
 
 
 def conflict_summaries(states: Iterable[Mapping[str, Any]], stats: Mapping[str, Mapping[str, Any]],
-                       last: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Each conflict with data: its series (and how many are contradicted), reports, changes by kind, and
-    its last change. ``stats`` is the store's per-conflict counts, ``last`` each conflict's newest change."""
+                       last: Mapping[str, Mapping[str, Any]], names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Each conflict with data: its name (from ``names``, the gazetteer's, else its slug), its series (and
+    how many are contradicted), reports, changes by kind, and its last change. ``stats`` is the store's
+    per-conflict counts, ``last`` each conflict's newest change."""
     series: dict[str, int] = {}
     contradicted: dict[str, int] = {}
     for state in states:
@@ -226,6 +227,7 @@ def conflict_summaries(states: Iterable[Mapping[str, Any]], stats: Mapping[str, 
         change = last.get(conflict)
         out.append({
             "conflict": conflict,
+            "name": names.get(conflict, conflict),
             "series": series.get(conflict, 0),
             "contradicted_series": contradicted.get(conflict, 0),
             "reports": counted.get("reports", 0),

@@ -25,6 +25,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from streams._exceptions import BrokerError, QueryError
+from streams.extraction.vocabulary import load_gazetteer
 from streams.kafkaio import topic_partitions
 from streams.logs import get_logger, logging_config
 from streams.metrics import ServeMetrics
@@ -105,6 +106,7 @@ STORE: web.AppKey[ReadStore] = web.AppKey("store", ReadStore)
 HUB: web.AppKey[ChangeHub] = web.AppKey("hub", ChangeHub)
 METRICS: web.AppKey[ServeMetrics] = web.AppKey("metrics", ServeMetrics)
 OPENAPI: web.AppKey[bytes] = web.AppKey("openapi", bytes)
+NAMES: web.AppKey[dict[str, str]] = web.AppKey("names", dict[str, str])
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -167,7 +169,7 @@ async def conflicts(request: web.Request) -> web.Response:
     store = request.app[STORE]
     _params_none(request)
     stats, last = store.conflict_stats()
-    return _json({"conflicts": conflict_summaries(store.states.values(), stats, last)})
+    return _json({"conflicts": conflict_summaries(store.states.values(), stats, last, request.app[NAMES])})
 
 
 def _params_none(request: web.Request) -> None:
@@ -276,10 +278,12 @@ async def readyz(request: web.Request) -> web.Response:
     return _json({"ready": ready}, 200 if ready else 503)
 
 
-def create_web_app(store: ReadStore, hub: ChangeHub, metrics: ServeMetrics) -> web.Application:
-    """The aiohttp application over a store; the consumer (if any) is attached by :func:`run_serve`."""
+def create_web_app(store: ReadStore, hub: ChangeHub, metrics: ServeMetrics,
+                   names: dict[str, str] | None = None) -> web.Application:
+    """The aiohttp application over a store, with conflicts' ``names`` by slug; the consumer (if any) is
+    attached by :func:`run_serve`."""
     app = web.Application(middlewares=[_observe], client_max_size=64 * 1024)
-    app[STORE], app[HUB], app[METRICS] = store, hub, metrics
+    app[STORE], app[HUB], app[METRICS], app[NAMES] = store, hub, metrics, names or {}
     app[OPENAPI] = orjson.dumps(openapi_document())
     routes = [
         ("/", index), ("/api/openapi.json", openapi), ("/api/conflicts", conflicts), ("/api/figures", figures),
@@ -367,7 +371,8 @@ def run_serve(settings: Settings) -> int:
     logging.config.dictConfig(logging_config(settings.log_level))
     store = ReadStore(settings.serve_db_path, origin(settings))
     hub, metrics = ChangeHub(), ServeMetrics()
-    app = create_web_app(store, hub, metrics)
+    gazetteer = load_gazetteer(settings.gazetteer)
+    app = create_web_app(store, hub, metrics, {slug: c.name for slug, c in gazetteer.conflicts.items()})
 
     async def consumer_task(app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(consume(settings, store, hub, metrics))

@@ -73,7 +73,7 @@ async function loadConflicts() {
   const select = $("conflict");
   const current = state.conflict || decodeURIComponent(location.hash.replace(/^#/, "")) || null;
   select.replaceChildren(...conflicts.map((c) =>
-    el("option", { value: c.conflict }, `${c.conflict} — ${c.series} series${c.contradictions ? `, ${c.contradictions} contradicted` : ""}`)));
+    el("option", { value: c.conflict }, `${c.name} — ${c.series} series${c.contradictions ? `, ${c.contradictions} contradicted` : ""}`)));
   if (!conflicts.length) {
     $("summary").replaceChildren(el("p", { class: "empty" }, "No figures yet: waiting for the worker's first change events."));
     return;

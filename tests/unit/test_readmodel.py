@@ -84,8 +84,9 @@ def test_figure_rows_filter_order_limit_and_set_sources_side_by_side(store: Read
 
 def test_conflict_summaries_count_series_reports_and_changes(store: ReadStore) -> None:
     stats, last = store.conflict_stats()
-    summaries = {c["conflict"]: c for c in conflict_summaries(store.states.values(), stats, last)}
+    summaries = {c["conflict"]: c for c in conflict_summaries(store.states.values(), stats, last, {"sudan": "Sudan"})}
     gaza = summaries["israel-hamas"]
+    assert (summaries["sudan"]["name"], gaza["name"]) == ("Sudan", "israel-hamas"), "the slug when no name is known"
     events = [orjson.loads(r.value or b"") for r in replay_records(SAMPLE_CORPUS) if not r.is_state]
     mine = [e for e in events if e["conflict"] == "israel-hamas"]
     assert gaza["changes"] == len(mine) and gaza["contradictions"] == sum(e["kind"] == "contradiction" for e in mine)
