@@ -169,7 +169,8 @@ async def conflicts(request: web.Request) -> web.Response:
     store = request.app[STORE]
     _params_none(request)
     stats, last = store.conflict_stats()
-    return _json({"conflicts": conflict_summaries(store.states.values(), stats, last, request.app[NAMES])})
+    names: dict[str, str] = request.app[NAMES]
+    return _json({"conflicts": conflict_summaries(store.states.values(), stats, last, names)})
 
 
 def _params_none(request: web.Request) -> None:
