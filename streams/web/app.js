@@ -34,6 +34,9 @@ async function api(path) {
 }
 
 const number = (n) => Number(n).toLocaleString("en-US");
+// A day as a newsroom writes it: 2025-02-04 -> 4 Feb 2025.
+const dayText = (iso) => new Date(`${iso.slice(0, 10)}T00:00:00Z`).toLocaleDateString("en-GB",
+  { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const metricName = (m) => m.replaceAll("_", " ");
 
 function figureText(f) {
@@ -42,6 +45,14 @@ function figureText(f) {
   }
   const words = QUALIFIERS[f.qualifier];
   return words ? `${words} ${number(f.value)}` : number(f.value);
+}
+
+// Time axis labels as days are written on the page: "10 Jan", with the year below where it starts or changes.
+function dayTick(seconds, previous) {
+  const date = new Date(seconds * 1000);
+  const label = date.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" });
+  const year = date.getUTCFullYear();
+  return previous && new Date(previous * 1000).getUTCFullYear() === year ? label : `${label}\n${year}`;
 }
 
 // Axis labels: millions as 1.2M, else the number itself, so close ticks (111,580 and 111,590) stay apart.
@@ -55,8 +66,8 @@ function seriesWhere(s) {
   const parts = [];
   if (s.group) parts.push(s.group);
   if (s.place) parts.push(s.place);
-  if (s.basis === "incident") parts.push(s.day ? `incident of ${s.day}` : "incident");
-  else if (s.since) parts.push(`total since ${s.since}`);
+  if (s.basis === "incident") parts.push(s.day ? `incident of ${dayText(s.day)}` : "incident");
+  else if (s.since) parts.push(`total since ${dayText(s.since)}`);
   else parts.push("total");
   if (s.modality === "planned") parts.push("planned");
   return parts.join(" · ");
@@ -117,9 +128,9 @@ async function loadFigures() {
   },
     el("td", {}, el("div", { class: "metric" }, metricName(f.metric), " ", f.contradicted ? el("span", { class: "badge contradicted" }, "contradicted") : null),
       el("div", { class: "where" }, seriesWhere(f))),
-    el("td", {}, el("div", { class: "value" }, figureText(f.current)), el("div", { class: "asof" }, `${f.current.source}, as of ${f.current.as_of}`)),
+    el("td", {}, el("div", { class: "value" }, figureText(f.current)), el("div", { class: "asof" }, `${f.current.source}, as of ${dayText(f.current.as_of)}`)),
     el("td", {}, el("div", { class: "sources" }, f.sources.map((s) =>
-      el("span", { class: "chip", title: `as of ${s.as_of}` }, `${s.source} `, el("b", {}, figureText(s)))))),
+      el("span", { class: "chip", title: `as of ${dayText(s.as_of)}` }, `${s.source} `, el("b", {}, figureText(s)))))),
     el("td", { class: "num" }, f.counts.reports),
   ));
   $("figures").tBodies[0].replaceChildren(...rows);
@@ -168,9 +179,9 @@ function drawChart(view) {
   const opts = {
     width, height: 300,
     scales: { x: { time: true, range: (u, min, max) => (min === max ? [min - 86400 * 3, max + 86400 * 3] : [min - 43200, max + 43200]) } },
-    axes: [{}, { size: 70, values: (u, ticks) => ticks.map(tickLabel(ticks)) }],
+    axes: [{ values: (u, ticks) => ticks.map((t, i) => dayTick(t, i && ticks[i - 1])) }, { size: 70, values: (u, ticks) => ticks.map(tickLabel(ticks)) }],
     series: [
-      {},
+      { label: "as of", value: (u, v) => (v === null ? "–" : dayText(new Date(v * 1000).toISOString())) },
       ...sources.map((source, i) => ({ label: source, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: true,
         points: { show: true, size: 8, fill: PALETTE[i % PALETTE.length] }, value: (u, v) => (v === null ? "–" : number(v)) })),
       ...Object.entries(MARKS).map(([kind, color]) => ({ label: kind, stroke: color, width: 0, paths: () => null,
@@ -217,7 +228,7 @@ function feedItem(change, fresh) {
     el("div", { class: "meta" },
       el("span", { class: `badge ${change.kind}` }, change.kind),
       el("span", {}, metricName(change.metric)),
-      el("span", {}, claim.published_at.slice(0, 10)),
+      el("span", {}, dayText(claim.published_at)),
       el("a", { href: "#", onclick: (e) => { e.preventDefault(); loadSeries(change.series.key); $("chart").scrollIntoView({ behavior: "smooth", block: "center" }); } }, "chart"),
       articleLink(claim)),
     el("div", { class: "text" }, change.explanation),
