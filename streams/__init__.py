@@ -10,6 +10,7 @@ from streams._exceptions import (
     FigurewatchError,
     InputError,
     ItemRejected,
+    UsageError,
     WorkerError,
 )
 from streams.claims import Claim
@@ -28,6 +29,7 @@ __all__ = [
     "ItemRejected",
     "NewsItem",
     "Settings",
+    "UsageError",
     "WorkerError",
     "__version__",
     "parse_item",

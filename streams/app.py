@@ -50,7 +50,7 @@ def create_app(
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers],
         store=settings.store,
-        datadir=str(settings.data_dir.resolve() / "worker"),
+        datadir=str(settings.state_dir),
         value_serializer=codec,
         key_serializer="raw",
         topic_partitions=settings.partitions,
@@ -66,7 +66,7 @@ def create_app(
         broker_credentials=faust_credentials(settings),
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
-        logging_config=logging_config(settings.log_level),
+        logging_config=logging_config(settings.log_level, [settings.sasl_secret()]),
     )
     news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")
     dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw")

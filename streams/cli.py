@@ -7,6 +7,7 @@ Errors of ours print one line on stderr and exit 1; nothing else prints a traceb
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -15,13 +16,14 @@ from typing import BinaryIO
 
 import orjson
 
-from streams._exceptions import FigurewatchError
+from streams._exceptions import FigurewatchError, UsageError
 from streams.broker import LocalBroker, answers
 from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
 from streams.extraction.evaluate import main as evaluate_extraction
 from streams.kafkaio import produce_lines, read_topic
 from streams.ledger import render_tables
 from streams.ledger.evaluate import main as evaluate_ledger
+from streams.logs import configure
 from streams.pipeline import Accepted, Rejected, ingest
 from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
@@ -29,6 +31,8 @@ from streams.settings import Settings
 from streams.topics import NEWS_ITEMS, create_topics
 
 Command = Callable[[argparse.Namespace, Settings], int]
+BROKEN_PIPE = 128 + 13
+"""The exit status when standard output was closed by its reader: a process killed by SIGPIPE gives the same."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,13 +40,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ).replace(broker=getattr(args, "broker", None))
+        # The worker logs at its level; the other commands print their results and log only problems.
+        level = settings.log_level if args.command == "worker" else max(settings.log_level, "warning", key=_rank)
+        configure(level, [settings.sasl_secret()])
         command: Command = args.func
         return command(args, settings)
     except FigurewatchError as exc:
-        print(f"figurewatch: error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``figurewatch extract FILE | head``): stop quietly, as a killed pipe writer
+        # would. Standard output is pointed at /dev/null so the interpreter's last flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+
+
+def _rank(level: str) -> int:
+    return logging.getLevelName(level.upper())  # type: ignore[no-any-return]  # an int for a level's name
+
+
+def _error(message: str) -> None:
+    """Print one error line: any line break inside the message (an outside library's text) is flattened."""
+    print("figurewatch: error: " + " ".join(message.split()), file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,12 +140,11 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    create_topics(settings)
     return run_worker(settings)
 
 
 def cmd_produce(args: argparse.Namespace, settings: Settings) -> int:
-    lines = list(_read_lines(args.file))
+    lines = list(_Lines(args.file))
     total = len(lines)
     progress = _Progress(total)
     sent = produce_lines(settings, settings.topic(NEWS_ITEMS.name), lines, on_sent=progress)
@@ -142,34 +162,28 @@ def cmd_figures(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
-    rejected = 0
-    for line in _read_lines(args.file):
+    lines = _Lines(args.file)
+    for line in lines:
         result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract)
         if isinstance(result, Rejected):
-            rejected += 1
-            _report_rejected(result)
+            lines.reject(result)
         elif isinstance(result, Accepted):
             for claim in result.claims:
                 out.write(orjson.dumps(claim.to_dict()) + b"\n")
-    return 1 if rejected else 0
+    return lines.status()
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     ledger = offline_ledger(settings)
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
-    events = replay(_read_lines(args.file), extractor.extract, ledger, max_bytes=settings.max_item_bytes,
-                    on_reject=_report_rejected)
-    for event in events:
+    lines = _Lines(args.file)
+    for event in replay(lines, extractor.extract, ledger, max_bytes=settings.max_item_bytes, on_reject=lines.reject):
         out.write(orjson.dumps(event) + b"\n")
     if args.tables:
         out.flush()
         sys.stdout.write(render_tables(ledger.tables()))
-    return 0
-
-
-def _report_rejected(result: Rejected) -> None:
-    print(f"figurewatch: skipped a line: {result.reason}: {result.detail}", file=sys.stderr)
+    return lines.status()
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
@@ -202,13 +216,43 @@ def _json_or_raw(value: bytes | None) -> object:
         return {"raw": value.decode("utf-8", "backslashreplace")}
 
 
-def _read_lines(path: str) -> Iterator[bytes]:
-    stream: BinaryIO = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115
-    with stream:
-        for raw in stream:
-            line = raw.rstrip(b"\r\n")
-            if line.strip():
-                yield line
+class _Lines:
+    """The non-blank lines of a JSON Lines file (``-`` for stdin), counting line numbers, so that a line the
+    offline commands reject is reported with its number in the file; :meth:`status` is the exit status."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.name = "stdin" if path == "-" else path
+        self.number = 0
+        self.rejected = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            stream: BinaryIO = sys.stdin.buffer if self.path == "-" else Path(self.path).open("rb")  # noqa: SIM115
+        except OSError as exc:
+            raise UsageError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
+        with stream:
+            for number, raw in enumerate(_lines_of(stream, self.path), start=1):
+                self.number = number
+                line = raw.rstrip(b"\r\n")
+                if line.strip():
+                    yield line
+
+    def reject(self, result: Rejected) -> None:
+        self.rejected += 1
+        _error(f"{self.name} line {self.number} skipped: {result.reason}: {result.detail}")
+
+    def status(self) -> int:
+        """1 when a line was skipped (the good lines' output is still written), else 0."""
+        return 1 if self.rejected else 0
+
+
+def _lines_of(stream: BinaryIO, path: str) -> Iterator[bytes]:
+    """The raw lines of ``stream``, with a read error translated."""
+    try:
+        yield from stream
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 class _Progress:
