@@ -61,6 +61,7 @@ def create_app(
         web_host=settings.web_host,
         web_port=settings.web_port,
         web_tables_enabled=settings.web_tables,
+        web_router_enabled=False,  # Faust's /router/ views tell which worker holds a key: nothing we serve
         autodiscover=False,
         table_standby_replicas=0,
         broker_credentials=faust_credentials(settings),
