@@ -30,6 +30,7 @@ from streams.extraction.attribution import COPULAS, TRAILING_SOURCE_END, Attribu
 from streams.extraction.basis import BasisRules
 from streams.extraction.dates import DAY, DateExpr, days_before, find_dates
 from streams.extraction.place import place_of
+from streams.extraction.readable import Readable
 from streams.extraction.sentences import CLAUSE_BREAKS, MAX_ASIDE_TOKENS, breaks, clause_of, figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
@@ -106,6 +107,7 @@ class _Item:
     starts: list[int]
     key: str
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
+    readable: Readable  # the body as sent -> ``body``, what a reader sees of it; spans are mapped back
     last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
     last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
     read_to: int = 0  # the sources of the body before this offset are remembered (or superseded by a later one)
@@ -239,12 +241,14 @@ class Extractor(Attribution):
             published = parse_timestamp(item.published_at).date()
         except (ValueError, AttributeError, TypeError) as exc:
             raise InputError(f"item {item.id!r}: bad published_at {item.published_at!r}") from exc
-        body = item.body[:MAX_BODY_CHARS]
+        readable = Readable(item.body[:MAX_BODY_CHARS])
+        body = readable.text
         terms = self.gazetteer.scan(body)
         dominant = self._dominant(self._weights(self.gazetteer.scan(item.title) + terms))
         if dominant is None:
             return []
-        context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}", {})
+        context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}", {},
+                        readable)
         claims: list[Claim] = []
         for start, end in figure_sentences(body):
             claims.extend(self._sentence(context, start, end, dominant))
@@ -964,7 +968,8 @@ class Extractor(Attribution):
             )
         ):
             basis, since = previous.basis, previous.since
-        span = (sentence.offset + q.start, sentence.offset + q.end)
+        readable = sentence.context.readable
+        span = (readable.start_in_body(sentence.offset + q.start), readable.end_in_body(sentence.offset + q.end))
         key = (sentence.context.key, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
         return Claim(
             claim_id=hashlib.sha256("\x1f".join(key).encode()).hexdigest(),
