@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 import orjson
 
@@ -66,8 +66,17 @@ def _error(message: str) -> None:
     print("figurewatch: error: " + " ".join(message.split()), file=sys.stderr)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Reports a usage error in one ``figurewatch: error:`` line (not argparse's usage block), exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("figurewatch").strip()
+        _error(f"{command + ': ' if command else ''}{message} (see {self.prog} --help)")
+        raise SystemExit(2)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="figurewatch", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="figurewatch", description=__doc__.splitlines()[0])
     parser.add_argument("--broker", help="Kafka bootstrap servers (default: $FIGUREWATCH_BROKER)")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -192,6 +201,7 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    _Lines(args.corpus).open().close()  # readable, before a broker is started for it
     return run_demo(settings, Path(args.corpus))
 
 
@@ -226,12 +236,14 @@ class _Lines:
         self.number = 0
         self.rejected = 0
 
-    def __iter__(self) -> Iterator[bytes]:
+    def open(self) -> BinaryIO:
         try:
-            stream: BinaryIO = sys.stdin.buffer if self.path == "-" else Path(self.path).open("rb")  # noqa: SIM115
+            return sys.stdin.buffer if self.path == "-" else Path(self.path).open("rb")
         except OSError as exc:
             raise UsageError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
-        with stream:
+
+    def __iter__(self) -> Iterator[bytes]:
+        with self.open() as stream:
             for number, raw in enumerate(_lines_of(stream, self.path), start=1):
                 self.number = number
                 line = raw.rstrip(b"\r\n")

@@ -34,7 +34,9 @@ class Redact(logging.Filter):
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
+        # each secret as it is, and as it shows inside the repr of a string or of bytes (a client's config dict)
+        shown = {form for s in secrets if s for form in (s, repr(s)[1:-1], repr(s.encode())[2:-1])}
+        self.secrets = sorted(shown, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
         if "auth_bytes" in text:

@@ -41,6 +41,8 @@ def require_free(host: str, port: int, setting: str) -> None:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
+        except socket.gaierror as exc:
+            raise ConfigError(f"FIGUREWATCH_WEB_HOST: cannot bind to {host!r}: {exc.strerror or exc}") from exc
         except OSError as exc:
             raise ConfigError(
                 f"{setting}: port {port} on {host} is taken ({exc.strerror or exc}): stop what uses it or set {setting}"

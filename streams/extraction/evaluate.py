@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from streams._exceptions import DataFileError
 from streams.claims import Claim
 from streams.extraction.extractor import Extractor
 from streams.extraction.vocabulary import Gazetteer
@@ -112,7 +113,10 @@ def score(extractor: Extractor, rows: Iterable[dict[str, Any]]) -> Score:
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    try:
+        return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise DataFileError(f"cannot read the corpus {path}: {exc}") from exc
 
 
 def main(argv: list[str] | None = None) -> int:

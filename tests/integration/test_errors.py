@@ -39,6 +39,7 @@ class Case:
     names: tuple[str, ...]
     env: dict[str, str] = field(default_factory=dict)
     broker: str = "plain"  # the worker's broker: "plain" or "sasl"
+    status: int = 1  # 2 for a usage error, as argparse has it
 
 
 CASES = [
@@ -61,6 +62,12 @@ CASES = [
     Case("extract-a-directory", ("extract", "{tmp}"), ("{tmp}", "Is a directory")),
     Case("replay-a-directory", ("replay", "{tmp}"), ("{tmp}", "Is a directory")),
     Case("produce-a-directory", ("produce", "{tmp}"), ("{tmp}", "Is a directory")),
+    Case("web-host-unknown", ("worker",), ("FIGUREWATCH_WEB_HOST",), {"FIGUREWATCH_WEB_HOST": "no-such-host.invalid"}),
+    Case("demo-missing-corpus", ("demo", "--corpus", "{tmp}/missing.jsonl"), ("{tmp}/missing.jsonl",)),
+    Case("evaluate-missing-corpus", ("evaluate", "extraction", "--corpus", "{tmp}/missing.jsonl"),
+         ("{tmp}/missing.jsonl",)),
+    Case("missing-argument", ("extract",), ("extract", "required: file"), status=2),
+    Case("unknown-command", ("extrakt",), ("invalid choice", "extrakt"), status=2),
     Case("extract-bad-line", ("extract", "{bad_file}"), ("{bad_file} line 3", "not_json", "character 0")),
     Case("replay-bad-line", ("replay", "{bad_file}"), ("{bad_file} line 3", "not_json", "character 0")),
 ]
@@ -77,9 +84,9 @@ def run(argv: tuple[str, ...], env: dict[str, str], timeout: float = 120) -> sub
                           text=True, timeout=timeout, check=False)
 
 
-def the_error_line(result: subprocess.CompletedProcess[str]) -> str:
+def the_error_line(result: subprocess.CompletedProcess[str], status: int = 1) -> str:
     """The one error line of a failed command (JSON log lines of the worker aside): no traceback, exit 1."""
-    assert result.returncode == 1, (result.returncode, result.stderr[-2000:])
+    assert result.returncode == status, (result.returncode, result.stderr[-2000:])
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
     lines = [line for line in result.stderr.splitlines() if not line.startswith("{")]
     assert len(lines) == 1, result.stderr[-3000:]
@@ -131,7 +138,7 @@ def test_each_error_is_one_line_naming_the_setting_or_file(  # noqa: PLR0917  # 
     started = time.monotonic()
     result = run(tuple(arg.format(**values) for arg in case.argv), env)
     elapsed = time.monotonic() - started
-    line = the_error_line(result)
+    line = the_error_line(result, case.status)
     for name in case.names:
         assert name.format(**values) in line, line
     assert elapsed < 20, f"{case.id} took {elapsed:.0f}s to fail"
