@@ -30,10 +30,11 @@ _INVISIBLE_RE = re.compile(_INVISIBLE)
 class Readable:
     """``body`` as a reader sees it (:attr:`text`), with the way back to the body's offsets."""
 
-    __slots__ = ("removed", "text")
+    text: str
+    removed: list[int]  # for each removed character, the offset in ``text`` where it stood
 
     def __init__(self, body: str) -> None:
-        self.removed: list[int] = []  # for each removed character, the offset in ``text`` where it stood
+        self.removed = []
         if _UNSEEN.search(body) is None:  # nearly every body: nothing to do
             self.text = body
             return
