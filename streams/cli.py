@@ -7,7 +7,6 @@ Errors of ours print one line on stderr and exit 1; nothing else prints a traceb
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -40,9 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ).replace(broker=getattr(args, "broker", None))
-        # The worker logs at its level; the other commands print their results and log only problems.
-        level = settings.log_level if args.command == "worker" else max(settings.log_level, "warning", key=_rank)
-        configure(level, [settings.sasl_secret()])
+        configure(_log_level(args.command, settings), [settings.sasl_secret()])
         command: Command = args.func
         return command(args, settings)
     except FigurewatchError as exc:
@@ -57,8 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BROKEN_PIPE
 
 
-def _rank(level: str) -> int:
-    return logging.getLevelName(level.upper())  # type: ignore[no-any-return]  # an int for a level's name
+def _log_level(command: str, settings: Settings) -> str:
+    """The worker logs at its level. The other commands print their results, and their failure in one line: they
+    log nothing (the Kafka clients' retries would bury that line) unless FIGUREWATCH_LOG_LEVEL is debug."""
+    return settings.log_level if command == "worker" or settings.log_level.lower() == "debug" else "critical"
 
 
 def _error(message: str) -> None:
