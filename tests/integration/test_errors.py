@@ -58,6 +58,8 @@ CASES = [
          {"FIGUREWATCH_SASL_PASSWORD": "not-the-password"}, broker="sasl"),
     Case("broker-port-out-of-range", ("broker", "start"), ("FIGUREWATCH_KAFKA_PORT", "99999"),
          {"FIGUREWATCH_KAFKA_PORT": "99999"}),
+    Case("broker-data-dir-not-creatable", ("broker", "start"), ("FIGUREWATCH_DATA_DIR", "{tmp}/a-file"),
+         {"FIGUREWATCH_DATA_DIR": "{tmp}/a-file/state"}),
     Case("extract-missing-file", ("extract", "{tmp}/missing.jsonl"), ("{tmp}/missing.jsonl", "No such file")),
     Case("replay-missing-file", ("replay", "{tmp}/missing.jsonl"), ("{tmp}/missing.jsonl", "No such file")),
     Case("extract-a-directory", ("extract", "{tmp}"), ("{tmp}", "Is a directory")),
