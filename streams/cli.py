@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO, NoReturn
+from typing import BinaryIO
 
 import orjson
 
@@ -29,6 +29,7 @@ from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
 from streams.settings import Settings
 from streams.topics import NEWS_ITEMS, create_topics
+from streams.usage import ArgumentParser, print_error
 
 Command = Callable[[argparse.Namespace, Settings], int]
 BROKEN_PIPE = 128 + 13
@@ -44,7 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         command: Command = args.func
         return command(args, settings)
     except FigurewatchError as exc:
-        _error(str(exc))
+        print_error(str(exc))
         return 1
     except KeyboardInterrupt:
         return 130
@@ -61,22 +62,8 @@ def _log_level(command: str, settings: Settings) -> str:
     return settings.log_level if command == "worker" or settings.log_level.lower() == "debug" else "critical"
 
 
-def _error(message: str) -> None:
-    """Print one error line: any line break inside the message (an outside library's text) is flattened."""
-    print("figurewatch: error: " + " ".join(message.split()), file=sys.stderr)
-
-
-class _Parser(argparse.ArgumentParser):
-    """Reports a usage error in one ``figurewatch: error:`` line (not argparse's usage block), exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        command = self.prog.removeprefix("figurewatch").strip()
-        _error(f"{command + ': ' if command else ''}{message} (see {self.prog} --help)")
-        raise SystemExit(2)
-
-
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="figurewatch", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="figurewatch", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"figurewatch {__version__}")
     parser.add_argument("--broker", help="Kafka bootstrap servers (default: $FIGUREWATCH_BROKER)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -253,7 +240,7 @@ class _Lines:
 
     def reject(self, result: Rejected) -> None:
         self.rejected += 1
-        _error(f"{self.name} line {self.number} skipped: {result.reason}: {result.detail}")
+        print_error(f"{self.name} line {self.number} skipped: {result.reason}: {result.detail}")
 
     def status(self) -> int:
         """1 when a line was skipped (the good lines' output is still written), else 0."""

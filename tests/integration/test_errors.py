@@ -71,6 +71,7 @@ CASES = [
          ("{tmp}/missing.jsonl",)),
     Case("missing-argument", ("extract",), ("extract", "required: file"), status=2),
     Case("unknown-command", ("extrakt",), ("invalid choice", "extrakt"), status=2),
+    Case("evaluate-unknown-option", ("evaluate", "ledger", "--bogus"), ("evaluate ledger", "--bogus"), status=2),
     Case("extract-into-head", ("extract", "{many_items}"), (), status=141, head=True),
     Case("replay-into-head", ("replay", "{many_items}"), (), status=141, head=True),
     Case("extract-bad-line", ("extract", "{bad_file}"), ("{bad_file} line 3", "not_json", "character 0")),
