@@ -14,16 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
 
 from streams.extraction.dates import DAY, MONTH, MONTHS, WEEKDAYS, YEAR
+from streams.extraction.reading import Figure, Sentence
 from streams.extraction.sentences import aside_opening, clause_of
 from streams.extraction.vocabulary import Gazetteer, Taxonomy
 from streams.numbers import NUMBER_WORDS
 from streams.phrases import Phrases
-
-if TYPE_CHECKING:
-    from streams.extraction.extractor import _Figure, _Sentence
 
 _START_MARGIN = 2
 """Days from a conflict's start within which a stated start day names it: wire copy dates the Lebanon front from the
@@ -63,7 +60,7 @@ class BasisRules:
         self._ctx: Mapping[str, Phrases[bool]] = taxonomy.context
         self._event_cues = Phrases({k: True for k in self._ctx["incident"].table if k[0] not in _TIME_CUES})
 
-    def basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int], planned: bool = False) -> str:
+    def basis(self, sentence: Sentence, figure: Figure, clause: tuple[int, int], planned: bool = False) -> str:
         """Total or incident; see the comments for the order of the rules."""
         ctx = self._ctx
         lows = sentence.tokens.lows
@@ -104,7 +101,7 @@ class BasisRules:
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
         return "incident"
 
-    def _names_a_deal(self, sentence: _Sentence) -> bool:
+    def _names_a_deal(self, sentence: Sentence) -> bool:
         """True when the sentence names a deal ("under the truce", "the agreement provides for"); once per sentence."""
         deal = sentence.memo.get("deal")
         if not isinstance(deal, bool):
@@ -112,7 +109,7 @@ class BasisRules:
             deal = sentence.memo["deal"] = self._ctx["deals"].find(lows, 0, len(lows)) is not None
         return deal
 
-    def _campaign_toll(self, sentence: _Sentence, clause: tuple[int, int], perfect: int, figure: _Figure) -> bool:
+    def _campaign_toll(self, sentence: Sentence, clause: tuple[int, int], perfect: int, figure: Figure) -> bool:
         """True when the subject of a perfect is a campaign that counts its running total; its words are incident
         cues, which this rule overrides.
 
@@ -148,7 +145,7 @@ class BasisRules:
             ) or self._dated(sentence)
         return not period and not self._battle(sentence, hit[1], end)
 
-    def _dated(self, sentence: _Sentence) -> bool:
+    def _dated(self, sentence: Sentence) -> bool:
         """True when the sentence names a day or month of its own ("on January 5", "in September"), not the day of
         a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31"), nor
         the day the conflict began ("Israel's offensive, launched after the attack of Oct. 7, 2023, has killed")."""
@@ -163,7 +160,7 @@ class BasisRules:
             for d in sentence.dates
         )
 
-    def _battle(self, sentence: _Sentence, lo: int, hi: int) -> bool:
+    def _battle(self, sentence: Sentence, lo: int, hi: int) -> bool:
         """True when tokens ``[lo, hi)`` name a place narrower than the conflict's territory: "fighting in Goma",
         "strikes on Kharkiv" are a battle or a raid on one place, not the campaign over the whole war."""
         starts, text_end = sentence.tokens.starts, len(sentence.text)
@@ -174,7 +171,7 @@ class BasisRules:
             for at, phrase in sentence.terms
         )
 
-    def incident_cue(self, sentence: _Sentence, lo: int, hi: int, skip: Phrases[bool] | None = None) -> bool:
+    def incident_cue(self, sentence: Sentence, lo: int, hi: int, skip: Phrases[bool] | None = None) -> bool:
         """An incident word in tokens ``[lo, hi)``, not one of ``skip``; the day of a statement ("said on Friday")
         is not one."""
         lows = sentence.tokens.lows
@@ -209,7 +206,7 @@ class BasisRules:
         speech = self._ctx["speech_verbs"]
         return any(speech.ending_at(lows, back) for back in range(max(0, at - reach), at + 1))
 
-    def since(self, sentence: _Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
+    def since(self, sentence: Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
         """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
         lows = sentence.tokens.lows
         default = self.gazetteer.conflicts[sentence.conflict].start
