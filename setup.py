@@ -40,6 +40,7 @@ COMPILED = [
     "streams/extraction/basis.py",
     "streams/extraction/dates.py",
     "streams/extraction/extractor.py",
+    "streams/extraction/lists.py",
     "streams/extraction/place.py",
     "streams/extraction/reading.py",
     "streams/extraction/sentences.py",

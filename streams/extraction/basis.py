@@ -1,9 +1,10 @@
 """Basis and start: is a figure a running total or one incident's count, and from when does a total count.
 
 Mixing them up would make every daily toll look like a fall in the total, so the rules are ordered (see
-``BasisRules.basis``): a new increment ("another 30"), a period between the conflict's start and a day, a count since
-dawn, the toll of one incident, total cues ("the death toll", "since the war began", "in 2026"), incident
-cues ("overnight", "on Tuesday", "a strike"), a deal's planned releases, and the perfect ("have freed 18"),
+``BasisRules.basis``): a new increment ("another 30", "added to the total"), a period between the conflict's start
+and a day, a count since dawn, the toll of one incident, total cues ("the death toll", "since the war began", "in
+2026"), incident cues ("overnight", "on Tuesday", "a strike"), a deal's planned releases, and the perfect ("have
+freed 18"),
 whose subject tells a campaign's running total from a day's toll (``_campaign_toll``). ``since`` reads the
 start of a total: a stated date, the start of the year, else the conflict's default start.
 
@@ -39,6 +40,7 @@ _TIME_CUES = frozenset(
 )
 
 
+_SUBORDINATORS = frozenset({"after", "when", "as", "while", "because", "since", "once", "before", "until", "and"})
 _PERIOD_UNITS = frozenset({"months", "weeks", "half", "quarter"})
 
 
@@ -67,6 +69,8 @@ class BasisRules:
         first, last = figure.quantity.tokens
         # "another 30", "30 more": a new increment
         if ctx["incident_local"].ending_at(lows, first) or sentence.tokens.low(last) == "more":
+            return "incident"
+        if self.increment(sentence, last, clause[1]):
             return "incident"
         if sentence.memo.get("period"):
             return "total"  # "between 7 October 2023 and 15 January 2025": the running total as of the later day
@@ -205,6 +209,26 @@ class BasisRules:
         "officials said Friday", the day of a statement."""
         speech = self._ctx["speech_verbs"]
         return any(speech.ending_at(lows, back) for back in range(max(0, at - reach), at + 1))
+
+    def increment(self, sentence: Sentence, last: int, hi: int) -> bool:
+        """True when words from token ``last`` to ``hi`` add the figure before them to a total: "six martyrs ... have
+        been added to the cumulative total" states the increment, not the total."""
+        lows = sentence.tokens.lows
+        hit = self._ctx["increments"].find(lows, last, hi)
+        # "reached 47,035 after bodies recovered from rubble were added": what was added is another clause's subject
+        return hit is not None and _SUBORDINATORS.isdisjoint(lows[last : hit[1]])
+
+    def heading(self, sentence: Sentence) -> tuple[str, str | None] | None:
+        """The basis and start that the heading of a list sets for its entries (see :mod:`streams.extraction.lists`):
+        a period of its own ("in the past 24 hours", "on Tuesday", "today") makes them that period's figures, a total
+        cue ("since the ceasefire (October 11)", "cumulative") running totals from the start it states; else None."""
+        lows = sentence.tokens.lows
+        whole = (0, len(lows))
+        if self.incident_cue(sentence, *whole, self._event_cues):  # time cues only: "aggression" names no period
+            return "incident", None
+        if sentence.start_dates or self._ctx["total"].find(lows, *whole) is not None:
+            return "total", self.since(sentence, whole, whole)
+        return None
 
     def since(self, sentence: Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
         """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""

@@ -29,8 +29,9 @@ from streams.claims import Claim
 from streams.extraction.attribution import COPULAS, TRAILING_SOURCE_END, Attribution
 from streams.extraction.basis import BasisRules
 from streams.extraction.dates import DAY, DateExpr, days_before, find_dates
+from streams.extraction.lists import ListRules, labelled
 from streams.extraction.place import place_of
-from streams.extraction.reading import Figure, ItemReading, Sentence
+from streams.extraction.reading import Figure, Heading, ItemReading, Sentence
 from streams.extraction.sentences import CLAUSE_BREAKS, MAX_ASIDE_TOKENS, breaks, clause_of, figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
@@ -179,6 +180,7 @@ class Extractor(Attribution):
         self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
         self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
         self._bases = BasisRules(gazetteer, taxonomy)
+        self._lists = ListRules(taxonomy, numbers, self._bases)
 
     @classmethod
     def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
@@ -267,6 +269,12 @@ class Extractor(Attribution):
         sentence.numbers = quantities
         if period is not None:
             sentence.memo["period"] = True
+        entry = self._lists.entry(context, start, text, tokens)
+        if entry is not None:  # a line of a labelled list: its heading sets the period (streams/extraction/lists.py)
+            sentence.memo["entry"] = entry
+            heading = self._lists.heading(context, start, conflict)
+            if heading is not None:
+                sentence.memo["heading"] = heading
         figures: list[Figure] = []
         for q in quantities:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
@@ -279,6 +287,8 @@ class Extractor(Attribution):
         if earlier:  # "The 2014 war lasted 51 days and killed more than 2,200": another war's toll
             spans = [clause_of(lows, *f.quantity.tokens) for f in figures]
             figures = [f for f, (lo, hi) in zip(figures, spans, strict=True) if all(k < lo or k >= hi for k in earlier)]
+        if entry is not None:  # an entry's breakdown and detail lines are not figures of their own
+            figures = self._lists.figures(context, entry, figures, start, end)
         claims: list[Claim] = []
         for n in range(len(figures)):
             claims.append(self._claim(sentence, figures, n, claims[-1] if claims else None))
@@ -677,6 +687,9 @@ class Extractor(Attribution):
             if label is not None and (at == 0 or lows[at - 1] in CLAUSE_BREAKS or lows[at - 1] == "."):
                 found = (label[0], at)
                 noun = noun or "person"
+            label_span = labelled(sentence, first)
+            if found is None and label_span is not None:
+                found = self._lists.label_trigger(lows, label_span)  # "• Total number of martyrs: 992"
         if found is None and head.kind == "empty" and not (previous is not None and previous.denominator):
             return None
         event, trigger = found if found is not None else (None, first)
@@ -868,6 +881,9 @@ class Extractor(Attribution):
             figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows),
         )
         clause = clause_of(lows, first, last)
+        label_span = labelled(sentence, first)
+        if label_span is not None:
+            clause = (label_span[0], clause[1])  # "Total deaths since 7 October: 1,234": the label is its clause
         resume = self._past_aside(tokens, clause[1])
         if resume != clause[1]:  # "120 aid workers, most of them Sudanese, have been killed since ...": one clause
             clause = (clause[0], clause_of(lows, resume, resume)[1])
@@ -921,6 +937,14 @@ class Extractor(Attribution):
             )
         ):
             basis, since = previous.basis, previous.since
+        heading = sentence.memo.get("heading")
+        if isinstance(heading, Heading) and not self._bases.increment(sentence, last, clause[1]):
+            # a list's heading sets the basis (not of an increment: "Note: 96 martyrs have been added to ..."); an
+            # entry's own stated start beats the heading's
+            own_start = basis == "total" and any(clause[0] <= d.i < clause[1] for d in sentence.start_dates)
+            basis = heading.basis
+            since = (since if own_start else heading.since) if basis == "total" else None
+            as_of = heading.as_of or as_of
         span = (sentence.offset + q.start, sentence.offset + q.end)
         key = (sentence.context.key, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
         return Claim(

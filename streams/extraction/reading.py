@@ -31,6 +31,23 @@ class Figure(NamedTuple):
     denominator: bool = False  # "Of the 251 people taken hostage, 59 remain": the whole, no figure of its own
 
 
+class Heading(NamedTuple):
+    """What the heading line of a list ("Since the ceasefire (October 11):", "In the past 24 hours:") sets for the
+    entries beneath it: their basis, the start of a total, and a stated day."""
+
+    basis: str
+    since: str | None
+    as_of: date | None
+
+
+class Entry(NamedTuple):
+    """A list entry just read: its metric, whether a label named it ("Number of martyrs: 7"), and where it ends."""
+
+    metric: str
+    labelled: bool
+    end: int
+
+
 @dataclass(slots=True)
 class ItemReading:
     """One item being read: its body (capped), gazetteer terms in it and its identity for claim ids."""
@@ -45,6 +62,8 @@ class ItemReading:
     last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
     last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
     read_to: int = 0  # the sources of the body before this offset are remembered (or superseded by a later one)
+    headings: dict[int, Heading | None] = field(default_factory=dict)  # a list's heading line (by offset), read once
+    entry: Entry | None = None  # the last list entry read, whose detail lines may follow it
 
 
 @dataclass(slots=True)

@@ -212,7 +212,7 @@ def test_taxonomy_metrics_are_the_tracked_ones() -> None:
     taxonomy = parse_taxonomy(orjson.loads(TAXONOMY_FILE.read_bytes()))
     assert set(taxonomy.metrics) == {
         "killed", "injured", "casualties", "missing", "hostages_held", "hostages_released", "hostages_dead",
-        "prisoners_released", "detained", "displaced", "aid_trucks",
+        "prisoners_released", "detained", "displaced", "aid_trucks", "bodies_recovered",
     }  # fmt: skip
     assert {m.kind for m in taxonomy.metrics.values()} <= set(METRIC_KINDS)
     assert all(m.description for m in taxonomy.metrics.values())
