@@ -945,6 +945,8 @@ class Extractor(Attribution):
             basis = heading.basis
             since = (since if own_start else heading.since) if basis == "total" else None
             as_of = heading.as_of or as_of
+        if modality == "reported" and basis == "total" and cumulative:
+            q = self.numbers.rounded(q)  # "death toll hits 20,000" is rounded (qualifiers.json "rounding")
         span = (sentence.offset + q.start, sentence.offset + q.end)
         key = (sentence.context.key, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
         return Claim(
