@@ -218,16 +218,26 @@ class BasisRules:
         # "reached 47,035 after bodies recovered from rubble were added": what was added is another clause's subject
         return hit is not None and _SUBORDINATORS.isdisjoint(lows[last : hit[1]])
 
+    def label_basis(self, sentence: Sentence, figure: Figure, label: tuple[int, int]) -> str:
+        """The basis of a labelled figure under no heading that sets one: a running total when its count is beyond a
+        day's toll (:data:`_DAY_TOLL`) and the label names no period or incident ("Palestinians killed in Gaza*:
+        35,000+", a situation report's snapshot), else an incident ("Death toll: 12")."""
+        beyond = figure.quantity.value >= _DAY_TOLL and self.taxonomy.metrics[figure.metric].kind == "cumulative"
+        return "total" if beyond and not self.incident_cue(sentence, *label) else "incident"
+
     def heading(self, sentence: Sentence) -> tuple[str, str | None] | None:
         """The basis and start that the heading of a list sets for its entries (see :mod:`streams.extraction.lists`):
-        a period of its own ("in the past 24 hours", "on Tuesday", "today") makes them that period's figures, a total
-        cue ("since the ceasefire (October 11)", "cumulative") running totals from the start it states; else None."""
+        a period of its own ("in the past 24 hours", "today", "In May 2025") makes them that period's figures, a total
+        cue ("since the ceasefire (October 11)", "cumulative") running totals from the start it states, an event ("a
+        strike on Kharkiv") that event's figures; else None."""
         lows = sentence.tokens.lows
         whole = (0, len(lows))
-        if self.incident_cue(sentence, *whole, self._event_cues):  # time cues only: "aggression" names no period
-            return "incident", None
+        if self.incident_cue(sentence, *whole, self._event_cues) or self._dated(sentence):
+            return "incident", None  # a period: "in the past 24 hours", "today", "In May 2025"
         if sentence.start_dates or self._ctx["total"].find(lows, *whole) is not None:
             return "total", self.since(sentence, whole, whole)
+        if self.incident_cue(sentence, *whole):
+            return "incident", None  # one event: "Kharkiv strike", "Attack on the market"
         return None
 
     def since(self, sentence: Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:

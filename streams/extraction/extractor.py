@@ -893,6 +893,8 @@ class Extractor(Attribution):
         own = (clause[0], min(clause[1], segment[1])) if two_reports else clause
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
         basis = self._bases.basis(sentence, figure, own, modality == "planned")
+        if basis == "incident" and label_span is not None and "heading" not in sentence.memo:
+            basis = self._bases.label_basis(sentence, figure, clause)  # "Palestinians killed in Gaza: 35,000+"
         # a day past an earlier figure of the series is that figure's ("rose to 1,200, up from 900 it reported on
         # Thursday"); past a coordinated figure it is shared ("killed two and wounded 16 on Saturday")
         own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if f.earlier), len(lows))

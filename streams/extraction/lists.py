@@ -19,10 +19,13 @@ Three rules read them (the extractor asks :class:`ListRules` about every sentenc
   martyrs, 1 martyr who succumbed to his wounds"), and one that opens with a bracket ("(9 new martyrs + 1 ...)").
   A part with a group ("including 3 children") stays a part.
 - **Headings.** The nearest line above an entry that is not itself an entry, states no figure and is short, is
-  the list's heading: a period of its own ("in the past 24 hours", "today") makes the entries beneath the figures of
-  that period (basis incident); a total cue ("since the ceasefire (October 11)", "cumulative", "total") makes them
-  running totals from the start it states (else the conflict's). The heading decides the basis; an entry's own
-  stated start ("Total deaths since 7 October: ...") beats the heading's.
+  the list's heading: a period of its own ("in the past 24 hours", "today", "In May 2025") makes the entries beneath
+  the figures of that period (basis incident, dated to its last day); a total cue ("since the ceasefire (October
+  11)", "cumulative", "total") makes them running totals from the start it states (else the conflict's); an event
+  ("Missile strike on Kharkiv") that event's figures. The heading decides the basis; an entry's own stated start
+  ("Total deaths since 7 October: ...") beats the heading's. Under no such heading, a labelled count beyond a
+  day's toll whose label names no period or incident is a running total ("Palestinians killed in Gaza*: 35,000+",
+  a situation report's snapshot); a smaller one is read as prose reads it ("Death toll: 12").
 
 Prose is not touched: a sentence that does not open a line, or a line that is neither bulleted nor a short
 label line, is read as before.
@@ -30,12 +33,13 @@ label line, is read as before.
 
 from __future__ import annotations
 
+import calendar
 import re
 from bisect import bisect_left
 from typing import NamedTuple
 
 from streams.extraction.basis import BasisRules
-from streams.extraction.dates import DAY, find_dates
+from streams.extraction.dates import DAY, MONTH, find_dates
 from streams.extraction.reading import Entry, Figure, Heading, ItemReading, Sentence
 from streams.extraction.sentences import breaks
 from streams.extraction.vocabulary import Taxonomy
@@ -118,14 +122,14 @@ class ListRules:
     def label_trigger(self, lows: list[str], label: tuple[int, int]) -> tuple[str, int] | None:
         """The event of the last trigger or event noun in a label ("Total number of martyrs", "Killed",
         "Total deaths since 7 October") and where it starts, or None. The trigger must head the label: only a
-        function word ("since", "in"), a counted noun or the colon may follow it ("Number of rescued cases" counts
-        cases, not people rescued)."""
+        function word ("since", "in"), a counted noun, a mark ("Deaths (since 7 Oct)", "Killed*") or the colon may
+        follow it ("Number of rescued cases" counts cases, not people rescued)."""
         tx = self.taxonomy
         words = self.bases.taxonomy.context["function_words"]
         for k in range(label[1], label[0], -1):
             hit = tx.events.ending_at(lows, k) or tx.noun_events.ending_at(lows, k)
             if hit is not None:
-                headed = k == label[1] or words.at(lows, k) is not None or tx.nouns.at(lows, k) is not None
+                headed = k == label[1] or not lows[k].isalpha() or words.at(lows, k) is not None or tx.nouns.at(lows, k)
                 return (hit[0], k - hit[1]) if headed else None
         return None
 
@@ -193,5 +197,10 @@ class ListRules:
         read = self.bases.heading(sentence)
         if read is None:
             return None
-        days = [d.value for d in dates if d.precision == DAY and d not in starts]
-        return Heading(read[0], read[1], days[0] if days else None)
+        stated = [d for d in dates if d.precision in (DAY, MONTH) and d not in starts]
+        if not stated:
+            return Heading(read[0], read[1], None)
+        day = stated[0].value
+        if stated[0].precision == MONTH:  # "In May 2025:" dates its entries to the month's last day (or publication)
+            day = min(context.published, day.replace(day=calendar.monthrange(day.year, day.month)[1]))
+        return Heading(read[0], read[1], day)

@@ -189,3 +189,30 @@ def test_a_bulletin_without_a_date_or_with_an_open_front_matter_is_refused() -> 
     with pytest.raises(InputError, match="never closed"):
         front_matter("---\nreport_date: 2026-06-15\n")
     assert front_matter("no front matter") == ({}, "no front matter")
+
+
+def test_a_snapshot_label_beyond_a_day_s_toll_is_a_running_total() -> None:
+    body = "Hostilities in the Gaza Strip and Israel | Reported impact\n\n"
+    body += "Palestinians killed in Gaza*: 35,000+\nDeath toll in the strike: 12\n"
+    got = extract(body)
+    assert [(c.value, c.low, c.qualifier, c.basis, c.since) for c in got] == [
+        (35000, 35001, "more_than", "total", "2023-10-07"),
+        (12, 12, "exact", "incident", None),
+    ]
+
+
+def test_a_month_heading_dates_its_entries_to_the_month_s_last_day() -> None:
+    body = "Ukraine: civilian casualties\nSince 24 February 2022:\n- Killed: 12,654\nIn May 2025:\n- Killed: 183\n"
+    got = extract(body, published="2025-06-10T09:00:00Z", title="Ukraine")
+    assert [brief(c) for c in got] == [
+        ("killed", 12654, "total", "2022-02-24", "2025-06-10"),
+        ("killed", 183, "incident", None, "2025-05-31"),
+    ]
+
+
+def test_an_event_heading_makes_its_entries_that_event_s_figures() -> None:
+    got = extract("Missile strike on Kharkiv\n• Killed: 12\n• Injured: 1,200\n", title="Kharkiv")
+    assert [(c.conflict, c.metric, c.value, c.basis) for c in got] == [
+        ("russia-ukraine", "killed", 12, "incident"),
+        ("russia-ukraine", "injured", 1200, "incident"),
+    ]
