@@ -45,9 +45,10 @@ from streams.extraction.sentences import breaks
 from streams.extraction.vocabulary import Taxonomy
 from streams.numbers import NumberParser, Tokens
 
-# bullet marks (any run of symbols but a bracket, with spaces), then a number, a bracketed number, or a label
-# ("Total deaths since 7 October") and its colon before a number
-_ENTRY = re.compile(r"((?:[^\w\s(]+\s*)*)(?:(\()?\s*\d|([^:]{1,80}):\s*\d)")
+# bullet marks (symbols and spaces, but no bracket or quote: a quote opens prose), matched possessively so that a
+# run of marks costs one step per mark, then a number, a bracketed number, or a label ("Total deaths since 7
+# October") and its colon before a number
+_ENTRY = re.compile(r"((?:[^\w\s(\[\"'“”‘’«»]|[ \t])*+)(?:(\()?\s*\d|([^:]{1,80}):\s*\d)")
 _MAX_LABEL_WORDS = 8
 """An unbulleted "Label: number" line is an entry only with a short label ("Total deaths since 7 October"): a
 longer one is prose that quotes a number after a colon ("The ministry said in a statement: 12 people ...")."""
@@ -125,11 +126,12 @@ class ListRules:
         function word ("since", "in"), a counted noun, a mark ("Deaths (since 7 Oct)", "Killed*") or the colon may
         follow it ("Number of rescued cases" counts cases, not people rescued)."""
         tx = self.taxonomy
-        words = self.bases.taxonomy.context["function_words"]
+        words = tx.context["function_words"]
         for k in range(label[1], label[0], -1):
             hit = tx.events.ending_at(lows, k) or tx.noun_events.ending_at(lows, k)
             if hit is not None:
-                headed = k == label[1] or not lows[k].isalpha() or words.at(lows, k) is not None or tx.nouns.at(lows, k)
+                mark = k == label[1] or not lows[k].isalpha()
+                headed = mark or words.at(lows, k) is not None or tx.nouns.at(lows, k) is not None
                 return (hit[0], k - hit[1]) if headed else None
         return None
 
