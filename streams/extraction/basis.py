@@ -4,9 +4,9 @@ Mixing them up would make every daily toll look like a fall in the total, so the
 ``BasisRules.basis``): a new increment ("another 30", "added to the total"), a period between the conflict's start
 and a day, a count since dawn, the toll of one incident, total cues ("the death toll", "since the war began", "in
 2026"), incident cues ("overnight", "on Tuesday", "a strike"), a deal's planned releases, and the perfect ("have
-freed 18"),
-whose subject tells a campaign's running total from a day's toll (``_campaign_toll``). ``since`` reads the
-start of a total: a stated date, the start of the year, else the conflict's default start.
+freed 18"), whose subject tells a campaign's running total from a day's toll (``_campaign_toll``). ``since`` reads
+the start of a total: a stated date, the start of the year, else the conflict's default start. ``heading`` and
+``label_basis`` read the headings and labels of lists (:mod:`streams.extraction.lists`).
 
 The extractor holds one :class:`BasisRules` over its vocabulary and asks it about the sentence it is reading.
 """
