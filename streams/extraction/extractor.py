@@ -203,7 +203,7 @@ class Extractor(Attribution):
         if dominant is None:
             return []
         key = f"{item.id}\x1f{item.content_hash}"
-        context = ItemReading(item, published, body, terms, [at for at, _ in terms], key, {})
+        context = ItemReading(item, published, body, terms, [at for at, _ in terms], key, {}, lines="\n" in body)
         claims: list[Claim] = []
         for start, end in figure_sentences(body):
             claims.extend(self._sentence(context, start, end, dominant))

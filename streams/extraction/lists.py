@@ -93,11 +93,12 @@ class ListRules:
 
     def entry(self, context: ItemReading, start: int, text: str, tokens: Tokens) -> ListEntry | None:
         """The list entry that the sentence at body offset ``start`` opens, or None (see the module notes)."""
-        body = context.body
-        line = body.rfind("\n", 0, start) + 1
-        if line == 0 and "\n" not in body:
+        if not context.lines:
             return None  # a body of one line is prose
-        if line != start and not body[line:start].isspace():
+        body, line = context.body, start
+        while line > 0 and body[line - 1] in " \t\u00a0":  # only the white space before it: linear in the body
+            line -= 1
+        if line > 0 and body[line - 1] != "\n":
             return None  # the sentence does not open its line
         match = _ENTRY.match(text)
         if match is None:

@@ -62,6 +62,7 @@ class ItemReading:
     last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
     last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
     read_to: int = 0  # the sources of the body before this offset are remembered (or superseded by a later one)
+    lines: bool = False  # the body has line breaks (a body of one line is prose, never a list)
     headings: dict[int, Heading | None] = field(default_factory=dict)  # a list's heading line (by offset), read once
     entry: Entry | None = None  # the last list entry read, whose detail lines may follow it
 
