@@ -27,6 +27,10 @@ _START_MARGIN = 2
 """Days from a conflict's start within which a stated start day names it: wire copy dates the Lebanon front from the
 7th (the Gaza war's first day) or the 8th (Hezbollah's first fire), one total either way."""
 _HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
+_WAR_TOLL = 10_000
+"""A sentence with a cumulative count of at least this many and no incident named ("20,000 killed in Gaza", "health
+ministry says 21,110 killed") states running totals: the deadliest single attacks of the wars covered killed about
+1,200 (7 October 2023) and 1,400 (Syria's coast, March 2025); multi-day massacres stay below it too."""
 _DAY_TOLL = 1000
 """A count of at least this many, after an attack noun in the perfect ("Israeli strikes have killed 41,000"), is
 beyond one day's toll: the campaign's running total. The deadliest days of the wars covered stay below it."""
@@ -101,8 +105,14 @@ class BasisRules:
         perfect = perfect_hit is not None
         if perfect and figure.quantity.value < _HANDFUL and figure.quantity.qualifier == "exact":
             return "incident"  # "Ukraine says it has captured two North Korean soldiers": a handful is one event
-        if self.taxonomy.metrics[figure.metric].kind == "stock" or perfect:
+        kind = self.taxonomy.metrics[figure.metric].kind
+        if kind == "stock" or perfect:
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
+        largest = sentence.memo.get("largest", 0)
+        if kind == "cumulative" and isinstance(largest, float) and largest >= _WAR_TOLL and not incident:
+            # "Israel-Hamas war: 20,000 killed", with no incident named: no one incident's toll, nor are the figures
+            # beside it ("4,047 people were killed and 16,638 wounded in Lebanon during more than a year of ...")
+            return "total"
         return "incident"
 
     def _names_a_deal(self, sentence: Sentence) -> bool:

@@ -289,6 +289,8 @@ class Extractor(Attribution):
             figures = [f for f, (lo, hi) in zip(figures, spans, strict=True) if all(k < lo or k >= hi for k in earlier)]
         if entry is not None:  # an entry's breakdown and detail lines are not figures of their own
             figures = self._lists.figures(context, entry, figures, start, end)
+        cumulative = [f.quantity.value for f in figures if self.taxonomy.metrics[f.metric].kind == "cumulative"]
+        sentence.memo["largest"] = max(cumulative, default=0.0)  # the sentence's largest cumulative count
         claims: list[Claim] = []
         for n in range(len(figures)):
             claims.append(self._claim(sentence, figures, n, claims[-1] if claims else None))
@@ -338,8 +340,8 @@ class Extractor(Attribution):
             return False  # a share, not a count: "nine in ten Gazans", "one in every five children"
         if q.qualifier in ("more_than", "less_than") and lows[first] in _AGE_HEDGES and self._is_noun(lows, first):
             return False  # an age: "men over 50", "children under five"
-        if after == "-" and tokens.kinds[last + 1 : last + 2] == ["word"]:
-            return False  # "12-year-old", "three-phase", "1,200-kilometre"
+        if after == "-" and tokens.touching(last) and tokens.kinds[last + 1 : last + 2] == ["word"]:
+            return False  # "12-year-old", "three-phase", "1,200-kilometre" (not "30,000 - health ministry")
         digits = tokens.lows[first] if q.qualifier == "exact" and last - first == 1 else ""
         return not (digits.isdigit() and len(digits) == 4 and 1900 <= int(digits) <= 2100)
 
