@@ -8,6 +8,7 @@ and data folder. Kafka is never mocked.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
 import shutil
 import socket
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -37,6 +39,16 @@ def setup_constant(name: str) -> Any:
     tree = ast.parse((REPO / "setup.py").read_text())
     assigned = {getattr(n.targets[0], "id", ""): n.value for n in tree.body if isinstance(n, ast.Assign)}
     return ast.literal_eval(assigned[name])
+
+
+def bench_module(name: str) -> ModuleType:
+    """The script ``bench/<name>.py`` as a module (bench/ is no package), for tests that share its scoring."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port() -> int:
