@@ -24,6 +24,7 @@ from streams.broker import LocalBroker, answers
 from streams.kafkaio import produce_lines, read_topic
 from streams.ledger import render_tables
 from streams.metrics import drained, scrape, total
+from streams.preflight import ensure_dir
 from streams.settings import Settings
 from streams.topics import FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, create_topics
 
@@ -71,7 +72,7 @@ def _start(command: str, settings: Settings) -> tuple[subprocess.Popen[bytes], P
         "FIGUREWATCH_PARTITIONS": str(settings.partitions), "FIGUREWATCH_SERVE_HOST": settings.serve_host,
         "FIGUREWATCH_SERVE_PORT": str(settings.serve_port), "FIGUREWATCH_SERVE_DB": str(settings.serve_db_path),
     })
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(settings.data_dir, "FIGUREWATCH_DATA_DIR")
     log_path = settings.data_dir / f"{command}.log"
     with log_path.open("ab") as log:
         process = subprocess.Popen([sys.executable, "-m", "streams", command], env=env, stdout=log,

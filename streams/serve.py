@@ -10,7 +10,6 @@ offsets stored in the database with the data, so a restart reads only what it ha
 from __future__ import annotations
 
 import asyncio
-import logging.config
 import os
 import signal
 import time
@@ -27,7 +26,7 @@ from aiokafka.errors import KafkaError
 from streams._exceptions import BrokerError, QueryError
 from streams.extraction.vocabulary import load_gazetteer
 from streams.kafkaio import topic_partitions
-from streams.logs import get_logger, logging_config
+from streams.logs import get_logger
 from streams.metrics import ServeMetrics
 from streams.readmodel import (
     CHANGE_COLUMNS,
@@ -369,7 +368,6 @@ async def _assign(settings: Settings, consumer: AIOKafkaConsumer, topics: list[s
 
 def run_serve(settings: Settings) -> int:
     """Run ``figurewatch serve`` until SIGINT or SIGTERM."""
-    logging.config.dictConfig(logging_config(settings.log_level))
     store = ReadStore(settings.serve_db_path, origin(settings))
     hub, metrics = ChangeHub(), ServeMetrics()
     gazetteer = load_gazetteer(settings.gazetteer)
