@@ -308,15 +308,17 @@ def change_record(change: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def to_csv(columns: tuple[str, ...], records: Iterable[Mapping[str, Any]]) -> bytes:
+def to_csv(columns: tuple[str, ...], records: Iterable[Mapping[str, Any]], *, first: bool = True) -> bytes:
     """RFC 4180 CSV a spreadsheet opens as it is: UTF-8 with a byte-order mark, CRLF line ends, a header
-    row, empty cells for nulls, and text that a spreadsheet would run as a formula quoted with a '."""
+    row, empty cells for nulls, and text that a spreadsheet would run as a formula quoted with a '.
+    ``first=False`` gives a later chunk of the same file: its rows only."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(columns)
+    if first:
+        writer.writerow(columns)
     for record in records:
         writer.writerow([_cell(record.get(name)) for name in columns])
-    return b"\xef\xbb\xbf" + out.getvalue().encode()
+    return (b"\xef\xbb\xbf" if first else b"") + out.getvalue().encode()
 
 
 def _cell(value: Any) -> str:

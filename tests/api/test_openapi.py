@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, settings
 
 from streams.demo import SAMPLE_CORPUS
 from streams.metrics import ServeMetrics
-from streams.readmodel import event_kinds, openapi_document
+from streams.readmodel import CHANGE_COLUMNS, event_kinds, openapi_document
 from streams.readstore import ReadStore, Record
 from streams.serve import ChangeHub, create_web_app
 from tests.conftest import REPO, free_port
@@ -144,6 +144,17 @@ def test_the_csv_exports_open_in_a_spreadsheet_as_they_are(served: Served) -> No
     assert len(rows) == sum(s["series"]["conflict"] == "sudan" for s in served.store.states.values())
     changes = served.get("/api/changes.csv?limit=3")[2].decode("utf-8-sig").split("\r\n")
     assert changes[0].startswith("id,kind,rule,") and len(changes) == 5
+
+
+def test_a_large_export_comes_in_chunks_with_one_header(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("streams.serve.CSV_CHUNK", 50)
+    status, _, body = served.get("/api/changes.csv?limit=120")
+    lines = body.decode("utf-8").split("\r\n")
+    assert status == 200 and lines[0] == "\ufeff" + ",".join(CHANGE_COLUMNS) and lines[-1] == ""
+    ids = [int(line.split(",", 1)[0]) for line in lines[1:-1]]
+    assert ids == list(range(served.store.last_id(), served.store.last_id() - 120, -1))
+    everything = served.get("/api/changes.csv?limit=100000")[2].decode("utf-8").split("\r\n")
+    assert len(everything) - 2 == served.store.event_count() and "\ufeff" not in "".join(everything[1:])
 
 
 def _sse(served: Served, last_event_id: int, wanted: int) -> list[tuple[str, str]]:
