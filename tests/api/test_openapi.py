@@ -191,6 +191,18 @@ def test_the_stream_resumes_after_last_event_id_then_sends_what_arrives(served: 
     assert _sse(served, last, 1) == [("change", str(last + 1))]
 
 
+def test_the_stream_says_when_current_figures_change(served: Served) -> None:
+    state = dict(next(iter(served.store.states.values())))
+
+    def arrive() -> None:
+        served.store.apply([Record("t.figures.current", 0, 10_000, state["series_key"].encode(),
+                                   orjson.dumps(state), True)])
+        served.hub.publish()
+
+    served.loop.call_later(0.5, arrive)
+    assert _sse(served, served.store.last_id(), 1) == [("figures", "")]
+
+
 def test_requests_are_counted_by_route_not_by_path(served: Served) -> None:
     served.get("/api/series/" + urllib.parse.quote("no|such|series|-|reported|total|-"))
     served.get("/no/such/page")
