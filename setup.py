@@ -42,6 +42,7 @@ COMPILED = [
     "streams/extraction/extractor.py",
     "streams/extraction/lists.py",
     "streams/extraction/place.py",
+    "streams/extraction/readable.py",
     "streams/extraction/reading.py",
     "streams/extraction/sentences.py",
     "streams/extraction/vocabulary.py",

@@ -31,6 +31,7 @@ from streams.extraction.basis import BasisRules
 from streams.extraction.dates import DAY, DateExpr, days_before, find_dates
 from streams.extraction.lists import ListRules, labelled
 from streams.extraction.place import place_of
+from streams.extraction.readable import Readable
 from streams.extraction.reading import Figure, Heading, ItemReading, Sentence
 from streams.extraction.sentences import CLAUSE_BREAKS, MAX_ASIDE_TOKENS, breaks, clause_of, figure_sentences
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
@@ -197,13 +198,15 @@ class Extractor(Attribution):
             published = parse_timestamp(item.published_at).date()
         except (ValueError, AttributeError, TypeError) as exc:
             raise InputError(f"item {item.id!r}: bad published_at {item.published_at!r}") from exc
-        body = item.body[:MAX_BODY_CHARS]
+        readable = Readable(item.body[:MAX_BODY_CHARS])
+        body = readable.text
         terms = self.gazetteer.scan(body)
         dominant = self._dominant(self._weights(self.gazetteer.scan(item.title) + terms))
         if dominant is None:
             return []
         key = f"{item.id}\x1f{item.content_hash}"
-        context = ItemReading(item, published, body, terms, [at for at, _ in terms], key, {}, lines="\n" in body)
+        starts = [at for at, _ in terms]
+        context = ItemReading(item, published, body, terms, starts, key, {}, readable, lines="\n" in body)
         claims: list[Claim] = []
         for start, end in figure_sentences(body):
             claims.extend(self._sentence(context, start, end, dominant))
@@ -951,7 +954,8 @@ class Extractor(Attribution):
             as_of = heading.as_of or as_of
         if modality == "reported" and basis == "total" and cumulative:
             q = self.numbers.rounded(q)  # "death toll hits 20,000" is rounded (qualifiers.json "rounding")
-        span = (sentence.offset + q.start, sentence.offset + q.end)
+        readable = sentence.context.readable
+        span = (readable.start_in_body(sentence.offset + q.start), readable.end_in_body(sentence.offset + q.end))
         key = (sentence.context.key, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
         return Claim(
             claim_id=hashlib.sha256("\x1f".join(key).encode()).hexdigest(),

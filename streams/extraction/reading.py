@@ -12,6 +12,7 @@ from datetime import date
 from typing import NamedTuple
 
 from streams.extraction.dates import DateExpr
+from streams.extraction.readable import Readable
 from streams.items import NewsItem
 from streams.numbers import Quantity, Tokens
 
@@ -59,6 +60,7 @@ class ItemReading:
     starts: list[int]
     key: str
     sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
+    readable: Readable  # the body as sent -> ``body``, what a reader sees of it; spans are mapped back
     last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
     last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
     read_to: int = 0  # the sources of the body before this offset are remembered (or superseded by a later one)
