@@ -205,8 +205,8 @@ class Extractor(Attribution):
         if dominant is None:
             return []
         key = f"{item.id}\x1f{item.content_hash}"
-        starts = [at for at, _ in terms]
-        context = ItemReading(item, published, body, terms, starts, key, {}, readable, lines="\n" in body)
+        context = ItemReading(item, published, body, terms, [at for at, _ in terms], key, {}, readable,
+                              lines="\n" in body)
         claims: list[Claim] = []
         for start, end in figure_sentences(body):
             claims.extend(self._sentence(context, start, end, dominant))
