@@ -144,7 +144,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     out = sys.stdout.buffer
     rejected = 0
     for line in _read_lines(args.file):
-        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract)
+        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract,
+                        max_claims=settings.max_claims_per_item)
         if isinstance(result, Rejected):
             rejected += 1
             _report_rejected(result)
@@ -159,7 +160,7 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
     events = replay(_read_lines(args.file), extractor.extract, ledger, max_bytes=settings.max_item_bytes,
-                    on_reject=_report_rejected)
+                    max_claims=settings.max_claims_per_item, on_reject=_report_rejected)
     for event in events:
         out.write(orjson.dumps(event) + b"\n")
     if args.tables:

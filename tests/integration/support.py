@@ -20,7 +20,8 @@ def corpus_lines(path: Path) -> list[bytes]:
 def offline(settings: Settings, lines: list[bytes]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """What replay gives for ``lines``: the change events, and the final states by series key."""
     ledger = offline_ledger(settings)
-    events = list(replay(lines, build_extractor(settings).extract, ledger, max_bytes=settings.max_item_bytes))
+    events = list(replay(lines, build_extractor(settings).extract, ledger, max_bytes=settings.max_item_bytes,
+                         max_claims=settings.max_claims_per_item))
     return events, {state["series_key"]: state for state in ledger.tables()}
 
 

@@ -55,6 +55,15 @@ def test_bad_input_is_rejected_with_reason(data: bytes, reason: str) -> None:
     assert reason_of(data) == reason
 
 
+@pytest.mark.parametrize("stamp", ["9999-12-31T23:59:59-12:00", "0001-01-01T00:30:00+01:00"])
+def test_published_at_outside_the_calendar_in_utc_is_rejected(stamp: str) -> None:
+    with pytest.raises(ItemRejected) as info:
+        parse_item(raw(published_at=stamp), 10_000)
+    assert info.value.reason == "schema"
+    assert "outside years 1-9999 in UTC" in info.value.detail
+    assert parse_item(raw(published_at="9999-12-31T23:59:59Z"), 10_000).published_date == "9999-12-31"
+
+
 def test_oversized_item_is_rejected_before_parsing() -> None:
     assert reason_of(raw(body="x" * 2000), max_bytes=1000) == "too_large"
 
