@@ -12,6 +12,7 @@ from streams.app import create_app, ledger_settings
 from streams.extraction import Extractor
 from streams.extraction.vocabulary import load_taxonomy
 from streams.ledger import Ledger, MemoryStore
+from streams.pipeline import Extract
 from streams.settings import Settings
 
 
@@ -30,10 +31,10 @@ def offline_ledger(settings: Settings) -> Ledger:
     return Ledger(MemoryStore(), metric_kinds(), ledger_settings(settings))
 
 
-def run_worker(settings: Settings) -> int:
-    """Run the Faust worker until it is stopped (SIGTERM/SIGINT)."""
-    extractor = build_extractor(settings)
+def run_worker(settings: Settings, extract: Extract | None = None) -> int:
+    """Run the Faust worker until it is stopped (SIGTERM/SIGINT); ``extract`` replaces the extractor's (tests
+    inject failures through it)."""
     (settings.data_dir / "worker").mkdir(parents=True, exist_ok=True)
-    app = create_app(settings, extractor.extract, metric_kinds())
+    app = create_app(settings, extract or build_extractor(settings).extract, metric_kinds())
     FaustWorker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
     return 0
