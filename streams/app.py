@@ -340,7 +340,7 @@ def create_app(
 
     def _ready() -> bool:
         """Consuming, the broker answering, no partition (or recovery) stalled, no output waiting on a retry."""
-        return _consuming() and broker_ok[0] and not watchdog.strikes and not delivery.waiting
+        return _consuming() and broker_ok[0] and not watchdog.stalled and not delivery.waiting
 
     async def _broker_offsets(assigned: list[Any]) -> dict[tuple[str, int], tuple[int, int]] | None:
         """The broker's (committed offset, high watermark) per assigned partition; None when the broker does not
@@ -350,6 +350,7 @@ def create_app(
         query = asyncio.ensure_future(asyncio.to_thread(
             group_lag.offsets, settings.app_id, [(tp.topic, tp.partition) for tp in assigned]))
         lag_query[0] = query
+        query.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved even after a timeout
         try:
             return await asyncio.wait_for(asyncio.shield(query), BROKER_TIMEOUT_SECONDS + 1)
         except (BrokerError, TimeoutError) as exc:
