@@ -27,6 +27,13 @@ COUNTERS_AND_GAUGES = {
     "figurewatch_items_accepted_total",
     "figurewatch_items_rejected_total",
     "figurewatch_items_duplicate_total",
+    "figurewatch_items_forwarded_total",
+    "figurewatch_dead_lettered_total",
+    "figurewatch_dead_letters_truncated_total",
+    "figurewatch_send_failures_total",
+    "figurewatch_bounds_cut_total",
+    "figurewatch_implausible_arrivals_total",
+    "figurewatch_broker_reachable",
     "figurewatch_claims_extracted_total",
     "figurewatch_change_events_total",
     "figurewatch_contradictions_total",
@@ -49,6 +56,8 @@ EXPECTED_ALERTS = {
     "FigurewatchDeadLetterRate",
     "FigurewatchContradictionSpike",
     "FigurewatchRecoveryStuck",
+    "FigurewatchBrokerUnreachable",
+    "FigurewatchOutputsFailing",
 }
 
 
