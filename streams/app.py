@@ -24,12 +24,11 @@ from streams.codecs import OrjsonCodec
 from streams.deadletter import MIN_LIMIT, Origin, dead_letter, dlq_key, encode
 from streams.delivery import Delivery
 from streams.errors import ProcessingErrorCallback, skip_and_log
-from streams.extraction import MAX_BODY_CHARS
 from streams.kafkaio import GroupLag
 from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.logs import get_logger, logging_config
 from streams.metrics import Metrics
-from streams.pipeline import Accepted, Duplicate, Extract, Misplaced, Rejected, ingest, plausible_latency
+from streams.pipeline import Accepted, Bounds, Duplicate, Extract, Misplaced, Rejected, ingest, plausible_latency
 from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.topics import (
@@ -100,6 +99,7 @@ def create_app(
                                                         key_type=str))
     series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(app.Table("series", partitions=settings.partitions,
                                                                      key_type=str))
+    bounds = item_bounds(settings)
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
     sources = {news_items.get_topic_name(), claims.get_topic_name()}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
@@ -200,8 +200,8 @@ def create_app(
             outputs: list[tuple[Any, bytes | None, bytes | None, int | None]] = []
             try:
                 with metrics.extraction_seconds.time():
-                    result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract,
-                                    max_claims=settings.max_claims_per_item, here=_here(message))
+                    result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract, bounds=bounds,
+                                    here=_here(message))
                 if isinstance(result, Accepted):  # encode here, so a claim that cannot be sent is caught too
                     outputs = [(claims, c.conflict.encode(), orjson.dumps(c.to_dict()), None) for c in result.claims]
             except Exception as exc:
@@ -247,12 +247,11 @@ def create_app(
             yield None
 
     def _count_cuts(result: Accepted) -> None:
+        for bound in result.cut:
+            metrics.bounds_cut.labels(bound).inc()
         if result.claims_cut:
-            metrics.bounds_cut.labels("claims_per_item").inc()
             log.warning("claims per item cut", extra={"item_id": result.item.id[:200], "kept": len(result.claims),
                                                       "cut": result.claims_cut})
-        if len(result.item.body) > MAX_BODY_CHARS:
-            metrics.bounds_cut.labels("body_chars").inc()
 
     async def _deliver(futures: list[Awaitable[Any]]) -> None:
         """Wait until the broker has acknowledged every output of the current message."""
@@ -425,6 +424,11 @@ def create_app(
         return web.json({"status": "alive"})
 
     return app
+
+
+def item_bounds(settings: Settings) -> Bounds:
+    """What one item may cost, as the settings state it."""
+    return Bounds(settings.max_claims_per_item, settings.max_body_chars, settings.max_sentence_chars)
 
 
 def ledger_settings(settings: Settings) -> LedgerSettings:

@@ -17,6 +17,7 @@ import orjson
 
 from streams import __version__
 from streams._exceptions import FigurewatchError
+from streams.app import item_bounds
 from streams.broker import LocalBroker, answers
 from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
 from streams.extraction.evaluate import main as evaluate_extraction
@@ -147,7 +148,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     rejected = 0
     for line in _read_lines(args.file):
         result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract,
-                        max_claims=settings.max_claims_per_item)
+                        bounds=item_bounds(settings))
         if isinstance(result, Rejected):
             rejected += 1
             _report_rejected(result)
@@ -162,7 +163,7 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
     events = replay(_read_lines(args.file), extractor.extract, ledger, max_bytes=settings.max_item_bytes,
-                    max_claims=settings.max_claims_per_item, on_reject=_report_rejected)
+                    bounds=item_bounds(settings), on_reject=_report_rejected)
     for event in events:
         out.write(orjson.dumps(event) + b"\n")
     if args.tables:

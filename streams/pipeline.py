@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from streams._exceptions import InputError, ItemRejected
 from streams.claims import Claim
+from streams.extraction.extractor import MAX_BODY_CHARS
+from streams.extraction.sentences import MAX_SENTENCE_CHARS, long_sentences
 from streams.items import NewsItem, parse_item
 
 Extract = Callable[[NewsItem], list[Claim]]
@@ -26,6 +28,25 @@ class Rejected:
 
     reason: str
     detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """What one item may cost: the claims kept, and the characters of its body and of one sentence that are
+    read (the extractor applies these two; they are here so the cut can be told)."""
+
+    claims: int = 200
+    body_chars: int = MAX_BODY_CHARS
+    sentence_chars: int = MAX_SENTENCE_CHARS
+
+    def cuts(self, item: NewsItem, claims: int) -> tuple[str, ...]:
+        """The names of the bounds that cut ``item`` short, which gave ``claims`` claims before the cut."""
+        body = item.body[: self.body_chars]
+        return tuple(name for name, cut in (
+            ("claims_per_item", claims > self.claims),
+            ("body_chars", len(item.body) > self.body_chars),
+            ("sentence_chars", len(body) > self.sentence_chars and long_sentences(body, self.sentence_chars) > 0),
+        ) if cut)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,16 +70,18 @@ class Accepted:
     item: NewsItem
     claims: list[Claim]
     claims_cut: int = 0
-    """Claims past ``max_claims`` that were dropped."""
+    """Claims past the bound that were dropped."""
+    cut: tuple[str, ...] = ()
+    """The bounds that cut this item short (see :meth:`Bounds.cuts`)."""
 
 
 IngestResult = Rejected | Misplaced | Duplicate | Accepted
 
 
 def ingest(raw: bytes, seen: MutableMapping[str, str], *, max_bytes: int, extract: Extract,
-           max_claims: int | None = None, here: Callable[[str], bool] | None = None) -> IngestResult:
+           bounds: Bounds | None = None, here: Callable[[str], bool] | None = None) -> IngestResult:
     """Validate, place, de-duplicate, extract and bound one raw ``news.items`` message: at most
-    ``max_claims`` claims are kept (the first, in reading order)."""
+    ``bounds.claims`` claims are kept (the first, in reading order)."""
     try:
         item = parse_item(raw, max_bytes)
     except ItemRejected as exc:
@@ -73,9 +96,9 @@ def ingest(raw: bytes, seen: MutableMapping[str, str], *, max_bytes: int, extrac
     except InputError as exc:
         return Rejected("extraction", str(exc))
     seen[item.id] = digest
-    if max_claims is not None and len(claims) > max_claims:
-        return Accepted(item, claims[:max_claims], len(claims) - max_claims)
-    return Accepted(item, claims)
+    if bounds is None:
+        return Accepted(item, claims)
+    return Accepted(item, claims[: bounds.claims], max(0, len(claims) - bounds.claims), bounds.cuts(item, len(claims)))
 
 
 def plausible_latency(now_s: float, arrival_ms: int | None, *, max_seconds: float, skew_seconds: float) -> float | None:

@@ -18,7 +18,8 @@ from streams.settings import Settings
 
 def build_extractor(settings: Settings) -> Extractor:
     """The extractor with our vocabulary and the user's gazetteer file, if one is set."""
-    return Extractor.from_files(user_gazetteer=settings.gazetteer)
+    return Extractor.from_files(user_gazetteer=settings.gazetteer, max_body_chars=settings.max_body_chars,
+                                max_sentence_chars=settings.max_sentence_chars)
 
 
 def metric_kinds() -> dict[str, str]:

@@ -11,7 +11,7 @@ from streams._exceptions import InputError, ItemRejected
 from streams.claims import Claim
 from streams.deadletter import Origin, dead_letter
 from streams.items import NewsItem, parse_item
-from streams.pipeline import Accepted, Duplicate, Misplaced, Rejected, ingest, plausible_latency
+from streams.pipeline import Accepted, Bounds, Duplicate, Misplaced, Rejected, ingest, plausible_latency
 from streams.schemas import validator_for
 
 pytestmark = pytest.mark.unit
@@ -115,11 +115,22 @@ def _many_claims(item: NewsItem) -> list[Claim]:
 
 
 def test_claims_per_item_are_bounded_and_the_cut_counted() -> None:
-    flood = ingest(raw(body="w " * 500), {}, max_bytes=10_000, extract=_many_claims, max_claims=200)
+    bounds = Bounds(claims=200)
+    flood = ingest(raw(body="w " * 500), {}, max_bytes=10_000, extract=_many_claims, bounds=bounds)
     assert isinstance(flood, Accepted)
-    assert len(flood.claims) == 200 and flood.claims_cut == 300
-    small = ingest(raw(body="w " * 5), {}, max_bytes=10_000, extract=_many_claims, max_claims=200)
-    assert isinstance(small, Accepted) and len(small.claims) == 5 and small.claims_cut == 0
+    assert len(flood.claims) == 200 and flood.claims_cut == 300 and flood.cut == ("claims_per_item",)
+    small = ingest(raw(body="w " * 5), {}, max_bytes=10_000, extract=_many_claims, bounds=bounds)
+    assert isinstance(small, Accepted) and len(small.claims) == 5 and small.claims_cut == 0 and small.cut == ()
+
+
+def test_body_and_sentence_bounds_say_when_they_cut() -> None:
+    bounds = Bounds(claims=10, body_chars=1_000, sentence_chars=100)
+    item = parse_item(raw(body="Short one. " + "x" * 150 + ". Short two."), 10_000)
+    assert bounds.cuts(item, 0) == ("sentence_chars",)
+    assert bounds.cuts(parse_item(raw(body="A sentence. " * 200), 10_000), 0) == ("body_chars",)
+    assert bounds.cuts(parse_item(raw(body="A sentence. " * 5), 10_000), 11) == ("claims_per_item",)
+    long_tail = parse_item(raw(body="A sentence. " * 90 + "y" * 200), 10_000)
+    assert bounds.cuts(long_tail, 0) == ("body_chars",), "a long sentence past the body bound is never read"
 
 
 def test_an_item_away_from_its_ids_home_is_misplaced_before_any_state_changes() -> None:
