@@ -101,7 +101,8 @@ def create_app(
                                                                      key_type=str))
     bounds = item_bounds(settings)
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
-    sources = {news_items.get_topic_name(), claims.get_topic_name()}
+    news_items_name = news_items.get_topic_name()
+    sources = {news_items_name, claims.get_topic_name()}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
 
     handled = [0]  # messages finished by this worker, all agents and partitions
@@ -182,10 +183,13 @@ def create_app(
                     "partition": message.partition, "offset": message.offset, "truncated": record["truncated"]})
             return done
 
+    def _home(item_id: str) -> int:
+        """The partition of news.items an item id lives on, among the topic's partitions as the broker has them."""
+        return item_partition(item_id, app.consumer.topic_partitions(news_items_name) or settings.partitions)
+
     def _here(message: Any) -> Any:
         """Whether an item id lives where ``message`` was read: its key is the id, on the id's partition."""
-        return lambda item_id: (message.key == item_id.encode()
-                                and message.partition == item_partition(item_id, settings.partitions))
+        return lambda item_id: message.key == item_id.encode() and message.partition == _home(item_id)
 
     @app.agent(news_items, name="ingest")
     async def ingest_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
@@ -211,7 +215,7 @@ def create_app(
                 result = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
             done = True
             if isinstance(result, Misplaced):
-                home = item_partition(result.item_id, settings.partitions)
+                home = _home(result.item_id)
                 done = await _publish("ingest", message, [(news_items, result.item_id.encode(), raw, home)],
                                       timestamp=message.timestamp)
                 if done:
