@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import faust
@@ -187,7 +187,7 @@ def create_app(
         """The partition of news.items an item id lives on, among the topic's partitions as the broker has them."""
         return item_partition(item_id, app.consumer.topic_partitions(news_items_name) or settings.partitions)
 
-    def _here(message: Any) -> Any:
+    def _here(message: Any) -> Callable[[str], bool]:
         """Whether an item id lives where ``message`` was read: its key is the id, on the id's partition."""
         return lambda item_id: message.key == item_id.encode() and message.partition == _home(item_id)
 
