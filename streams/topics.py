@@ -17,7 +17,7 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 from kafka.partitioner.default import murmur2
 
 from streams._exceptions import BrokerError
-from streams.security import kafka_python_options
+from streams.kafkaio import admin_client
 from streams.settings import Settings
 
 DAY_MS = 24 * 3600 * 1000
@@ -75,11 +75,11 @@ def item_partition(item_id: str, partitions: int) -> int:
 
 def create_topics(settings: Settings) -> list[str]:
     """Create any of our topics that do not exist yet; return the names created."""
-    try:
-        admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="figurewatch-admin",
-                                 **kafka_python_options(settings))
-    except (KafkaError, OSError) as exc:
-        raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
+    with admin_client(settings) as admin:
+        return _create_missing(admin, settings)
+
+
+def _create_missing(admin: KafkaAdminClient, settings: Settings) -> list[str]:
     try:
         existing = set(admin.list_topics())
         wanted = [
@@ -94,5 +94,3 @@ def create_topics(settings: Settings) -> list[str]:
         return [t.name for t in wanted]
     except KafkaError as exc:
         raise BrokerError(f"cannot create topics on {settings.broker}: {exc}") from exc
-    finally:
-        admin.close()

@@ -10,7 +10,6 @@ from streams.claims import Claim
 from streams.items import NewsItem
 from streams.runtime import build_extractor, run_worker
 from streams.settings import Settings
-from streams.topics import create_topics
 
 FAIL_MARKER = "@@injected-failure@@"
 
@@ -24,7 +23,6 @@ def main() -> int:
             raise RuntimeError("injected failure in extraction")
         return extractor.extract(item)
 
-    create_topics(settings)
     return run_worker(settings, extract)
 
 
