@@ -1,8 +1,10 @@
 """The Faust app: topics, tables and agents, a thin shell around the pure pipeline and ledger.
 
 :func:`create_app` builds everything from a :class:`~streams.settings.Settings`; nothing lives at module
-level. Agents only move bytes: parsing, de-duplication and extraction happen in
-:func:`streams.pipeline.ingest`.
+level. Agents only move bytes: parsing, placing, de-duplication, extraction and bounds happen in
+:func:`streams.pipeline.ingest`; every output goes through :mod:`streams.delivery` (retried until the broker
+acknowledges it), and a message that cannot be processed goes to the dead-letter topic
+(:mod:`streams.deadletter`), so an agent never crashes and never commits past an unfinished message.
 """
 
 from __future__ import annotations
@@ -356,7 +358,7 @@ def create_app(
         lag_query[0] = query
         query.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved even after a timeout
         try:
-            return await asyncio.wait_for(asyncio.shield(query), BROKER_TIMEOUT_SECONDS + 1)
+            return await asyncio.wait_for(asyncio.shield(query), BROKER_TIMEOUT_SECONDS)
         except (BrokerError, TimeoutError) as exc:
             if broker_ok[0]:
                 log.error("broker unreachable; not ready", extra={"error": str(exc)[:300]})
