@@ -17,6 +17,7 @@ import orjson
 
 from streams import __version__
 from streams._exceptions import FigurewatchError, UsageError
+from streams.app import item_bounds
 from streams.broker import LocalBroker, answers
 from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
 from streams.extraction.evaluate import main as evaluate_extraction
@@ -179,7 +180,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     out = sys.stdout.buffer
     lines = _Lines(args.file)
     for line in lines:
-        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract)
+        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract,
+                        bounds=item_bounds(settings))
         if isinstance(result, Rejected):
             lines.reject(result)
         elif isinstance(result, Accepted):
@@ -193,7 +195,8 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
     lines = _Lines(args.file)
-    for event in replay(lines, extractor.extract, ledger, max_bytes=settings.max_item_bytes, on_reject=lines.reject):
+    for event in replay(lines, extractor.extract, ledger, max_bytes=settings.max_item_bytes,
+                        bounds=item_bounds(settings), on_reject=lines.reject):
         out.write(orjson.dumps(event) + b"\n")
     if args.tables:
         out.flush()

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.partitioner.default import murmur2
 
 from streams._exceptions import BrokerError
 from streams.kafkaio import admin_client
@@ -31,13 +32,27 @@ class TopicSpec:
     retention_ms: int
     key: str
     schema: str
+    max_message_bytes: int | None = None
+    """The topic's ``max.message.bytes``; None keeps the broker's (1,048,588 bytes by default)."""
 
     def config(self) -> dict[str, str]:
-        return {"cleanup.policy": self.cleanup_policy, "retention.ms": str(self.retention_ms)}
+        config = {"cleanup.policy": self.cleanup_policy, "retention.ms": str(self.retention_ms)}
+        if self.max_message_bytes is not None:
+            config["max.message.bytes"] = str(self.max_message_bytes)
+        return config
+
+
+DLQ_RECORD_BYTES = 2 * 2**20
+"""Dead-letter records are kept under this size: the base64 of any message the broker's default limit lets
+onto news.items fits whole; a larger original is truncated (see :mod:`streams.deadletter`)."""
+MAX_REQUEST_BYTES = DLQ_RECORD_BYTES + 64 * 2**10
+"""The worker producer's request limit and the dead-letter topic's ``max.message.bytes``: a record of
+:data:`DLQ_RECORD_BYTES` with its key and headers."""
 
 
 NEWS_ITEMS = TopicSpec("news.items", "delete", 7 * DAY_MS, "item id", "news-item")
-NEWS_ITEMS_DLQ = TopicSpec("news.items.dlq", "delete", 30 * DAY_MS, "item id if known, else none", "dlq-record")
+NEWS_ITEMS_DLQ = TopicSpec("news.items.dlq", "delete", 30 * DAY_MS, "item id if known, else none", "dlq-record",
+                           MAX_REQUEST_BYTES)
 CLAIMS = TopicSpec("claims", "delete", 30 * DAY_MS, "conflict", "claim")
 FIGURES_CURRENT = TopicSpec("figures.current", "compact", -1, "series key (partitioned by conflict)", "figure-state")
 FIGURES_CHANGES = TopicSpec("figures.changes", "delete", 90 * DAY_MS, "series key (partitioned by conflict)",
@@ -50,6 +65,12 @@ def partition_for(conflict: str, partitions: int) -> int:
     """The partition every message about ``conflict`` goes to (stable across runs and machines)."""
     digest = hashlib.sha256(conflict.encode()).digest()
     return int.from_bytes(digest[:4], "big") % partitions
+
+
+def item_partition(item_id: str, partitions: int) -> int:
+    """The partition of ``news.items`` an item lives on: that of its id as message key under Kafka's default
+    partitioner (murmur2, as the Java, kafka-python and aiokafka producers compute it)."""
+    return (int(murmur2(item_id.encode())) & 0x7FFFFFFF) % partitions
 
 
 def create_topics(settings: Settings) -> list[str]:

@@ -164,6 +164,8 @@ class WorkerProcess:
     env: dict[str, str]
     log_path: Path
     web_port: int
+    module: str = "streams"
+    """The module run with ``python -m MODULE COMMAND``: a test's own worker module can inject failures."""
     proc: subprocess.Popen[bytes] | None = None
     command: str = "worker"
     log_file: object = field(default=None, repr=False)
@@ -176,7 +178,7 @@ class WorkerProcess:
         handle = self.log_path.open("ab")
         self.log_file = handle
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams", self.command], env=self.env, cwd=REPO,
+            [sys.executable, "-m", self.module, self.command], env=self.env, cwd=REPO,
             stdout=handle, stderr=subprocess.STDOUT,
         )
         self.wait_http("/healthz", timeout=90)
@@ -264,13 +266,13 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callabl
     """Start workers sharing ``worker_env`` (same topics and group); all are stopped at teardown."""
     started: list[WorkerProcess] = []
 
-    def _start(**overrides: str) -> WorkerProcess:
+    def _start(module: str = "streams", **overrides: str) -> WorkerProcess:
         env = dict(worker_env)
         port = free_port()
         env["FIGUREWATCH_WEB_PORT"] = str(port)
         env["FIGUREWATCH_DATA_DIR"] = str(tmp_path / f"state-{len(started)}")
         env.update(overrides)
-        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log", port)
+        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log", port, module)
         started.append(worker)
         return worker.start()
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from streams.app import item_bounds
 from streams.demo import latest_states
 from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger
@@ -20,7 +21,8 @@ def corpus_lines(path: Path) -> list[bytes]:
 def offline(settings: Settings, lines: list[bytes]) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
     """What replay gives for ``lines``: the change events, and the final states by series key."""
     ledger = offline_ledger(settings)
-    events = list(replay(lines, build_extractor(settings).extract, ledger, max_bytes=settings.max_item_bytes))
+    events = list(replay(lines, build_extractor(settings).extract, ledger, max_bytes=settings.max_item_bytes,
+                         bounds=item_bounds(settings)))
     return events, {state["series_key"]: state for state in ledger.tables()}
 
 
