@@ -27,7 +27,15 @@ from streams.metrics import Metrics
 from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest
 from streams.security import faust_credentials
 from streams.settings import Settings
-from streams.topics import CLAIMS, FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, partition_for
+from streams.topics import (
+    CLAIMS,
+    FIGURES_CHANGES,
+    FIGURES_CURRENT,
+    NEWS_ITEMS,
+    NEWS_ITEMS_DLQ,
+    partition_for,
+    replication_configs,
+)
 from streams.watchdog import Watchdog
 from streams.writebuffer import WriteBuffer
 
@@ -54,7 +62,7 @@ def create_app(
         value_serializer=codec,
         key_serializer="raw",
         topic_partitions=settings.partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.replication_factor,
         processing_guarantee=settings.processing_guarantee,
         consumer_auto_offset_reset="earliest",
         web_bind=settings.web_host,
@@ -75,10 +83,11 @@ def create_app(
     current = app.topic(settings.topic(FIGURES_CURRENT.name), key_serializer="raw", value_serializer="raw")
     changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw", value_serializer="raw")
     # Table writes go through write buffers, committed only once the message's outputs are acknowledged.
+    replicated = replication_configs(settings)  # the changelogs' min.insync.replicas
     seen: WriteBuffer[str, str] = WriteBuffer(app.Table("item-versions", partitions=settings.partitions,
-                                                        key_type=str))
+                                                        key_type=str, extra_topic_configs=replicated))
     series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(app.Table("series", partitions=settings.partitions,
-                                                                     key_type=str))
+                                                                     key_type=str, extra_topic_configs=replicated))
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
     sources = {news_items.get_topic_name(), claims.get_topic_name()}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process

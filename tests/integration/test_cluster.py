@@ -1,0 +1,107 @@
+"""A broker killed under a running worker: on a local 3-node KRaft cluster with every topic replicated three
+times, the leader of the source partition is killed with SIGKILL mid-stream; nothing is lost, nothing is
+emitted twice, and the worker goes on.
+
+The cluster has its own ports (the test broker's port plus 2 to 7) and data folder, beside the session's
+broker. What the stream ends with is compared with the offline extraction and replay of the same lines.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from kafka import KafkaAdminClient
+from kafka.admin import ConfigResource, ConfigResourceType
+
+from streams.broker import LocalCluster
+from streams.kafkaio import produce_lines, read_topic
+from streams.settings import Settings
+from tests.conftest import TEST_KAFKA_PORT, WorkerProcess
+from tests.integration.support import offline, offline_claims, state_diff, stream_lines, wait_for_state
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
+    settings = Settings(data_dir=tmp_path / "cluster", kafka_port=TEST_KAFKA_PORT + 2,
+                        kafka_controller_port=TEST_KAFKA_PORT + 3)
+    cluster = LocalCluster(settings, 3)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def partition_state(bootstrap: str, topic: str) -> tuple[int, list[int], list[int]]:
+    """Partition 0 of ``topic``: its leader's node id, its replicas and its in-sync replicas."""
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        [described] = admin.describe_topics([topic])
+        [partition] = [p for p in described["partitions"] if p["partition_index"] == 0]
+        return partition["leader_id"], sorted(partition["replica_nodes"]), sorted(partition["isr_nodes"])
+    finally:
+        admin.close()
+
+
+def min_insync(bootstrap: str, topic: str) -> str:
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap)
+    try:
+        configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+        return str(configs["topic"][topic]["min.insync.replicas"]["value"])
+    finally:
+        admin.close()
+
+
+def test_a_broker_killed_under_a_running_worker_loses_nothing(
+    cluster: LocalCluster, start_worker: Callable[..., WorkerProcess],
+) -> None:
+    # The cluster comes first, so the worker is stopped before the cluster at teardown.
+    worker = start_worker(FIGUREWATCH_BROKER=cluster.bootstrap, FIGUREWATCH_REPLICATION_FACTOR="3",
+                          FIGUREWATCH_PARTITIONS="1")
+    settings = worker.settings
+    source = settings.topic("news.items")
+    changelog = f"{settings.app_id}-series-changelog"
+    lines = stream_lines(4)
+    expected_events, expected_state = offline(settings, lines)
+    expected_claims = offline_claims(settings, lines)
+    assert len(expected_events) > 100 and len(expected_claims) > 100
+
+    half = len(lines) // 2
+    assert produce_lines(settings, source, lines[:half]) == half
+    assert worker.wait_metric("figurewatch_items_received_total", half // 4) >= half // 4
+    for topic in (source, settings.topic("figures.changes"), changelog):
+        assert partition_state(cluster.bootstrap, topic)[1] == [1, 2, 3], f"{topic} has a replica on each node"
+        assert min_insync(cluster.bootstrap, topic) == "2"
+    leader, _, _ = partition_state(cluster.bootstrap, source)
+    victim = cluster.brokers[leader - 1]
+    pid = victim.pid()
+    assert pid is not None
+    os.kill(pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    received_then = worker.metric("figurewatch_items_received_total")
+    assert received_then < len(lines), "the broker died while items were still to come"
+    survivors = ",".join(b.bootstrap for b in cluster.brokers if b is not victim)
+
+    assert produce_lines(settings, source, lines[half:]) == len(lines) - half
+    state = wait_for_state(settings, expected_state, worker.alive)
+    assert state == expected_state, state_diff(state, expected_state)
+    new_leader, _, in_sync = partition_state(survivors, source)
+    assert new_leader != leader and leader not in in_sync, "another broker took the partition over"
+
+    streamed = [m.json_value() for m in read_topic(settings, settings.topic("figures.changes"))]
+    ids = [e["event_id"] for e in streamed]  # type: ignore[index]
+    assert len(ids) == len(set(ids)), f"{len(ids) - len(set(ids))} change events emitted twice"
+    assert streamed == expected_events
+    claims = [m.json_value() for m in read_topic(settings, settings.topic("claims"))]
+    assert claims == expected_claims
+    assert worker.alive(), worker.log_tail()
+    assert worker.metric("figurewatch_items_accepted_total") == len(set(lines)), "each item accepted once"
+    print(f"broker {leader} killed after {received_then:.0f} of {len(lines)} items received; "
+          f"stream matched the replay {time.monotonic() - killed_at:.1f}s later")
