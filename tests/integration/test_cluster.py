@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -73,20 +72,17 @@ def test_a_broker_killed_under_a_running_worker_loses_nothing(
     expected_claims = offline_claims(settings, lines)
     assert len(expected_events) > 100 and len(expected_claims) > 100
 
-    half = len(lines) // 2
-    assert produce_lines(settings, source, lines[:half]) == half
-    assert worker.wait_metric("figurewatch_items_received_total", half // 4) >= half // 4
-    for topic in (source, settings.topic("figures.changes"), changelog):
-        assert partition_state(cluster.bootstrap, topic)[1] == [1, 2, 3], f"{topic} has a replica on each node"
-        assert min_insync(cluster.bootstrap, topic) == "2"
     leader, _, _ = partition_state(cluster.bootstrap, source)
     victim = cluster.brokers[leader - 1]
     pid = victim.pid()
     assert pid is not None
+
+    half = len(lines) // 2
+    assert produce_lines(settings, source, lines[:half]) == half
+    assert worker.wait_metric("figurewatch_items_received_total", 10) >= 10
     os.kill(pid, signal.SIGKILL)
-    killed_at = time.monotonic()
     received_then = worker.metric("figurewatch_items_received_total")
-    assert received_then < len(lines), "the broker died while items were still to come"
+    assert received_then < half, "the broker died while the worker was still reading items"
     survivors = ",".join(b.bootstrap for b in cluster.brokers if b is not victim)
 
     assert produce_lines(settings, source, lines[half:]) == len(lines) - half
@@ -94,6 +90,9 @@ def test_a_broker_killed_under_a_running_worker_loses_nothing(
     assert state == expected_state, state_diff(state, expected_state)
     new_leader, _, in_sync = partition_state(survivors, source)
     assert new_leader != leader and leader not in in_sync, "another broker took the partition over"
+    for topic in (source, settings.topic("figures.changes"), changelog):
+        assert partition_state(survivors, topic)[1] == [1, 2, 3], f"{topic} has a replica on each node"
+        assert min_insync(survivors, topic) == "2"
 
     streamed = [m.json_value() for m in read_topic(settings, settings.topic("figures.changes"))]
     ids = [e["event_id"] for e in streamed]  # type: ignore[index]
@@ -103,5 +102,3 @@ def test_a_broker_killed_under_a_running_worker_loses_nothing(
     assert claims == expected_claims
     assert worker.alive(), worker.log_tail()
     assert worker.metric("figurewatch_items_accepted_total") == len(set(lines)), "each item accepted once"
-    print(f"broker {leader} killed after {received_then:.0f} of {len(lines)} items received; "
-          f"stream matched the replay {time.monotonic() - killed_at:.1f}s later")
