@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import InvalidReplicationFactorError, KafkaError, TopicAlreadyExistsError
 
 from streams._exceptions import BrokerError
 from streams.security import kafka_python_options
@@ -87,6 +87,9 @@ def create_topics(settings: Settings) -> list[str]:
             with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(wanted, wait_for_metadata=True)
         return [t.name for t in wanted]
+    except InvalidReplicationFactorError as exc:
+        raise BrokerError(f"FIGUREWATCH_REPLICATION_FACTOR is {settings.replication_factor}, more than the brokers "
+                          f"of {settings.broker}: set it to their number or fewer") from exc
     except KafkaError as exc:
         raise BrokerError(f"cannot create topics on {settings.broker}: {exc}") from exc
     finally:

@@ -4,7 +4,8 @@ emitted twice, and the worker goes on; started again, the broker catches up and 
 
 The cluster has its own ports (the test broker's port plus 2 to 7) and data folder, beside the session's
 broker; it is started, inspected and stopped with ``figurewatch broker``. What the stream ends with is
-compared with the offline extraction and replay of the same lines.
+compared with the offline extraction and replay of the same lines. And a replication factor the brokers
+cannot meet is one clear error.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,9 +23,11 @@ import pytest
 from kafka import KafkaAdminClient
 from kafka.admin import ConfigResource, ConfigResourceType
 
+from streams._exceptions import BrokerError
 from streams.broker import LocalCluster
 from streams.kafkaio import produce_lines, read_topic
 from streams.settings import Settings
+from streams.topics import create_topics
 from tests.conftest import REPO, TEST_KAFKA_PORT, WorkerProcess
 from tests.integration.support import offline, offline_claims, state_diff, stream_lines, wait_for_state
 
@@ -131,3 +135,9 @@ def test_a_broker_killed_under_a_running_worker_loses_nothing(
         assert time.monotonic() < deadline, "the restarted broker is back in sync"
         time.sleep(1)
     assert worker.metric("figurewatch_items_accepted_total") == len(set(lines)), "each item accepted once"
+
+
+def test_a_replication_factor_above_the_brokers_is_one_clear_error(kafka_bootstrap: str) -> None:
+    settings = Settings(broker=kafka_bootstrap, topic_prefix=f"t{uuid.uuid4().hex[:8]}.", replication_factor=7)
+    with pytest.raises(BrokerError, match=r"^FIGUREWATCH_REPLICATION_FACTOR is 7, more than the brokers of "):
+        create_topics(settings)
