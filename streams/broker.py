@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -27,6 +27,7 @@ from kafka.errors import KafkaError
 
 from streams._exceptions import BrokerError
 from streams.datafiles import shipped_dir
+from streams.preflight import ensure_dir, require_free
 from streams.settings import Settings
 from streams.topics import min_insync_replicas
 
@@ -35,7 +36,9 @@ DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 MIN_JAVA = 17
 HEAP_MB = 512  # a single broker
 CLUSTER_HEAP_MB = 384  # each node of a cluster: three fit beside the workers and tests on a small machine
-PORT_STEP = 2  # node N listens on the settings' client and controller ports plus PORT_STEP * (N - 1)
+PORT_STEP = 2  # node N listens on the settings' client, controller and SASL ports plus PORT_STEP * (N - 1)
+SASL_USER = "figurewatch"
+"""The one user of the local broker's SASL listener (deploy/kafka/sasl.properties)."""
 
 
 def kafka_version(pom: Path = DEPLOY_DIR / "pom.xml") -> str:
@@ -89,6 +92,19 @@ class LocalBroker:
     @property
     def controller_port(self) -> int:
         return self.settings.kafka_controller_port + PORT_STEP * (self.node - 1)
+
+    @property
+    def sasl_port(self) -> int:
+        """The SASL/PLAIN listener's port, 0 when there is none."""
+        base = self.settings.kafka_sasl_port
+        return base + PORT_STEP * (self.node - 1) if base else 0
+
+    def ports(self) -> list[tuple[int, str]]:
+        """This node's ports, each with the setting it comes from."""
+        ports = [(self.port, "FIGUREWATCH_KAFKA_PORT"), (self.controller_port, "FIGUREWATCH_KAFKA_CONTROLLER_PORT")]
+        if self.sasl_port:
+            ports.append((self.sasl_port, "FIGUREWATCH_KAFKA_SASL_PORT"))
+        return ports
 
     @property
     def log_file(self) -> Path:
@@ -163,19 +179,37 @@ class LocalBroker:
             f"{n}@127.0.0.1:{LocalBroker(self.settings, n, self.nodes).controller_port}"
             for n in range(1, self.nodes + 1)
         )
+        config = (DEPLOY_DIR / "server.properties").read_text()
+        if self.sasl_port:
+            config += (DEPLOY_DIR / "sasl.properties").read_text()
         tokens = {
             "@NODE_ID@": str(self.node),
             "@VOTERS@": voters,
             "@PORT@": str(self.port),
             "@CONTROLLER_PORT@": str(self.controller_port),
+            "@EXTRA_LISTENERS@": f",SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}" if self.sasl_port else "",
             "@LOG_DIRS@": str(self.home / "data"),
             "@REPLICAS@": str(self.nodes),
             "@MIN_ISR@": str(min_insync_replicas(self.nodes)),
+            "@SASL_USER@": SASL_USER,
+            "@SASL_PASSWORD@": self._sasl_password() if self.sasl_port else "",
         }
-        config = (DEPLOY_DIR / "server.properties").read_text()
         for token, value in tokens.items():
             config = config.replace(token, value)
         return config
+
+    @property
+    def sasl_password_file(self) -> Path:
+        """The password of the SASL listener's user (:data:`SASL_USER`), made at the first start; one for all the
+        nodes of a cluster."""
+        return self.settings.data_dir.resolve() / "kafka" / "sasl-password"
+
+    def _sasl_password(self) -> str:
+        if not self.sasl_password_file.exists():
+            ensure_dir(self.sasl_password_file.parent, "FIGUREWATCH_DATA_DIR")
+            self.sasl_password_file.touch(mode=0o600)
+            self.sasl_password_file.write_text(secrets.token_urlsafe(24))
+        return self.sasl_password_file.read_text().strip()
 
     def cluster_id(self) -> str | None:
         """The cluster id this node's storage was formatted with, if it was."""
@@ -192,10 +226,11 @@ class LocalBroker:
             return None
         java = self._java()
         libs = self.fetch()
-        for port in (self.port, self.controller_port):
-            _require_free(port)
-        (self.home / "logs").mkdir(parents=True, exist_ok=True)
+        for port, setting in self.ports():
+            require_free("127.0.0.1", port, setting)
+        ensure_dir(self.home / "logs", "FIGUREWATCH_DATA_DIR")
         config = self.home / "server.properties"
+        config.touch(mode=0o600)  # it may hold the SASL password
         config.write_text(self.config_text())
         classpath = f"{libs}/*"
         if self.cluster_id() is None:
@@ -282,12 +317,12 @@ class LocalCluster:
     def start(self, only: int | None = None) -> str:
         """Start every node that is not running (or only node ``only``), wait until each answers, and return
         the bootstrap addresses of all nodes. Nodes started here are stopped again if any fails."""
-        ports = [p for b in self.brokers for p in (b.port, b.controller_port)]
+        ports = [port for b in self.brokers for port, _ in b.ports()]
         if len(set(ports)) < len(ports) or max(ports) > 65535:
             raise BrokerError(
-                f"{self.nodes} nodes need the ports FIGUREWATCH_KAFKA_PORT and FIGUREWATCH_KAFKA_CONTROLLER_PORT "
-                f"plus 0, {PORT_STEP}, ... {PORT_STEP * (self.nodes - 1)}, distinct and below 65536; "
-                "set FIGUREWATCH_KAFKA_CONTROLLER_PORT to FIGUREWATCH_KAFKA_PORT + 1"
+                f"{self.nodes} nodes need the ports FIGUREWATCH_KAFKA_PORT, FIGUREWATCH_KAFKA_CONTROLLER_PORT (and "
+                f"FIGUREWATCH_KAFKA_SASL_PORT) plus 0, {PORT_STEP}, ... {PORT_STEP * (self.nodes - 1)}, distinct and "
+                "below 65536; set FIGUREWATCH_KAFKA_CONTROLLER_PORT to FIGUREWATCH_KAFKA_PORT + 1"
             )
         self._require_same_size_on_disk()
         wanted = [b for b in self.brokers if only in (None, b.node)]
@@ -338,15 +373,3 @@ def _alive(pid: int) -> bool:
     stat = Path(f"/proc/{pid}/stat")
     return not (stat.exists() and stat.read_text().split(") ", 1)[-1].startswith("Z"))
 
-
-def _require_free(port: int) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        # As Kafka itself does: connections of a stopped broker in TIME_WAIT do not make the port taken.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError as exc:
-            raise BrokerError(
-                f"port {port} on 127.0.0.1 is taken: stop what uses it or set FIGUREWATCH_KAFKA_PORT / "
-                "FIGUREWATCH_KAFKA_CONTROLLER_PORT"
-            ) from exc
