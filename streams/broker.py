@@ -25,7 +25,7 @@ from pathlib import Path
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from streams._exceptions import BrokerError
+from streams._exceptions import BrokerError, FigurewatchError
 from streams.datafiles import shipped_dir
 from streams.preflight import ensure_dir, require_free
 from streams.settings import Settings
@@ -221,13 +221,12 @@ class LocalBroker:
 
     def launch(self, cluster_id: str) -> subprocess.Popen[bytes] | None:
         """Start this node's process in the background, formatting its storage for ``cluster_id`` the first
-        time; None when it runs already. :meth:`await_answer` waits for it."""
+        time; None when it runs already. :meth:`await_answer` waits for it; :meth:`LocalCluster.start` has checked
+        its ports."""
         if self.pid() is not None:
             return None
         java = self._java()
         libs = self.fetch()
-        for port, setting in self.ports():
-            require_free("127.0.0.1", port, setting)
         ensure_dir(self.home / "logs", "FIGUREWATCH_DATA_DIR")
         config = self.home / "server.properties"
         config.touch(mode=0o600)  # it may hold the SASL password
@@ -326,6 +325,10 @@ class LocalCluster:
             )
         self._require_same_size_on_disk()
         wanted = [b for b in self.brokers if only in (None, b.node)]
+        for broker in wanted:  # all before any is launched, so that a taken port leaves nothing running
+            if broker.pid() is None:
+                for port, setting in broker.ports():
+                    require_free("127.0.0.1", port, setting)
         cluster_id = next((i for b in self.brokers if (i := b.cluster_id())), None) or uuid.uuid4().hex[:22]
         launched: list[tuple[LocalBroker, subprocess.Popen[bytes] | None]] = []
         try:
@@ -334,7 +337,7 @@ class LocalCluster:
             deadline = time.monotonic() + self.settings.kafka_start_timeout
             for broker, proc in launched:
                 broker.await_answer(proc, deadline)
-        except BrokerError:
+        except FigurewatchError:  # a BrokerError, or a ConfigError of a port or folder
             for broker, proc in launched:
                 if proc is not None:
                     broker.stop()
