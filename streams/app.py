@@ -43,6 +43,7 @@ from streams.topics import (
     NEWS_ITEMS_DLQ,
     item_partition,
     partition_for,
+    replication_configs,
 )
 from streams.watchdog import Watchdog
 from streams.writebuffer import WriteBuffer
@@ -75,7 +76,7 @@ def create_app(
         value_serializer=codec,
         key_serializer="raw",
         topic_partitions=settings.partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.replication_factor,
         processing_guarantee=settings.processing_guarantee,
         producer_max_request_size=MAX_REQUEST_BYTES,
         consumer_auto_offset_reset="earliest",
@@ -98,10 +99,11 @@ def create_app(
     current = app.topic(settings.topic(FIGURES_CURRENT.name), key_serializer="raw", value_serializer="raw")
     changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw", value_serializer="raw")
     # Table writes go through write buffers, committed only once the message's outputs are acknowledged.
+    replicated = replication_configs(settings)  # the changelogs' min.insync.replicas
     seen: WriteBuffer[str, str] = WriteBuffer(app.Table("item-versions", partitions=settings.partitions,
-                                                        key_type=str))
+                                                        key_type=str, extra_topic_configs=replicated))
     series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(app.Table("series", partitions=settings.partitions,
-                                                                     key_type=str))
+                                                                     key_type=str, extra_topic_configs=replicated))
     bounds = item_bounds(settings)
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
     news_items_name = news_items.get_topic_name()

@@ -10,6 +10,7 @@ FIGUREWATCH_BROKER                  127.0.0.1:9092                   Kafka boots
 FIGUREWATCH_APP_ID                  figurewatch                      Faust app id = consumer group
 FIGUREWATCH_TOPIC_PREFIX            (empty)                          prefix for every topic name (isolation)
 FIGUREWATCH_PARTITIONS              4                                partitions of every topic we create
+FIGUREWATCH_REPLICATION_FACTOR      1                                replicas of every topic we create
 FIGUREWATCH_STORE                   rocksdb://                       table store (``memory://`` for tests)
 FIGUREWATCH_DATA_DIR                ./.figurewatch                   worker state, local broker data, logs
 FIGUREWATCH_CACHE_DIR               ~/.cache/figurewatch             downloaded Kafka jars
@@ -70,6 +71,7 @@ class Settings:
     app_id: str = "figurewatch"
     topic_prefix: str = ""
     partitions: int = 4
+    replication_factor: int = 1
     store: str = "rocksdb://"
     data_dir: Path = Path(".figurewatch")
     cache_dir: Path = Path("~/.cache/figurewatch")
@@ -131,8 +133,8 @@ class Settings:
             raise ConfigError("FIGUREWATCH_SASL_USERNAME is required with a SASL security protocol")
         if not self.store.startswith(("rocksdb://", "memory://")):
             raise ConfigError("FIGUREWATCH_STORE must be rocksdb:// or memory://")
-        for name in ("partitions", "max_item_bytes", "max_claims_per_item", "max_body_chars", "max_sentence_chars",
-                     "session_timeout", "stall_seconds", "kafka_start_timeout"):
+        for name in ("partitions", "replication_factor", "max_item_bytes", "max_claims_per_item", "max_body_chars",
+                     "max_sentence_chars", "session_timeout", "stall_seconds", "kafka_start_timeout"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive, not {getattr(self, name)}")
         optional = ("kafka_sasl_port",) if self.kafka_sasl_port else ()  # 0: no SASL listener

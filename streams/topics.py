@@ -3,6 +3,9 @@
 Keys are chosen so that everything about one conflict lands in one partition: ``news.items`` is keyed
 by item id (ingest de-duplicates per item), ``claims`` by conflict, and ``figures.*`` by series key but
 partitioned explicitly by conflict (:func:`partition_for`).
+
+Every topic we create, and the worker's changelog topics, get ``FIGUREWATCH_REPLICATION_FACTOR`` replicas
+and the ``min.insync.replicas`` derived from it (:func:`replication_configs`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import InvalidReplicationFactorError, KafkaError, TopicAlreadyExistsError
 from kafka.partitioner.default import murmur2
 
 from streams._exceptions import BrokerError
@@ -73,6 +76,18 @@ def item_partition(item_id: str, partitions: int) -> int:
     return (int(murmur2(item_id.encode())) & 0x7FFFFFFF) % partitions
 
 
+def min_insync_replicas(replication_factor: int) -> int:
+    """The replicas that must have a write before it is acknowledged (with acks=all): a majority of a factor of
+    3 or more, so a topic takes writes with one broker down and loses nothing acknowledged; 1 below that, where
+    a majority would be every replica and one broker down would stop all writes."""
+    return replication_factor // 2 + 1 if replication_factor >= 3 else 1
+
+
+def replication_configs(settings: Settings) -> dict[str, str]:
+    """The topic configs that follow from the replication factor, for every topic we or the worker create."""
+    return {"min.insync.replicas": str(min_insync_replicas(settings.replication_factor))}
+
+
 def create_topics(settings: Settings) -> list[str]:
     """Create any of our topics that do not exist yet; return the names created."""
     with admin_client(settings) as admin:
@@ -83,7 +98,8 @@ def _create_missing(admin: KafkaAdminClient, settings: Settings) -> list[str]:
     try:
         existing = set(admin.list_topics())
         wanted = [
-            NewTopic(settings.topic(spec.name), settings.partitions, 1, topic_configs=spec.config())
+            NewTopic(settings.topic(spec.name), settings.partitions, settings.replication_factor,
+                     topic_configs={**spec.config(), **replication_configs(settings)})
             for spec in ALL_TOPICS
             if settings.topic(spec.name) not in existing
         ]
@@ -92,5 +108,8 @@ def _create_missing(admin: KafkaAdminClient, settings: Settings) -> list[str]:
             with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(wanted, wait_for_metadata=True)
         return [t.name for t in wanted]
+    except InvalidReplicationFactorError as exc:
+        raise BrokerError(f"FIGUREWATCH_REPLICATION_FACTOR is {settings.replication_factor}, more than the brokers "
+                          f"of {settings.broker}: set it to their number or fewer") from exc
     except KafkaError as exc:
         raise BrokerError(f"cannot create topics on {settings.broker}: {exc}") from exc
