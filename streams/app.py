@@ -284,7 +284,7 @@ def create_app(
                 outcome = ledger.apply(Claim.from_dict(orjson.loads(raw)))
                 outputs = _encode(outcome)
             except Exception as exc:
-                series.rollback()
+                _discard()
                 if not on_error(exc, Origin(message.topic, message.partition, message.offset,
                                             _timestamp_ms(message))):
                     raise
@@ -293,18 +293,23 @@ def create_app(
                 try:
                     done = await _publish("ledger", message, outputs)
                 except OutputRefused as exc:
-                    series.rollback()
+                    _discard()
                     done = await _dead_letter("ledger", message, raw, "output_too_large", str(exc))
                 else:
                     if done:
                         _count(outcome.event, _arrival_ms(message))
                         await _commit(series)
             if not done:
-                series.rollback()
+                _discard()
                 continue
             metrics.processing_seconds.labels("ledger").observe(time.perf_counter() - started)
             _progress("ledger", message)
             yield None
+
+    def _discard() -> None:
+        """Forget the message's held series writes; the ledger counted them, so it counts the store again."""
+        if series.rollback():
+            ledger.recount()
 
     def _encode(outcome: Outcome) -> list[tuple[Any, bytes | None, bytes | None, int | None]]:
         """The outcome's messages, encoded: tombstones for evicted series, the new state, the event."""
@@ -408,13 +413,15 @@ def create_app(
         progress["recovery"] = (remaining, remaining)
         await _unstall(watchdog.observe(time.monotonic(), progress), positions)
         metrics.worker_ready.set(1 if _ready() else 0)
-        states = [state for _, state in ledger.store.items()]
-        metrics.table_series.set(len(states))
-        metrics.table_history.set(sum(len(state["history"]) for state in states))
+        if _consuming():  # counted once per assignment (after recovery), then kept by the ledger: no scan
+            series_count, history_count = ledger.sizes()
+            metrics.table_series.set(series_count)
+            metrics.table_history.set(history_count)
 
     async def on_assigned(sender: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
         metrics.rebalances.inc()
         processed.clear()  # positions start again from the committed offsets of the new assignment
+        ledger.recount()  # the series table now holds the partitions of the new assignment
 
     app.timer(interval=GAUGE_INTERVAL_SECONDS)(sample_gauges)
     app.on_partitions_assigned.connect(on_assigned)

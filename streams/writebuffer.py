@@ -74,6 +74,8 @@ class WriteBuffer(MutableMapping[K, V], Generic[K, V]):
         self._pending.clear()
         return changed
 
-    def rollback(self) -> None:
-        """Forget the held writes."""
+    def rollback(self) -> bool:
+        """Forget the held writes and deletes; False when there were none."""
+        dropped = bool(self._pending)
         self._pending.clear()
+        return dropped

@@ -9,6 +9,11 @@ Bounds (all in :class:`LedgerSettings`):
   full first evicts the stalest tenth of the series (lowest-ranked current figure); their keys come back
   in :attr:`Outcome.evicted` so the worker can tombstone them on ``figures.current``.
 
+How many series and history entries the store holds is counted once (a scan) and then kept up to date by
+:meth:`Ledger.apply`, so no claim scans the store (a RocksDB table counts its keys by reading them all);
+whoever changes the store behind the ledger's back (a rebalance, a rolled-back write) calls
+:meth:`Ledger.recount`.
+
 Within these bounds the final states depend only on the set of claims applied, and a claim applied a
 second time changes nothing and emits nothing.
 """
@@ -76,6 +81,18 @@ class Ledger:
         self.store = store
         self.metric_kinds = dict(metric_kinds)
         self.settings = settings or LedgerSettings()
+        self._sizes: list[int] | None = None  # [series, history entries] once counted
+
+    def sizes(self) -> tuple[int, int]:
+        """How many series the store holds and how many claims their histories keep (one scan, then kept)."""
+        if self._sizes is None:
+            states = [state for _, state in self.store.items()]
+            self._sizes = [len(states), sum(len(state["history"]) for state in states)]
+        return self._sizes[0], self._sizes[1]
+
+    def recount(self) -> None:
+        """Forget the counts: the store changed other than through :meth:`apply`."""
+        self._sizes = None
 
     def _kind(self, claim: Claim) -> str:
         """A plan is not a count that can only grow: planned figures behave as stocks (any change is an update)."""
@@ -101,6 +118,7 @@ class Ledger:
         new_state = state.with_claim(claim, self.settings.history_max)
         data = new_state.to_dict(kind, self.settings.same_period_days)
         self.store.put(key, data)
+        self._count(0 if raw is None else 1, len(state.history), 1, len(new_state.history))
         return Outcome(key, event, data, evicted)
 
     def tables(self, conflict: str | None = None) -> list[dict[str, Any]]:
@@ -113,14 +131,19 @@ class Ledger:
         return len(state.history) >= self.settings.history_max and rank(claim) < rank(state.history[-1])
 
     def _make_room(self) -> tuple[str, ...]:
-        if len(self.store) < self.settings.max_series:
+        if self.sizes()[0] < self.settings.max_series:
             return ()
         count = ceil(self.settings.max_series / 10)
-        by_staleness = sorted(self.store.items(), key=lambda pair: _current_rank(pair[1]))
-        keys = tuple(key for key, _ in by_staleness[:count])
-        for key in keys:
+        by_staleness = sorted(self.store.items(), key=lambda pair: _current_rank(pair[1]))[:count]
+        for key, state in by_staleness:
             self.store.delete(key)
-        return keys
+            self._count(1, len(state["history"]), 0, 0)
+        return tuple(key for key, _ in by_staleness)
+
+    def _count(self, series_before: int, history_before: int, series_after: int, history_after: int) -> None:
+        if self._sizes is not None:
+            self._sizes[0] += series_after - series_before
+            self._sizes[1] += history_after - history_before
 
     def _judge(self, state: SeriesState, claim: Claim) -> dict[str, Any] | None:
         """The event ``claim`` raises against ``state`` (before it is added), by precedence."""

@@ -98,3 +98,19 @@ def test_series_eviction_reports_the_stalest_keys() -> None:
     outcome = ledger.apply(claim("c", metric="displaced"))
     assert outcome.evicted == ("israel-hamas|killed|-|-|reported|total|2023-10-07",)
     assert len(ledger.store) == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(claims=claim_sets(), history_max=st.integers(1, 4), max_series=st.integers(1, 4),
+       counted_after=st.integers(0, 12))
+def test_kept_sizes_equal_a_count_of_the_store(claims: list[Claim], history_max: int, max_series: int,
+                                              counted_after: int) -> None:
+    """The series and history counts apply() keeps (from any point on, evictions included) match a scan."""
+    ledger = Ledger(MemoryStore(), KINDS, LedgerSettings(history_max=history_max, max_series=max_series))
+    for index, one in enumerate(claims):
+        if index == counted_after:
+            ledger.sizes()
+        ledger.apply(one)
+    kept = ledger.sizes()
+    ledger.recount()
+    assert kept == ledger.sizes() == (len(ledger.store), sum(len(s["history"]) for s in ledger.tables()))
