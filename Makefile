@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit integration bench clean
+.PHONY: demo test lint unit integration bench bench-e2e clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("figurewatch needs Python 3.11+") if sys.version_info < (3, 11) else None'
@@ -35,6 +35,10 @@ bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	PYTHON=$(BIN)/python deploy/build-compiled.sh .figurewatch/compiled
 	$(BIN)/python bench/extract_bench.py --compiled .figurewatch/compiled
+
+# End-to-end worker throughput and latency through a local broker (BENCH_ARGS, e.g. --items 20000).
+bench-e2e: $(STAMP)
+	$(BIN)/python bench/e2e_bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .figurewatch
