@@ -60,16 +60,19 @@ SINCE = ("since October 7", "since the war began", "since the start of the war",
 # {src} as above. Written after reading how wires and web outlets restate the ministry's toll.
 TOTAL_BODY = (
     "{src_cap} said {n} {who} have been killed {where} {since}.",
-    "At least {n} {who} have been killed {where} {since}, according to {src}.",
     "The death toll {where} has risen to {n}, {src} said.",
-    "{src_cap} says the Israeli offensive has killed {n} {who} {since}.",
+    "{src_cap} said the Israeli offensive had killed {n} {who} {since}.",
     "Israel's campaign has killed {n} {who} {where}, according to {src}, which does not distinguish "
     "between civilians and fighters.",
     "The overall toll {since} stood at {n} killed, {src} said on its daily update.",
-    "More than {n} {who} have been killed {where} {since}, {src} says.",
     "{src_cap} put the number of dead at {n}.",
     "The war has killed {n} {who} {where}, {src} said.",
     "The number of {who} killed {where} {since} has reached {n}, {src} said.",
+)
+# The same, with a qualifier of their own: only for a figure stated exactly.
+TOTAL_BODY_QUALIFIED = (
+    "At least {n} {who} have been killed {where} {since}, according to {src}.",
+    "More than {n} {who} have been killed {where} {since}, {src} said.",
 )
 TOTAL_TITLE = (
     "Gaza death toll {verb} {r}, health ministry says",
@@ -253,7 +256,9 @@ class Generator:
         src = self.pick(MINISTRY)
         fill = {"n": stated, "who": self.pick(WHO), "where": self.pick(WHERE), "since": self.pick(SINCE),
                 "src": src, "src_cap": cap(src)}
-        sentences = [self.pick(TOTAL_BODY).format(**fill)]
+        exact = stated[0].isdigit()
+        templates = TOTAL_BODY + TOTAL_BODY_QUALIFIED if exact else TOTAL_BODY
+        sentences = [self.pick(templates).format(**fill)]
         injured = self.truth.gaza_value(seen, "injured_cum", "ext_injured_cum")
         if injured:
             sentences[0] += self.pick(INJURED).format(w=fmt(injured))
@@ -281,7 +286,7 @@ class Generator:
             title = self.pick(TOTAL_TITLE).format(verb=self.pick(CROSS_VERBS), r=headline)
             kind += "+headline"
         elif self.rng.random() < 0.3:
-            title = f"Gaza: {fmt(total) if stated[0].isdigit() else stated} killed, ministry says"
+            title = f"Gaza: {stated} killed, ministry says"
         else:
             title = self.rng.choice(("Israeli strikes pound Gaza as death toll climbs",
                                      "Gaza health ministry gives new toll", "Latest: war in Gaza",

@@ -103,6 +103,14 @@ class Filed:
     day: str
 
 
+@dataclass(frozen=True, slots=True)
+class Current:
+    """A series' current figure: its value and the sentence that stated it."""
+
+    value: float
+    sentence: str
+
+
 @dataclass(slots=True)
 class StreamRun:
     """What replaying a stream gave: items read, every claim's series, the events, the series' values."""
@@ -111,8 +119,8 @@ class StreamRun:
     rejected: int = 0
     filed: list[Filed] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
-    # (publication day, series key, the series' current value if the claim changed its state), in order
-    currents: list[tuple[str, str, float | None]] = field(default_factory=list)
+    # (publication day, series key, the series' current figure if the claim changed its state), in order
+    currents: list[tuple[str, str, Current | None]] = field(default_factory=list)
 
 
 def item_day(claim: Claim) -> str:
@@ -136,8 +144,10 @@ def run_stream(lines: Iterable[bytes], extract: Extract, ledger: Ledger, *, max_
         state = outcome.state if outcome.state is not None else ledger.store.get(outcome.series_key)
         series = dict(state["series"]) if state is not None else {}
         run.filed.append(Filed(claim, outcome.series_key, series, day))
-        value = None if outcome.state is None else float(outcome.state["current"]["value"])
-        run.currents.append((day, outcome.series_key, value))
+        state_now = outcome.state
+        current = None if state_now is None else Current(float(state_now["current"]["value"]),
+                                                         str(state_now["current"]["sentence"]))
+        run.currents.append((day, outcome.series_key, current))
 
     run.events.extend(replay(counted(), extract, ledger, max_bytes=max_bytes, on_reject=on_reject,
                              on_outcome=on_outcome))
@@ -241,7 +251,7 @@ def measure(run: StreamRun, truth: Truth, scope: Scope, territory: Mapping[str, 
             examples: int = 3) -> StreamReport:
     """Every measure of the module docstring over one replayed stream."""
     shown: dict[str, list[str]] = {"fragmented": [], "filed_as_incident": [], "false_contradiction": [],
-                                   "territory_collision": []}
+                                   "territory_collision": [], "tracking_outlier": []}
 
     def note(kind: str, text: str) -> None:
         if len(shown[kind]) < examples:
@@ -271,7 +281,12 @@ def measure(run: StreamRun, truth: Truth, scope: Scope, territory: Mapping[str, 
             note("territory_collision", f"{event['series']['key']}: {event['explanation']} "
                                         f"[{claim['sentence']!r}]")
 
-    errors = _tracking_errors(run, main, truth)
+    tracked = _tracking(run, main, truth)
+    errors = [error for _, error, _ in tracked]
+    for day, error, current in sorted(tracked, key=lambda t: (-t[1], t[0])):
+        if error > scope.tolerance:
+            note("tracking_outlier", f"{day}: {current.value:,.0f} against {truth.on(day):,.0f} "
+                                     f"({error:.0%} off), from {current.sentence!r}")
     return StreamReport(
         items=run.items, restatements=len(restated), main_series=main, in_main=per_series.get(main, 0) if main else 0,
         top_series=tuple(ranked[:5]), filed_as_incidents=len(incidents), contradictions=len(contradictions),
@@ -301,22 +316,23 @@ def _territory_collision(event: dict[str, Any], territory: Mapping[str, frozense
     return any(other["as_of"] == day for other in event["related"])
 
 
-def _tracking_errors(run: StreamRun, main: str | None, truth: Truth) -> list[float]:
-    """The relative error of the main series' current value at the end of each day with a claim, once it has one."""
+def _tracking(run: StreamRun, main: str | None, truth: Truth) -> list[tuple[str, float, Current]]:
+    """Each day with a claim, once the main series has a figure: the relative error of its current figure at
+    the end of the day, and that figure."""
     if main is None:
         return []
-    held: float | None = None
-    by_day: dict[str, float | None] = {}
-    for day, key, value in run.currents:
-        if key == main and value is not None:
-            held = value
+    held: Current | None = None
+    by_day: dict[str, Current | None] = {}
+    for day, key, current in run.currents:
+        if key == main and current is not None:
+            held = current
         by_day[day] = held
-    errors = []
+    tracked = []
     for day in sorted(by_day):
-        value, expected = by_day[day], truth.on(day)
-        if value is not None and expected:
-            errors.append(abs(value - expected) / expected)
-    return errors
+        figure, expected = by_day[day], truth.on(day)
+        if figure is not None and expected:
+            tracked.append((day, abs(figure.value - expected) / expected, figure))
+    return tracked
 
 
 def render(report: StreamReport) -> str:

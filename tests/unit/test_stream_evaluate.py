@@ -14,6 +14,7 @@ from streams.cli import main
 from streams.items import NewsItem
 from streams.ledger import Ledger, MemoryStore
 from streams.stream_evaluate import (
+    Current,
     Filed,
     Scope,
     StreamRun,
@@ -94,8 +95,9 @@ def failing_run() -> StreamRun:
         filed("c5", "2024-01-03", "D", 40, basis="incident"),        # one strike's toll: no restatement
         filed("c6", "2024-01-04", "E", 1300, conflict="russia-ukraine"),
     ]
-    run.currents = [("2024-01-01", "A", 1000.0), ("2024-01-02", "A", 1100.0), ("2024-01-02", "B", 1000.0),
-                    ("2024-01-03", "C", 1200.0), ("2024-01-03", "D", 40.0), ("2024-01-04", "E", 1300.0),
+    run.currents = [("2024-01-01", "A", Current(1000, "sA")), ("2024-01-02", "A", Current(1100, "sA")),
+                    ("2024-01-02", "B", Current(1000, "sB")), ("2024-01-03", "C", Current(1200, "sC")),
+                    ("2024-01-03", "D", Current(40, "sD")), ("2024-01-04", "E", Current(1300, "sE")),
                     ("2024-01-04", "A", None)]
     run.events = [
         {"kind": "new", "rule": "first-in-series"},
@@ -127,7 +129,8 @@ def test_measures_of_a_stream_that_misses_every_target() -> None:
     assert report.tracking_p90 == pytest.approx(errors[2] + 0.7 * (errors[3] - errors[2]))
     assert report.target_met() == dict.fromkeys(("fragmentation", "false_contradictions_per_1000",
                                                  "territory_incident_collisions", "tracking_error_median"), False)
-    assert [len(texts) for texts in report.examples.values()] == [1, 1, 1, 1]
+    assert [len(texts) for texts in report.examples.values()] == [1, 1, 1, 1, 1]
+    assert report.examples["tracking_outlier"] == ["2024-01-04: 1,100 against 1,300 (15% off), from 'sA'"]
     data = orjson.loads(orjson.dumps(report.to_dict()))
     assert data["contradictions_by_basis_and_rule"] == {"incident same-period-disjoint": 4,
                                                         "total same-period-disjoint": 2}
@@ -141,7 +144,8 @@ def test_measures_of_a_stream_that_meets_every_target() -> None:
     run = StreamRun(items=3)
     run.filed = [filed("c1", "2024-01-01", "A", 1000), filed("c2", "2024-01-02", "A", 1100),
                  filed("c3", "2024-01-04", "A", 1280)]
-    run.currents = [("2024-01-01", "A", 1000.0), ("2024-01-02", "A", 1100.0), ("2024-01-04", "A", 1280.0)]
+    run.currents = [("2024-01-01", "A", Current(1000, "sA")), ("2024-01-02", "A", Current(1100, "sA")),
+                    ("2024-01-04", "A", Current(1280, "sA"))]
     # 850 lies more than 10 % below 1 January's 1,000: a true contradiction.
     run.events = [contradiction("A", "total", None, (1280, "2024-01-04"), related=[(850, "2024-01-01")])]
     report = measure(run, TRUTH, Scope(), TERRITORY)
@@ -155,7 +159,7 @@ def test_measures_of_a_stream_that_meets_every_target() -> None:
 
 def test_a_stream_with_no_restatement_has_no_main_series() -> None:
     run = StreamRun(items=1, filed=[filed("c1", "2024-01-02", "A", 5, basis="incident")],
-                    currents=[("2024-01-02", "A", 5.0)])
+                    currents=[("2024-01-02", "A", Current(5, "sA"))])
     report = measure(run, TRUTH, Scope(), TERRITORY)
     assert (report.main_series, report.fragmentation, report.tracking_median) == (None, None, None)
     assert not report.target_met()["fragmentation"]
@@ -182,7 +186,7 @@ def test_run_stream_records_every_claim_with_its_series_and_counts_accepted_item
     assert run.filed[0].series["metric"] == "killed"
     assert [f.day for f in run.filed] == ["2025-01-14"] * 3  # the claims' own publication day
     # c2 repeats c1's figure with a new claim id (its state changes); c3 moves the current figure to 1,100.
-    assert [value for _, _, value in run.currents] == [1000.0, 1000.0, 1100.0]
+    assert [c and c.value for _, _, c in run.currents] == [1000.0, 1000.0, 1100.0]
     assert run.events[0]["kind"] == "new"
 
 
