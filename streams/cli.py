@@ -16,7 +16,7 @@ from typing import BinaryIO
 import orjson
 
 from streams import __version__
-from streams._exceptions import FigurewatchError
+from streams._exceptions import FigurewatchError, InputError
 from streams.broker import LocalBroker, answers
 from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
 from streams.extraction.evaluate import main as evaluate_extraction
@@ -197,6 +197,8 @@ def evaluate_stream(argv: Sequence[str], settings: Settings) -> int:
     parser.add_argument("--json", action="store_true", help="print the measures as one JSON object")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     opts = parser.parse_args(list(argv))
+    if opts.file != "-" and not Path(opts.file).is_file():
+        raise InputError(f"no stream file {opts.file}")
     truth = load_truth(opts.truth, opts.field)
     extractor = build_extractor(settings)
     run = run_stream(_read_lines(opts.file), extractor.extract, offline_ledger(settings),

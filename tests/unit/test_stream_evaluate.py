@@ -215,6 +215,8 @@ def test_the_command_measures_a_stream_file(tmp_path: Path, capsys: pytest.Captu
     assert main(["evaluate", "stream", str(stream), "--truth", str(truth), "--strict"]) == 1
     assert main(["evaluate", "stream", str(stream), "--truth", str(tmp_path / "missing.json")]) == 1
     assert "cannot read the truth series" in capsys.readouterr().err
+    assert main(["evaluate", "stream", str(tmp_path / "none.jsonl"), "--truth", str(truth)]) == 1
+    assert "no stream file" in capsys.readouterr().err
 
 
 def test_truth_dataclass_is_what_parse_truth_builds() -> None:
