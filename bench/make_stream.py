@@ -17,6 +17,7 @@ See corpus/stream/README.md for what the stream holds and how it is meant to be 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -134,6 +135,20 @@ ISRAEL_EARLY = "Israeli officials say about 1,300 people were killed in the Hama
 # 2023; the stream names it only from 22 October, so that the restatement measure does not take it for one.
 ISRAEL_FROM = date(2023, 10, 22)
 
+# Other running totals of the same war, other populations or places: they must not join Gaza's series.
+# Approximate counts as reported at the time (West Bank: Palestinian health ministry in Ramallah; soldiers:
+# the Israeli military), interpolated between these days; they are not checked against any truth.
+WEST_BANK = ((date(2023, 10, 14), 55), (date(2023, 11, 1), 125), (date(2023, 12, 1), 240),
+             (date(2024, 1, 1), 320), (date(2024, 2, 29), 410))
+SOLDIERS = ((date(2023, 10, 28), 1), (date(2023, 11, 15), 50), (date(2023, 12, 15), 116),
+            (date(2024, 1, 15), 190), (date(2024, 2, 29), 245))
+OTHER_TOTALS = (
+    ("In the occupied West Bank, at least {wb} Palestinians have been killed by Israeli troops or settlers "
+     "since October 7, according to the Palestinian health ministry in Ramallah."),
+    "The Palestinian health ministry said {wb} Palestinians had been killed in the West Bank since October 7.",
+    "The Israeli military says {s} soldiers have been killed in the ground offensive in Gaza.",
+    "Israel says {s} of its soldiers have been killed since the ground operation in Gaza began.",
+)
 UKRAINE = ("A Russian missile strike on {place} killed {n} people and wounded {m}, the regional governor said.",
            "Russian drones hit residential buildings in {place} overnight, killing {n} people, officials said.",
            "At least {n} civilians were killed in Russian shelling of {place}, Ukrainian officials said.")
@@ -198,6 +213,16 @@ class Truth:
         return None
 
 
+def interpolate(anchors: tuple[tuple[date, int], ...], day: date) -> int:
+    """The count on ``day``, linear between the anchors (the first or last one outside them)."""
+    if day <= anchors[0][0]:
+        return anchors[0][1]
+    for (start, low), (end, high) in itertools.pairwise(anchors):
+        if day <= end:
+            return round(low + (high - low) * (day - start).days / (end - start).days)
+    return anchors[-1][1]
+
+
 def fmt(n: int) -> str:
     return f"{n:,}"
 
@@ -206,7 +231,13 @@ def cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+SINGULARS = ((" 1 deaths", " 1 death"), (" 1 bodies had", " 1 body had"), (" 1 people were", " 1 person was"),
+             (" 1 Palestinians were", " 1 Palestinian was"), (" 1 Gazans were", " 1 Gazan was"))
+
+
 def tidy(text: str) -> str:
+    for plural, singular in SINGULARS:
+        text = text.replace(plural, singular)
     text = re.sub(r" {2,}", " ", text)
     return re.sub(r" ([,.])", r"\1", text).strip()
 
@@ -377,6 +408,15 @@ class Generator:
         self.items.append(Item(self.at(day, 12, 20), self.pick(OUTLETS),
                                "Gaza ministry reports new deaths despite ceasefire", body, "ceasefire-report"))
 
+    def other_totals(self, day: date) -> None:
+        """The West Bank's toll or Israel's soldiers killed in Gaza, as wires add them to a Gaza story."""
+        template = self.pick(OTHER_TOTALS)
+        if "{s}" in template and day < SOLDIERS[0][0]:
+            return
+        body = template.format(wb=fmt(interpolate(WEST_BANK, day)), s=fmt(interpolate(SOLDIERS, day)))
+        self.items.append(Item(self.at(day), self.pick(OUTLETS), "Israel-Hamas war: latest", body,
+                               "other-total"))
+
     def other_conflicts(self, day: date) -> None:
         roll = self.rng.random()
         n = self.rng.choice((2, 3, 4, 5, 6, 8, 10, 12, 14, 19, 25, 40))
@@ -409,6 +449,8 @@ class Generator:
                 if late:
                     self.ceasefire_report(day)
                 self.other_conflicts(day)
+                if not late and self.rng.random() < 0.3:
+                    self.other_totals(day)
                 day += timedelta(days=1)
         return self.items
 
