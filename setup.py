@@ -40,7 +40,10 @@ COMPILED = [
     "streams/extraction/basis.py",
     "streams/extraction/dates.py",
     "streams/extraction/extractor.py",
+    "streams/extraction/lists.py",
     "streams/extraction/place.py",
+    "streams/extraction/readable.py",
+    "streams/extraction/reading.py",
     "streams/extraction/sentences.py",
     "streams/extraction/vocabulary.py",
 ]

@@ -5,15 +5,20 @@ Outside errors are translated here into :class:`~streams._exceptions.BrokerError
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import orjson
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+from aiokafka.conn import create_conn
+from aiokafka.errors import AuthenticationFailedError, SaslAuthenticationFailed
+from aiokafka.errors import KafkaError as AioKafkaError
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
-from streams._exceptions import BrokerError
+from streams._exceptions import BrokerError, ConfigError
 from streams.security import kafka_python_options
 from streams.settings import Settings
 
@@ -33,6 +38,55 @@ class Message:
         return None if self.value is None else orjson.loads(self.value)
 
 
+LOGIN_TIMEOUT_SECONDS = 10.0
+"""How long :func:`check_login` waits for one broker to answer."""
+
+
+def check_login(settings: Settings) -> None:
+    """With a SASL security protocol, log in to the first bootstrap server that answers and raise a ConfigError
+    naming the credentials' settings if it refuses them. The Kafka clients retry a refused login with back-off
+    until their timeout and then report only that they could not bootstrap; this says why, in a second.
+    A broker that cannot be reached is left to the client that follows, which says so."""
+    if settings.security_protocol.startswith("SASL"):
+        asyncio.run(_check_login(settings))
+
+
+async def _check_login(settings: Settings) -> None:
+    options = kafka_python_options(settings)
+    for server in settings.bootstrap_servers:
+        host, _, port = server.rpartition(":") if ":" in server else (server, "", "9092")
+        try:
+            conn = await asyncio.wait_for(
+                create_conn(host, int(port), request_timeout_ms=int(LOGIN_TIMEOUT_SECONDS * 1000), **options),
+                LOGIN_TIMEOUT_SECONDS,
+            )
+        except (SaslAuthenticationFailed, AuthenticationFailedError) as exc:
+            password = "FIGUREWATCH_SASL_PASSWORD_FILE" if settings.sasl_password_file else "FIGUREWATCH_SASL_PASSWORD"
+            raise ConfigError(
+                f"Kafka at {server} refused the SASL login of FIGUREWATCH_SASL_USERNAME={settings.sasl_username} "
+                f"with the password of {password}: {exc}"
+            ) from exc
+        except (OSError, TimeoutError, AioKafkaError):
+            continue
+        conn.close()
+        return
+
+
+@contextmanager
+def admin_client(settings: Settings, client_id: str = "figurewatch-admin") -> Iterator[KafkaAdminClient]:
+    """An admin client of the configured brokers, closed on exit; failing to connect is a BrokerError."""
+    check_login(settings)
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id=client_id,
+                                 **kafka_python_options(settings))
+    except (KafkaError, OSError) as exc:
+        raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
+    try:
+        yield admin
+    finally:
+        admin.close()
+
+
 def item_key(line: bytes) -> bytes | None:
     """The key of a raw news-item line: its ``id`` when the line is a JSON object with one."""
     try:
@@ -47,6 +101,7 @@ def produce_lines(
     settings: Settings, topic: str, lines: Iterable[bytes], on_sent: Callable[[int], None] | None = None
 ) -> int:
     """Send each line as one message keyed by :func:`item_key`; return how many were acknowledged."""
+    check_login(settings)
     try:
         producer = KafkaProducer(
             bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=5, max_request_size=16 * 2**20,
@@ -76,6 +131,7 @@ def read_topic(settings: Settings, topic: str, *, idle_timeout: float = 2.0, fol
     Stops at the end offsets seen at the start unless ``follow``; then stops after ``idle_timeout``
     seconds without a new message.
     """
+    check_login(settings)
     try:
         consumer = KafkaConsumer(
             bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False, group_id=None,

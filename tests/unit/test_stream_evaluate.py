@@ -214,9 +214,12 @@ def test_the_command_measures_a_stream_file(tmp_path: Path, capsys: pytest.Captu
     truth.write_bytes(orjson.dumps([{"report_date": "2024-01-01", "killed_cum": 220000}]))
     assert main(["evaluate", "stream", str(stream), "--truth", str(truth), "--strict"]) == 1
     assert main(["evaluate", "stream", str(stream), "--truth", str(tmp_path / "missing.json")]) == 1
-    assert "cannot read the truth series" in capsys.readouterr().err
+    assert "cannot read" in capsys.readouterr().err
     assert main(["evaluate", "stream", str(tmp_path / "none.jsonl"), "--truth", str(truth)]) == 1
-    assert "no stream file" in capsys.readouterr().err
+    assert "cannot read" in capsys.readouterr().err
+    truth.write_text("[{]")
+    assert main(["evaluate", "stream", str(stream), "--truth", str(truth)]) == 1
+    assert "cannot read the truth series" in capsys.readouterr().err
 
 
 def test_truth_dataclass_is_what_parse_truth_builds() -> None:
