@@ -7,6 +7,7 @@
     │   └── ItemRejected       a news item failed validation; ``reason`` names why
     ├── DataFileError          a shipped or user-supplied vocabulary file disagrees with the code
     ├── BrokerError            the local Kafka broker cannot be fetched, started, reached or stopped
+    ├── OutputRefused          the broker refused an output of a message for good (too large)
     └── WorkerError            a worker run by the CLI (demo) exited or made no progress in time
 
 Errors from outside libraries (kafka-python, aiokafka, subprocesses) are translated at the boundary
@@ -47,6 +48,10 @@ class DataFileError(FigurewatchError):
 
 class BrokerError(FigurewatchError):
     """The local Kafka broker cannot be fetched, started, reached or stopped."""
+
+
+class OutputRefused(FigurewatchError):
+    """The broker (or the producer's request limit) refused an output record for good: it is too large."""
 
 
 class WorkerError(FigurewatchError):

@@ -17,7 +17,8 @@ import orjson
 
 from streams import __version__
 from streams._exceptions import FigurewatchError, UsageError
-from streams.broker import LocalBroker, answers
+from streams.app import item_bounds
+from streams.broker import LocalCluster, answers
 from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
 from streams.extraction.evaluate import main as evaluate_extraction
 from streams.kafkaio import produce_lines, read_topic
@@ -69,8 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--broker", help="Kafka bootstrap servers (default: $FIGUREWATCH_BROKER)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    broker = sub.add_parser("broker", help="run a local single-node Kafka from Maven Central jars")
+    broker = sub.add_parser("broker", help="run a local Kafka (one node, or a cluster) from Maven Central jars")
     broker.add_argument("action", choices=("start", "stop", "status"))
+    broker.add_argument("--nodes", type=int, choices=range(1, 10), metavar="N",
+                        help="nodes of the local KRaft cluster, 1 to 9 (default: as many as its data folder "
+                             "holds, else 1)")
     broker.set_defaults(func=cmd_broker)
 
     topics = sub.add_parser("topics", help="create figurewatch's topics if missing")
@@ -115,21 +119,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cmd_broker(args: argparse.Namespace, settings: Settings) -> int:
-    broker = LocalBroker(settings)
+    cluster = LocalCluster(settings, args.nodes) if args.nodes else LocalCluster.on_disk(settings)
     if args.action == "start":
-        bootstrap = broker.start()
-        print(bootstrap)
-    elif args.action == "stop":
-        print("stopped" if broker.stop() else "not running")
-    else:
+        print(cluster.start())
+        return 0
+    if args.action == "stop":
+        print("stopped" if cluster.stop() else "not running")
+        return 0
+    answering = 0
+    for broker in cluster.brokers:
         pid = broker.pid()
         if pid is None:
             print(f"not running (Kafka {broker.version}, data in {broker.home})")
-            return 1
+            continue
         state = "answering" if answers(broker.bootstrap) else "NOT answering"
+        answering += state == "answering"
         print(f"running: pid {pid}, {broker.bootstrap} {state}, Kafka {broker.version}, log {broker.log_file}")
-        return 0 if state == "answering" else 1
-    return 0
+    return 0 if answering == cluster.nodes else 1
 
 
 def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
@@ -163,7 +169,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     out = sys.stdout.buffer
     lines = _Lines(args.file)
     for line in lines:
-        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract)
+        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract,
+                        bounds=item_bounds(settings))
         if isinstance(result, Rejected):
             lines.reject(result)
         elif isinstance(result, Accepted):
@@ -177,7 +184,8 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
     lines = _Lines(args.file)
-    for event in replay(lines, extractor.extract, ledger, max_bytes=settings.max_item_bytes, on_reject=lines.reject):
+    for event in replay(lines, extractor.extract, ledger, max_bytes=settings.max_item_bytes,
+                        bounds=item_bounds(settings), on_reject=lines.reject):
         out.write(orjson.dumps(event) + b"\n")
     if args.tables:
         out.flush()
@@ -211,7 +219,8 @@ def evaluate_stream(argv: Sequence[str], settings: Settings) -> int:
         readable.open().close()  # both readable, before the stream is replayed
     truth = load_truth(opts.truth, opts.field)
     extractor = build_extractor(settings)
-    run = run_stream(lines, extractor.extract, offline_ledger(settings), max_bytes=settings.max_item_bytes)
+    run = run_stream(lines, extractor.extract, offline_ledger(settings), max_bytes=settings.max_item_bytes,
+                     bounds=item_bounds(settings))
     report = measure(run, truth, Scope(opts.conflict, opts.metric), extractor.gazetteer.territory, opts.examples)
     if opts.json:
         sys.stdout.buffer.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")

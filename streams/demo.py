@@ -104,7 +104,7 @@ def _show(settings: Settings, samples: dict[str, float]) -> None:
     sys.stdout.write(render_tables(latest_states(settings).values()))
     dead = sum(1 for _ in read_topic(settings, settings.topic(NEWS_ITEMS_DLQ.name)))
     print("\n== counters ==")
-    for name in ("received", "accepted", "duplicate"):
+    for name in ("received", "accepted", "duplicate", "forwarded"):
         print(f"items {name}: {samples.get(f'figurewatch_items_{name}_total', 0):.0f}")
     print(f"items on the dead-letter topic: {dead}")
     print(f"claims extracted: {total(samples, 'figurewatch_claims_extracted_total'):.0f}")

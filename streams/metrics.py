@@ -30,6 +30,35 @@ class Metrics:
             "figurewatch_items_rejected", "Messages sent to the dead-letter topic, by reason.", ["reason"],
             registry=r,
         )
+        self.items_forwarded = Counter(
+            "figurewatch_items_forwarded",
+            "Valid items read under a key other than their id or off their id's partition, forwarded there.",
+            registry=r,
+        )
+        self.dead_lettered = Counter(
+            "figurewatch_dead_lettered",
+            "Records the dead-letter topic acknowledged, by stage (ingest, ledger) and reason.",
+            ["stage", "reason"], registry=r,
+        )
+        self.dead_letters_truncated = Counter(
+            "figurewatch_dead_letters_truncated",
+            "Dead-letter records that hold only the first bytes of an original too large to fit.", registry=r,
+        )
+        self.send_failures = Counter(
+            "figurewatch_send_failures",
+            "Output sends that failed and were retried (the message waits; its offset is not committed).",
+            ["agent"], registry=r,
+        )
+        self.bounds_cut = Counter(
+            "figurewatch_bounds_cut",
+            "Items a bound cut short, by bound (claims_per_item, body_chars, sentence_chars).", ["bound"],
+            registry=r,
+        )
+        self.implausible_arrivals = Counter(
+            "figurewatch_implausible_arrivals",
+            "Change events whose arrival time was implausible (over 7 days old or in the future), left out "
+            "of figurewatch_end_to_end_seconds.", registry=r,
+        )
         self.items_duplicate = Counter(
             "figurewatch_items_duplicate", "Exact repeats of an already-seen item, skipped.", registry=r
         )
@@ -60,7 +89,8 @@ class Metrics:
             buckets=LATENCY_BUCKETS, registry=r,
         )
         self.consumer_lag = Gauge(
-            "figurewatch_consumer_lag", "Messages not yet processed, per assigned source partition.",
+            "figurewatch_consumer_lag",
+            "High watermark minus the group's committed offset, from the broker, per assigned source partition.",
             ["topic", "partition"], registry=r,
         )
         self.last_progress = Gauge(
@@ -82,7 +112,12 @@ class Metrics:
         self.rebalances = Counter("figurewatch_rebalances", "Partition assignments received.", registry=r)
         self.worker_up = Gauge("figurewatch_worker_up", "1 while the worker process serves metrics.", registry=r)
         self.worker_ready = Gauge(
-            "figurewatch_worker_ready", "1 when tables are recovered and the worker is consuming.", registry=r
+            "figurewatch_worker_ready",
+            "1 when the broker answers, tables are recovered, no rebalance is running, no assigned partition is "
+            "stalled and no output waits on a failed send.", registry=r,
+        )
+        self.broker_reachable = Gauge(
+            "figurewatch_broker_reachable", "1 when the broker answered the last lag query.", registry=r
         )
         self.worker_up.set(1)
 

@@ -42,7 +42,7 @@ from streams._exceptions import InputError
 from streams.claims import Claim
 from streams.items import parse_timestamp
 from streams.ledger import Ledger, Outcome
-from streams.pipeline import Extract, Rejected
+from streams.pipeline import Bounds, Extract, Rejected
 from streams.replay import replay
 
 TARGETS = {"fragmentation": 0.95, "false_contradictions_per_1000": 1.0, "territory_incident_collisions": 0,
@@ -127,7 +127,8 @@ def item_day(claim: Claim) -> str:
     return parse_timestamp(claim.published_at).astimezone(UTC).date().isoformat()
 
 
-def run_stream(lines: Iterable[bytes], extract: Extract, ledger: Ledger, *, max_bytes: int) -> StreamRun:
+def run_stream(lines: Iterable[bytes], extract: Extract, ledger: Ledger, *, max_bytes: int,
+               bounds: Bounds | None = None) -> StreamRun:
     """Replay the lines through ingest, extraction and ``ledger``, recording where every claim went."""
     run = StreamRun()
 
@@ -149,7 +150,7 @@ def run_stream(lines: Iterable[bytes], extract: Extract, ledger: Ledger, *, max_
                                                          str(state_now["current"]["sentence"]))
         run.currents.append((day, outcome.series_key, current))
 
-    run.events.extend(replay(counted(), extract, ledger, max_bytes=max_bytes, on_reject=on_reject,
+    run.events.extend(replay(counted(), extract, ledger, max_bytes=max_bytes, bounds=bounds, on_reject=on_reject,
                              on_outcome=on_outcome))
     run.items -= run.rejected
     return run

@@ -149,6 +149,8 @@ class WorkerProcess:
     env: dict[str, str]
     log_path: Path
     web_port: int
+    module: str = "streams"
+    """The module run with ``python -m MODULE worker``: a test's own worker module can inject failures."""
     proc: subprocess.Popen[bytes] | None = None
     log_file: object = field(default=None, repr=False)
 
@@ -160,7 +162,7 @@ class WorkerProcess:
         handle = self.log_path.open("ab")
         self.log_file = handle
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker"], env=self.env, cwd=REPO,
+            [sys.executable, "-m", self.module, "worker"], env=self.env, cwd=REPO,
             stdout=handle, stderr=subprocess.STDOUT,
         )
         self.wait_http("/healthz", timeout=90)
@@ -244,13 +246,13 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callabl
     """Start workers sharing ``worker_env`` (same topics and group); all are stopped at teardown."""
     started: list[WorkerProcess] = []
 
-    def _start(**overrides: str) -> WorkerProcess:
+    def _start(module: str = "streams", **overrides: str) -> WorkerProcess:
         env = dict(worker_env)
         port = free_port()
         env["FIGUREWATCH_WEB_PORT"] = str(port)
         env["FIGUREWATCH_DATA_DIR"] = str(tmp_path / f"state-{len(started)}")
         env.update(overrides)
-        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log", port)
+        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log", port, module)
         started.append(worker)
         return worker.start()
 

@@ -176,7 +176,8 @@ def test_prometheus_loads_the_alert_rules_and_evaluates_the_dashboard_queries(
         time.sleep(0.5)
     assert {rule["name"] for rule in rules} == {
         "FigurewatchWorkerDown", "FigurewatchNoProgress", "FigurewatchDeadLetterRate",
-        "FigurewatchContradictionSpike", "FigurewatchRecoveryStuck",
+        "FigurewatchContradictionSpike", "FigurewatchRecoveryStuck", "FigurewatchBrokerUnreachable",
+        "FigurewatchOutputsFailing",
     }
     assert all(rule["health"] == "ok" for rule in rules), [(r["name"], r.get("lastError")) for r in rules]
 

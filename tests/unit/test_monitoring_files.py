@@ -27,6 +27,13 @@ COUNTERS_AND_GAUGES = {
     "figurewatch_items_accepted_total",
     "figurewatch_items_rejected_total",
     "figurewatch_items_duplicate_total",
+    "figurewatch_items_forwarded_total",
+    "figurewatch_dead_lettered_total",
+    "figurewatch_dead_letters_truncated_total",
+    "figurewatch_send_failures_total",
+    "figurewatch_bounds_cut_total",
+    "figurewatch_implausible_arrivals_total",
+    "figurewatch_broker_reachable",
     "figurewatch_claims_extracted_total",
     "figurewatch_change_events_total",
     "figurewatch_contradictions_total",
@@ -49,6 +56,8 @@ EXPECTED_ALERTS = {
     "FigurewatchDeadLetterRate",
     "FigurewatchContradictionSpike",
     "FigurewatchRecoveryStuck",
+    "FigurewatchBrokerUnreachable",
+    "FigurewatchOutputsFailing",
 }
 
 
@@ -130,11 +139,12 @@ def test_dashboard_covers_the_operator_views() -> None:
         "figurewatch_processing_seconds_bucket", "figurewatch_end_to_end_seconds_bucket",
         "figurewatch_consumer_lag", "figurewatch_contradictions_total", "figurewatch_table_series",
         "figurewatch_table_history_entries", "figurewatch_worker_up", "figurewatch_worker_ready",
+        "figurewatch_dead_lettered_total", "figurewatch_broker_reachable",
     ]:
         assert name in text, f"no panel queries {name}"
     for q in ("0.5", "0.95", "0.99"):
         assert f"histogram_quantile({q}," in text
-    assert "sum by (reason)" in text
+    assert "sum by (stage, reason)" in text
     assert "sum by (topic, partition)" in text
     assert "sum by (conflict)" in text
 

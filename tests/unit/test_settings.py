@@ -37,6 +37,7 @@ def test_environment_is_converted_to_types() -> None:
         {"FIGUREWATCH_PARTITONS": "4"},
         {"FIGUREWATCH_PARTITIONS": "four"},
         {"FIGUREWATCH_PARTITIONS": "0"},
+        {"FIGUREWATCH_REPLICATION_FACTOR": "0"},
         {"FIGUREWATCH_STORE": "redis://"},
         {"FIGUREWATCH_PROCESSING_GUARANTEE": "at_most_once"},
     ],
