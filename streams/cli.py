@@ -30,6 +30,7 @@ from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
 from streams.serve import run_serve
 from streams.settings import Settings
+from streams.stream_evaluate import Scope, load_truth, measure, render, run_stream
 from streams.topics import NEWS_ITEMS, create_topics
 from streams.usage import ArgumentParser, print_error
 
@@ -117,8 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     replay.add_argument("--tables", action="store_true", help="print the final figure tables too")
     replay.set_defaults(func=cmd_replay)
 
-    evaluate = sub.add_parser("evaluate", help="measure extraction or the ledger on a labeled corpus")
-    evaluate.add_argument("what", choices=("extraction", "ledger"))
+    evaluate = sub.add_parser("evaluate", help="measure extraction or the ledger on a labeled corpus, "
+                                               "or series resolution on a stream (evaluate stream -h)")
+    evaluate.add_argument("what", choices=("extraction", "ledger", "stream"))
     evaluate.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the evaluator")
     evaluate.set_defaults(func=cmd_evaluate)
 
@@ -210,8 +212,39 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    if args.what == "stream":
+        return evaluate_stream(args.args, settings)
     evaluator = evaluate_extraction if args.what == "extraction" else evaluate_ledger
     return evaluator(args.args)
+
+
+def evaluate_stream(argv: Sequence[str], settings: Settings) -> int:
+    """``figurewatch evaluate stream FILE --truth SERIES.json``: the measures of :mod:`streams.stream_evaluate`."""
+    parser = ArgumentParser(prog="figurewatch evaluate stream",
+                            description="replay a news stream and measure its series against a truth")
+    parser.add_argument("file", help="a JSON Lines file of news items in time order, or - for stdin")
+    parser.add_argument("--truth", required=True, type=Path, help="official daily series (JSON list of records)")
+    parser.add_argument("--field", default="killed_cum", help="the truth's field (default killed_cum)")
+    default = Scope()
+    parser.add_argument("--conflict", default=default.conflict, help=f"default {default.conflict}")
+    parser.add_argument("--metric", default=default.metric, help=f"default {default.metric}")
+    parser.add_argument("--examples", type=int, default=3, help="examples of each failure to show (default 3)")
+    parser.add_argument("--json", action="store_true", help="print the measures as one JSON object")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    opts = parser.parse_args(list(argv))
+    lines = _Lines(opts.file)
+    for readable in (lines, _Lines(str(opts.truth))):
+        readable.open().close()  # both readable, before the stream is replayed
+    truth = load_truth(opts.truth, opts.field)
+    extractor = build_extractor(settings)
+    run = run_stream(lines, extractor.extract, offline_ledger(settings), max_bytes=settings.max_item_bytes,
+                     bounds=item_bounds(settings))
+    report = measure(run, truth, Scope(opts.conflict, opts.metric), extractor.gazetteer.territory, opts.examples)
+    if opts.json:
+        sys.stdout.buffer.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        sys.stdout.write(render(report))
+    return 1 if opts.strict and not all(report.target_met().values()) else 0
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
