@@ -28,6 +28,7 @@ from streams.logs import configure
 from streams.pipeline import Accepted, Rejected, ingest
 from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
+from streams.serve import run_serve
 from streams.settings import Settings
 from streams.topics import NEWS_ITEMS, create_topics
 from streams.usage import ArgumentParser, print_error
@@ -58,9 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _log_level(command: str, settings: Settings) -> str:
-    """The worker logs at its level. The other commands print their results, and their failure in one line: they
-    log nothing (the Kafka clients' retries would bury that line) unless FIGUREWATCH_LOG_LEVEL is debug."""
-    return settings.log_level if command == "worker" or settings.log_level.lower() == "debug" else "critical"
+    """The worker and serve log at their level. The other commands print their results, and their failure in one
+    line: they log nothing (the Kafka clients' retries would bury that line) unless FIGUREWATCH_LOG_LEVEL is debug."""
+    return settings.log_level if command in ("worker", "serve") or settings.log_level.lower() == "debug" else "critical"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -81,6 +82,17 @@ def _parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run the stream-processing worker")
     worker.set_defaults(func=cmd_worker)
+
+    serve = sub.add_parser(
+        "serve", help="serve the page, the JSON API and CSV exports of the current figures and changes",
+        description="Consume figures.current and figures.changes into a read model (kept in a SQLite file, so a "
+                    "restart resumes where it stopped) and serve the page at /, the API described at "
+                    "/api/openapi.json, and /metrics. Example: figurewatch serve --port 6067",
+    )
+    serve.add_argument("--host", help="bind address (default: $FIGUREWATCH_SERVE_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $FIGUREWATCH_SERVE_PORT, 6067)")
+    serve.add_argument("--db", type=Path, help="the read model's SQLite file (default: $FIGUREWATCH_SERVE_DB)")
+    serve.set_defaults(func=cmd_serve)
 
     produce = sub.add_parser("produce", help="load news items (JSON Lines) onto news.items")
     produce.add_argument("file", help="a JSON Lines file, or - for stdin")
@@ -112,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="local broker + worker + sample corpus; show tables and events")
     demo.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="news items to feed in")
+    demo.add_argument("--serve", action="store_true",
+                      help="then run figurewatch serve and leave the page up until Ctrl-C (make demo does)")
     demo.set_defaults(func=cmd_demo)
     return parser
 
@@ -144,6 +158,10 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return run_worker(settings)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    return run_serve(settings.replace(serve_host=args.host, serve_port=args.port, serve_db=args.db))
 
 
 def cmd_produce(args: argparse.Namespace, settings: Settings) -> int:
@@ -198,7 +216,7 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     _Lines(args.corpus).open().close()  # readable, before a broker is started for it
-    return run_demo(settings, Path(args.corpus))
+    return run_demo(settings, Path(args.corpus), serve=args.serve)
 
 
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:

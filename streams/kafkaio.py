@@ -128,6 +128,21 @@ def produce_lines(
     return sent
 
 
+def topic_partitions(settings: Settings, topics: Iterable[str]) -> dict[str, set[int]]:
+    """The partitions of each topic that exists (an empty set for one that does not, yet)."""
+    try:
+        consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
+                                 **kafka_python_options(settings))
+    except (KafkaError, OSError) as exc:
+        raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
+    try:
+        return {topic: set(consumer.partitions_for_topic(topic) or ()) for topic in topics}
+    except KafkaError as exc:
+        raise BrokerError(f"cannot read the metadata of {', '.join(topics)}: {exc}") from exc
+    finally:
+        consumer.close()
+
+
 def read_topic(settings: Settings, topic: str, *, idle_timeout: float = 2.0, follow: bool = False) -> Iterator[Message]:
     """Every message of ``topic`` from the beginning, partition by partition in offset order.
 

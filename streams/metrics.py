@@ -1,4 +1,5 @@
-"""The worker's Prometheus metrics, in a registry of its own (no module-level collectors).
+"""The worker's and ``figurewatch serve``'s Prometheus metrics, each in a registry of its own (no
+module-level collectors).
 
 Names live under ``figurewatch_``; time is in seconds; counters end in ``_total``; no label ever
 carries a per-item value, so cardinality stays bounded by conflicts x metrics x reasons.
@@ -15,10 +16,19 @@ LATENCY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0
 
 
 @dataclass
-class Metrics:
-    """Every collector the worker updates."""
+class _Registered:
+    """Collectors in a registry of their own."""
 
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def exposition(self) -> bytes:
+        """The registry in Prometheus' text format."""
+        return generate_latest(self.registry)
+
+
+@dataclass
+class Metrics(_Registered):
+    """Every collector the worker updates."""
 
     def __post_init__(self) -> None:
         r = self.registry
@@ -121,9 +131,44 @@ class Metrics:
         )
         self.worker_up.set(1)
 
-    def exposition(self) -> bytes:
-        """The registry in Prometheus' text format."""
-        return generate_latest(self.registry)
+
+@dataclass
+class ServeMetrics(_Registered):
+    """Every collector ``figurewatch serve`` updates: its requests, its consumer and its live clients.
+
+    ``route`` is the route's pattern (``/api/series/{key}``), never the requested path, so a client
+    cannot grow the label set; a path that matches no route counts as ``unmatched``.
+    """
+
+    def __post_init__(self) -> None:
+        r = self.registry
+        self.requests = Counter(
+            "figurewatch_serve_requests", "HTTP requests answered, by route and status.", ["route", "status"],
+            registry=r,
+        )
+        self.request_seconds = Histogram(
+            "figurewatch_serve_request_seconds", "Time to answer one HTTP request (every route but the live stream).",
+            ["route"], buckets=LATENCY_BUCKETS, registry=r,
+        )
+        self.consumer_lag = Gauge(
+            "figurewatch_serve_consumer_lag", "Messages of figures.current and figures.changes not yet read.",
+            ["topic", "partition"], registry=r,
+        )
+        self.sse_clients = Gauge("figurewatch_serve_sse_clients", "Clients connected to /api/changes/stream.",
+                                 registry=r)
+        self.series = Gauge("figurewatch_serve_series", "Figure series held in the read model.", registry=r)
+        self.changes_stored = Gauge("figurewatch_serve_changes_stored", "Change events in the read model's database.",
+                                    registry=r)
+        self.records_read = Counter(
+            "figurewatch_serve_records_read", "Records of the figures topics read since this process started.",
+            registry=r,
+        )
+        self.records_skipped = Counter(
+            "figurewatch_serve_records_skipped", "Records of the figures topics that were malformed and passed over.",
+            registry=r,
+        )
+        self.ready = Gauge("figurewatch_serve_ready", "1 once the read model has caught up with the topics.",
+                           registry=r)
 
 
 def scrape(url: str, timeout: float = 2.0) -> dict[str, float] | None:

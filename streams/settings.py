@@ -26,6 +26,9 @@ FIGUREWATCH_GAZETTEER               (none)                           user gazett
 FIGUREWATCH_WEB_HOST                127.0.0.1                        worker web server bind address
 FIGUREWATCH_WEB_PORT                6066                             worker web server port
 FIGUREWATCH_WEB_TABLES              false                            serve Faust's HTTP table views (true/false)
+FIGUREWATCH_SERVE_HOST              127.0.0.1                        ``figurewatch serve`` bind address (page and API)
+FIGUREWATCH_SERVE_PORT              6067                             ``figurewatch serve`` port
+FIGUREWATCH_SERVE_DB                (data dir)/serve.sqlite3         the read model's SQLite database
 FIGUREWATCH_LOG_LEVEL               info                             worker log level
 FIGUREWATCH_PROCESSING_GUARANTEE    at_least_once                    or exactly_once
 FIGUREWATCH_SAME_PERIOD_DAYS        0                                as_of days apart that count as one period
@@ -84,6 +87,9 @@ class Settings:
     web_host: str = "127.0.0.1"
     web_port: int = 6066
     web_tables: bool = False
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 6067
+    serve_db: Path | None = None
     log_level: str = "info"
     processing_guarantee: str = "at_least_once"
     same_period_days: int = 0
@@ -132,7 +138,7 @@ class Settings:
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive, not {getattr(self, name)}")
         optional = ("kafka_sasl_port",) if self.kafka_sasl_port else ()  # 0: no SASL listener
-        ports = ("kafka_port", "kafka_controller_port", "web_port", *optional)
+        ports = ("kafka_port", "kafka_controller_port", "web_port", "serve_port", *optional)
         for name in ports:
             if not 0 < (port := getattr(self, name)) <= MAX_PORT:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be a port from 1 to {MAX_PORT}, not {port}")
@@ -161,6 +167,11 @@ class Settings:
             except OSError as exc:
                 raise ConfigError(f"cannot read FIGUREWATCH_SASL_PASSWORD_FILE: {exc.strerror}") from exc
         return self.sasl_password
+
+    @property
+    def serve_db_path(self) -> Path:
+        """Where ``figurewatch serve`` keeps its read model: FIGUREWATCH_SERVE_DB, else in the data folder."""
+        return self.serve_db if self.serve_db is not None else self.data_dir / "serve.sqlite3"
 
     def topic(self, name: str) -> str:
         """The full name of one of our topics."""

@@ -22,9 +22,10 @@ def compose() -> dict:  # type: ignore[type-arg]
     return yaml.safe_load((REPO / "docker-compose.yml").read_text())
 
 
-def test_compose_has_kafka_worker_prometheus_grafana() -> None:
+def test_compose_has_kafka_worker_serve_prometheus_grafana() -> None:
     services = compose()["services"]
-    assert set(services) == {"kafka", "worker", "prometheus", "grafana"}
+    assert set(services) == {"kafka", "worker", "serve", "prometheus", "grafana"}
+    assert services["serve"]["environment"]["FIGUREWATCH_BROKER"] == "kafka:9092"
     assert services["kafka"]["image"] == f"apache/kafka:{kafka_version()}", "one Kafka version everywhere"
     assert services["kafka"]["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
     assert services["worker"]["environment"]["FIGUREWATCH_BROKER"] == "kafka:9092"
@@ -40,11 +41,14 @@ def test_compose_mounts_exist_and_ports_bind_to_loopback() -> None:
             assert port.startswith("127.0.0.1:"), f"{name} publishes {port} beyond loopback"
 
 
-def test_prometheus_scrapes_the_worker_port() -> None:
+def test_prometheus_scrapes_the_worker_and_serve_ports() -> None:
     config = yaml.safe_load((REPO / "deploy/prometheus/prometheus.yml").read_text())
-    targets = config["scrape_configs"][0]["static_configs"][0]["targets"]
-    port = compose()["services"]["worker"]["environment"]["FIGUREWATCH_WEB_PORT"]
-    assert targets == [f"worker:{port}"]
+    targets = {job["job_name"]: job["static_configs"][0]["targets"] for job in config["scrape_configs"]}
+    services = compose()["services"]
+    assert targets == {
+        "figurewatch": [f"worker:{services['worker']['environment']['FIGUREWATCH_WEB_PORT']}"],
+        "figurewatch-serve": [f"serve:{services['serve']['environment']['FIGUREWATCH_SERVE_PORT']}"],
+    }
 
 
 def server_properties(node: int, nodes: int) -> dict[str, str]:

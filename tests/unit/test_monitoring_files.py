@@ -1,6 +1,7 @@
 """The Prometheus alert rules and the Grafana dashboard parse, hang together, and use only real metric names.
 
-Every ``figurewatch_*`` name in an alert expression or a dashboard query must be one the worker exports
+Every ``figurewatch_*`` name in an alert expression or a dashboard query must be one the worker or
+``figurewatch serve`` exports
 (listed below, as in docs/operations.md), so the deploy files cannot drift silently from the code.
 ``promtool`` checks of the same files are in tests/unit/test_alert_rules.py (integration: needs promtool).
 """
@@ -46,8 +47,17 @@ COUNTERS_AND_GAUGES = {
     "figurewatch_stalls_total",
     "figurewatch_worker_up",
     "figurewatch_worker_ready",
+    "figurewatch_serve_requests_total",
+    "figurewatch_serve_consumer_lag",
+    "figurewatch_serve_sse_clients",
+    "figurewatch_serve_series",
+    "figurewatch_serve_changes_stored",
+    "figurewatch_serve_records_read_total",
+    "figurewatch_serve_records_skipped_total",
+    "figurewatch_serve_ready",
 }
-HISTOGRAMS = {"figurewatch_extraction_seconds", "figurewatch_processing_seconds", "figurewatch_end_to_end_seconds"}
+HISTOGRAMS = {"figurewatch_extraction_seconds", "figurewatch_processing_seconds", "figurewatch_end_to_end_seconds",
+              "figurewatch_serve_request_seconds"}
 KNOWN_SERIES = COUNTERS_AND_GAUGES | {h + s for h in HISTOGRAMS for s in ("_bucket", "_sum", "_count")}
 NAME = re.compile(r"\bfigurewatch_[a-z0-9_]+")
 EXPECTED_ALERTS = {
