@@ -41,6 +41,7 @@ COMPILED = [
     "streams/extraction/dates.py",
     "streams/extraction/extractor.py",
     "streams/extraction/place.py",
+    "streams/extraction/target.py",
     "streams/extraction/sentences.py",
     "streams/extraction/vocabulary.py",
 ]

@@ -21,6 +21,7 @@ from streams.claims import Claim
 from streams.codecs import OrjsonCodec
 from streams.deadletter import Origin, dead_letter
 from streams.errors import ProcessingErrorCallback, skip_and_log
+from streams.hierarchy import Hierarchy
 from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.logs import get_logger, logging_config
 from streams.metrics import Metrics
@@ -42,8 +43,10 @@ def create_app(
     metric_kinds: Mapping[str, str],
     *,
     on_error: ProcessingErrorCallback = skip_and_log,
+    hierarchy: Hierarchy | None = None,
 ) -> faust.App:
-    """Build the Faust app for ``settings``: ``extract`` finds claims, ``metric_kinds`` drives the ledger."""
+    """Build the Faust app for ``settings``: ``extract`` finds claims, ``metric_kinds`` and ``hierarchy``
+    (canonical populations and places) drive the ledger."""
     metrics = Metrics()
     codec = OrjsonCodec()
     app = faust.App(
@@ -79,7 +82,7 @@ def create_app(
                                                         key_type=str))
     series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(app.Table("series", partitions=settings.partitions,
                                                                      key_type=str))
-    ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
+    ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings), hierarchy)
     sources = {news_items.get_topic_name(), claims.get_topic_name()}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
 
@@ -288,7 +291,7 @@ def create_app(
 
 def ledger_settings(settings: Settings) -> LedgerSettings:
     """The ledger's rules and bounds as the settings state them."""
-    return LedgerSettings(same_period_days=settings.same_period_days)
+    return LedgerSettings(same_period_days=settings.same_period_days, restatement_days=settings.restatement_days)
 
 
 def _arrival_ms(message: Any) -> int | None:

@@ -10,7 +10,8 @@ from faust.worker import Worker as FaustWorker
 
 from streams.app import create_app, ledger_settings
 from streams.extraction import Extractor
-from streams.extraction.vocabulary import load_taxonomy
+from streams.extraction.vocabulary import load_hierarchy, load_taxonomy
+from streams.hierarchy import Hierarchy
 from streams.ledger import Ledger, MemoryStore
 from streams.settings import Settings
 
@@ -25,15 +26,20 @@ def metric_kinds() -> dict[str, str]:
     return load_taxonomy().metric_kinds
 
 
+def hierarchy(settings: Settings) -> Hierarchy:
+    """Canonical populations and places from our vocabulary and the user's gazetteer file, if one is set."""
+    return load_hierarchy(settings.gazetteer)
+
+
 def offline_ledger(settings: Settings) -> Ledger:
     """A ledger over an in-memory store, for replay and evaluation."""
-    return Ledger(MemoryStore(), metric_kinds(), ledger_settings(settings))
+    return Ledger(MemoryStore(), metric_kinds(), ledger_settings(settings), hierarchy(settings))
 
 
 def run_worker(settings: Settings) -> int:
     """Run the Faust worker until it is stopped (SIGTERM/SIGINT)."""
     extractor = build_extractor(settings)
     (settings.data_dir / "worker").mkdir(parents=True, exist_ok=True)
-    app = create_app(settings, extractor.extract, metric_kinds())
+    app = create_app(settings, extractor.extract, metric_kinds(), hierarchy=hierarchy(settings))
     FaustWorker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
     return 0

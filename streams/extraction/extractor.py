@@ -31,6 +31,7 @@ from streams.extraction.basis import BasisRules
 from streams.extraction.dates import DAY, DateExpr, days_before, find_dates
 from streams.extraction.place import place_of
 from streams.extraction.sentences import CLAUSE_BREAKS, MAX_ASIDE_TOKENS, breaks, clause_of, figure_sentences
+from streams.extraction.target import Targets
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NumberParser, Quantity, Tokens, default_parser
@@ -223,6 +224,7 @@ class Extractor(Attribution):
         self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
         self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
         self._bases = BasisRules(gazetteer, taxonomy)
+        self._targets = Targets(gazetteer, taxonomy)
 
     @classmethod
     def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
@@ -997,6 +999,7 @@ class Extractor(Attribution):
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
+            target=self._targets.of(sentence.conflict, lows, clause) if basis == "incident" else None,
         )
 
     def _names_the_start(self, sentence: _Sentence) -> bool:

@@ -19,6 +19,7 @@ _REASONS = {
     "cumulative-decrease": "a cumulative total cannot fall",
     "late-above-later": "a cumulative total cannot be higher than a later count",
     "same-period-disjoint": "both figures cannot hold for the same period",
+    "part-exceeds-whole": "a part cannot exceed its whole for the same period",
 }
 _PREFIX = {"at_least": "at least ", "more_than": "more than ", "at_most": "at most ",
            "less_than": "fewer than ", "about": "about "}
@@ -39,16 +40,23 @@ def describe_figure(claim: Claim) -> str:
     return _PREFIX.get(claim.qualifier, "") + _number(claim.value)
 
 
-def related_entry(claim: Claim) -> dict[str, Any]:
-    """What an event says about an earlier claim it conflicts or agrees with."""
+def related_entry(claim: Claim, series_key: str | None = None) -> dict[str, Any]:
+    """What an event says about an earlier claim it conflicts or agrees with (and its series, when it is
+    another series than the event's: the whole or the part of a ``part-exceeds-whole``)."""
     data = claim.to_dict()
     keys = ("claim_id", "value", "low", "high", "qualifier", "as_of", "sentence", "outlet", "url", "item_id")
-    return {"source": claim.source, **{key: data[key] for key in keys}}
+    entry = {"source": claim.source, **{key: data[key] for key in keys}}
+    if series_key is not None:
+        entry["series_key"] = series_key
+    return entry
 
 
 def build_event(kind: str, rule: str, claim: Claim, *, series_key: str, series: dict[str, Any],
-                previous: Claim | None, related: Sequence[Claim]) -> dict[str, Any]:
-    """The change-event dict for ``claim``; ``related`` must already be in a deterministic order."""
+                previous: Claim | None, related: Sequence[Claim],
+                related_keys: Sequence[str] | None = None) -> dict[str, Any]:
+    """The change-event dict for ``claim``; ``related`` must already be in a deterministic order;
+    ``related_keys`` names their series when they are of other series."""
+    keys: Sequence[str | None] = [None] * len(related) if related_keys is None else related_keys
     return {
         "event_id": event_id(series_key, claim.claim_id, kind),
         "kind": kind,
@@ -58,7 +66,7 @@ def build_event(kind: str, rule: str, claim: Claim, *, series_key: str, series: 
         "series": {"key": series_key, **series},
         "claim": claim.to_dict(),
         "previous": None if previous is None else previous.to_dict(),
-        "related": [related_entry(c) for c in related],
+        "related": [related_entry(c, k) for c, k in zip(related, keys, strict=True)],
         "explanation": explain(kind, rule, claim, previous, related),
     }
 
@@ -67,6 +75,11 @@ def explain(kind: str, rule: str, claim: Claim, previous: Claim | None, related:
     """One sentence saying what happened, naming the sources and figures involved."""
     what = _metric_words(claim)
     said = f"{claim.source} says {describe_figure(claim)} {what} as of {claim.as_of}"
+    if rule == "part-exceeds-whole":
+        first, count = related[0], len(related) - 1
+        more = f" (and {count} other report{'s' if count > 1 else ''})" if count else ""
+        return (f"{said}, but {_who(claim, first)} said {describe_figure(first)} {_metric_words(first)} on "
+                f"{first.as_of}{more}: {_REASONS[rule]}.")
     if kind == "new" or previous is None:
         return f"{said}: the first figure in this series."
     if kind == "update":
@@ -105,8 +118,10 @@ def _metric_words(claim: Claim) -> str:
     details = [d for d in (claim.group, claim.place) if d]
     if claim.modality == "planned":
         details.append("planned")
-    if claim.basis == "incident":
-        details.append("in one incident")
+    if claim.target == "day":
+        details.append("in one day")
+    elif claim.basis == "incident":
+        details.append("in one incident" + (f" ({claim.target.replace('_', ' ')})" if claim.target else ""))
     return f"{words} ({', '.join(details)})" if details else words
 
 
