@@ -5,7 +5,7 @@ Strip's (:class:`streams.hierarchy.Hierarchy`). A claim is compared with the ser
 only in population (its whole population, or its parts) or only in place (the places it lies in, or the
 places in it), for the same period: the same start of a running total, the same day of a day's toll, the same
 day and target of an incident (an incident that names no target may be another strike of that day, so only
-its population is compared).
+its population is compared; so is an incident of the whole theatre, which is an event of its own).
 
 The part exceeds its whole when it is wholly above every figure of the whole's series in its window: for a
 cumulative count, the whole's figures dated from the part's day to ``window`` days later (a whole counted
@@ -21,11 +21,10 @@ from typing import Any
 from streams.claims import Claim
 from streams.hierarchy import Hierarchy
 from streams.ledger.rules import day_number, wholly_below
-from streams.ledger.series import key_of
+from streams.ledger.series import UNNAMED, key_of
 from streams.ledger.store.base import SeriesStore
 
 PART_EXCEEDS_WHOLE = "part-exceeds-whole"
-_UNNAMED = "unnamed-"
 
 
 def exceeding(claim: Claim, fields: Mapping[str, Any], hierarchy: Hierarchy, store: SeriesStore, *,
@@ -59,8 +58,12 @@ def _neighbours(fields: Mapping[str, Any], hierarchy: Hierarchy) -> tuple[list[s
     if whole_group is not None:
         wholes.append({**fields, "group": whole_group})
     parts.extend({**fields, "group": part} for part in hierarchy.population_parts(conflict, group))
-    if fields["basis"] != "incident" or (event is not None and not str(event).startswith(_UNNAMED)):
+    if fields["basis"] != "incident":
         wholes.extend({**fields, "place": p} for p in hierarchy.place_ancestors(conflict, place))
+        parts.extend({**fields, "place": p} for p in hierarchy.place_descendants(conflict, place))
+    elif event is not None and not str(event).startswith(UNNAMED):  # the theatre's incidents are each their own
+        wholes.extend({**fields, "place": p} for p in hierarchy.place_ancestors(conflict, place)
+                      if not hierarchy.is_theatre(conflict, p))
         parts.extend({**fields, "place": p} for p in hierarchy.place_descendants(conflict, place))
     return [key_of(f) for f in wholes], [key_of(f) for f in parts]
 

@@ -6,11 +6,12 @@ population of the Gaza Strip, and no place, "in Gaza" and "in the Gaza Strip" on
 of one figure meets in one table. The basis is ``total`` (a running total; the period is its ``since``),
 ``incident`` (one event; the period is its day and the event what it hit, when stated) or ``day`` (a day's
 toll over its place, "in the past 24 hours"; the period is the day). An incident of the whole theatre or of
-no place that names no target cannot be told from another strike of that day, so it is an event of its own
-(``event`` = ``unnamed-`` and the start of its claim id). Planned figures never share a series with reported
-ones, and a plan ("33 hostages are to be freed in the first phase") is not an event of the day it is
-announced: planned incident figures have no day, so later announcements of the same plan meet. The source
-is not part of the series.
+no place cannot be told from another strike of that day ("a strike on a school in Gaza" and another outlet's
+"a strike on a school in Gaza" may be two schools), so it is an event of its own (``event`` = ``unnamed-``
+and the start of its claim id); a placed incident's event is its target when stated ("school"). Planned
+figures never share a series with reported ones, and a plan ("33 hostages are to be freed in the first
+phase") is not an event of the day it is announced: planned incident figures have no day, so later
+announcements of the same plan meet. The source is not part of the series.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from streams.hierarchy import Hierarchy
 SERIES_FIELDS = ("conflict", "metric", "group", "place", "modality", "basis", "since", "day", "event")
 DAY_TOLL = "day"
 """A claim's ``target`` for a day's toll, and the basis of its series."""
+UNNAMED = "unnamed-"
+"""The event of an incident of the whole theatre: a kind of target ("a school") does not name one event there."""
 _EMPTY = "-"
 _NONE = Hierarchy()
 
@@ -37,10 +40,10 @@ def series_fields(claim: Claim, hierarchy: Hierarchy = _NONE) -> dict[str, Any]:
     if basis == "incident" and reported:
         if claim.target == DAY_TOLL:
             basis = DAY_TOLL
-        elif claim.target is not None:
-            event = claim.target
         elif hierarchy.is_theatre(claim.conflict, place):
-            event = f"unnamed-{claim.claim_id[:12]}"
+            event = f"{UNNAMED}{claim.claim_id[:12]}"
+        else:
+            event = claim.target
     return {
         "conflict": claim.conflict,
         "metric": claim.metric,

@@ -153,13 +153,15 @@ def strike(claim_id: str, value: int, source: str, **fields: Any) -> Claim:
     return claim(claim_id, basis="incident", since=None, value=value, attributed_to=source, **fields)
 
 
-def test_strikes_of_one_day_over_the_whole_territory_meet_only_on_the_same_target() -> None:
-    apartment = strike("a", 45, "civil defence", target="apartment_block", place="Gaza Strip")
+def test_strikes_of_one_day_meet_only_in_one_place_on_the_same_target() -> None:
+    apartment = strike("a", 45, "civil defence", target="apartment_block", place="Rafah")
     convoy = strike("b", 5, "UN", target="convoy", group="aid_workers")
     unnamed = [strike("c", 30, "medics"), strike("d", 12, "Reuters")]
     assert len({key(c) for c in [apartment, convoy, *unnamed]}) == 4
     assert kinds([apartment, convoy, *unnamed]) == ["new"] * 4
-    same_event = strike("e", 40, "WAFA", target="apartment_block")
+    same_event = strike("e", 40, "WAFA", target="apartment_block", place="Rafah")
+    elsewhere = [strike("f", 40, "WAFA", target="apartment_block"), strike("g", 45, "AP", target="apartment_block")]
+    assert kinds(elsewhere) == ["new", "new"], "a kind of target names no one event of the whole territory"
     assert kinds([apartment, same_event]) == ["new", "contradiction"], "one named event, two tolls"
 
 
