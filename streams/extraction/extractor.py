@@ -999,7 +999,7 @@ class Extractor(Attribution):
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
-            target=self._targets.of(sentence.conflict, lows, clause) if basis == "incident" else None,
+            target=self._targets.of(sentence.conflict, lows, clause, first, basis) if modality == "reported" else None,
         )
 
     def _names_the_start(self, sentence: _Sentence) -> bool:

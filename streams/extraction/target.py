@@ -14,6 +14,8 @@ DAY = "day"
 _ACROSS = frozenset({"across", "throughout"})
 _REACH = 3
 """Tokens from "across" to the territory it names: "across the Gaza Strip", "throughout the whole of Ukraine"."""
+_OWN_REACH = 8
+"""Tokens from a figure to a day phrase of its own noun phrase: "442 deaths over the past 24 hours"."""
 
 
 class Targets:
@@ -29,8 +31,14 @@ class Targets:
                     words = self._territory.get(slug, frozenset())
                     self._territory[slug] = words | {words_of(phrase)[0]}
 
-    def of(self, conflict: str, lows: list[str], clause: tuple[int, int]) -> str | None:
-        """The target of a figure whose clause is tokens ``clause`` of a sentence of ``conflict``, or None."""
+    def of(self, conflict: str, lows: list[str], clause: tuple[int, int], first: int,
+           basis: str = "incident") -> str | None:
+        """The target of a figure starting at token ``first`` whose clause is tokens ``clause`` of a sentence of
+        ``conflict``, or None. A running total has no target, but a figure read as one whose own words give it a
+        day ("the toll includes 442 deaths over the past 24 hours") is that day's toll."""
+        if basis != "incident":
+            own = self._phrases.find(lows, first, min(first + _OWN_REACH, clause[1]))
+            return DAY if own is not None and own[0] == DAY else None
         hits: list[tuple[str, int]] = []
         k = 0
         while (hit := self._phrases.find(lows, k, len(lows))) is not None:

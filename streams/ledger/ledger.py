@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from math import ceil
 from typing import Any
 
@@ -38,11 +39,12 @@ from streams.ledger.rules import (
     METRIC_KINDS,
     Relation,
     excused,
+    overlaps,
     relate,
     revisions_among,
     same_figure,
 )
-from streams.ledger.series import key_of, series_fields
+from streams.ledger.series import DAY_TOLL, key_of, series_fields
 from streams.ledger.state import SeriesState, rank
 from streams.ledger.store.base import SeriesStore
 
@@ -160,6 +162,10 @@ class Ledger:
         contradicted = _matching(relations, lambda r: r.kind == CONTRADICTION)
         if cumulative:
             contradicted = [(c, r) for c, r in contradicted if not excused(claim, c, claims, restate)]
+        if contradicted and state.fields["basis"] == DAY_TOLL:
+            earlier = self._earlier_day_tolls(state.fields, restate or self.settings.restatement_days)
+            contradicted = [(c, r) for c, r in contradicted
+                            if not any(overlaps(x, e) for x in (claim, c) for e in earlier)]
         revised = _matching(relations, lambda r: r.rule == "revised-down")
         agreeing = _matching(relations, lambda r: r.kind == CORROBORATION)
         previous, current = state.current(restate), new_state.current(restate)
@@ -178,6 +184,17 @@ class Ledger:
         if current.value != previous.value:  # no silent change of the current figure
             return self._event("update", "later-figure", state, claim, [], previous=previous)
         return None
+
+    def _earlier_day_tolls(self, fields: dict[str, Any], days: int) -> list[Claim]:
+        """The figures of the same day's toll for the ``days`` days before: a figure of one of them, published a
+        day late ("in the past 24 hours" of yesterday's bulletin), restates it and contradicts nothing."""
+        day = date.fromisoformat(fields["day"])
+        found: list[Claim] = []
+        for back in range(1, days + 1):
+            raw = self.store.get(key_of({**fields, "day": (day - timedelta(days=back)).isoformat()}))
+            if raw is not None:
+                found.extend(Claim.from_dict(c) for c in raw["history"])
+        return found
 
     def _against_parts(self, state: SeriesState, claim: Claim) -> dict[str, Any] | None:
         """A ``part-exceeds-whole`` contradiction of ``claim`` with the series of its whole or its parts."""

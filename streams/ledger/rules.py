@@ -72,6 +72,11 @@ def wholly_below(a: Claim, b: Claim) -> bool:
     return a.high is not None and a.high < b.low
 
 
+def overlaps(a: Claim, b: Claim) -> bool:
+    """True when the two claims' intervals share a value."""
+    return not (wholly_below(a, b) or wholly_below(b, a))
+
+
 def same_figure(a: Claim, b: Claim) -> bool:
     """True when both claims state the same interval and point value."""
     return (a.value, a.low, a.high) == (b.value, b.low, b.high)

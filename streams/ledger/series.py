@@ -37,13 +37,11 @@ def series_fields(claim: Claim, hierarchy: Hierarchy = _NONE) -> dict[str, Any]:
     reported = claim.modality == "reported"
     basis = claim.basis
     event = None
-    if basis == "incident" and reported:
-        if claim.target == DAY_TOLL:
-            basis = DAY_TOLL
-        elif hierarchy.is_theatre(claim.conflict, place):
-            event = f"{UNNAMED}{claim.claim_id[:12]}"
-        else:
-            event = claim.target
+    if reported and claim.target == DAY_TOLL:
+        basis = DAY_TOLL
+    elif basis == "incident" and reported:
+        theatre = hierarchy.is_theatre(claim.conflict, place)
+        event = f"{UNNAMED}{claim.claim_id[:12]}" if theatre else claim.target
     return {
         "conflict": claim.conflict,
         "metric": claim.metric,

@@ -228,3 +228,19 @@ def test_a_later_report_of_one_event_that_changes_the_figure_raises_an_event() -
     ledger, events = run([first, later])
     assert ledger.tables()[0]["current"]["claim_id"] == "b"
     assert events[1] is not None and events[1]["kind"] == "update"
+
+
+def test_a_day_s_toll_published_a_day_late_restates_the_day_before() -> None:
+    yesterday = strike("y", 307, "Gaza health ministry", target="day", as_of="2025-01-13")
+    today = strike("t", 138, "Gaza health ministry", target="day")
+    late = strike("l", 307, "Example Post", target="day")
+    assert kinds([yesterday, today, late])[-1] == "update", "yesterday's toll a day late: no contradiction"
+    assert kinds([today, strike("o", 500, "Example Post", target="day")])[-1] == "contradiction"
+
+
+def test_the_extractor_reads_a_day_s_toll_given_as_part_of_a_total() -> None:
+    extractor = Extractor.from_files()
+    item = NewsItem.from_dict({"id": "t", "outlet": "AP", "published_at": "2024-01-10T10:00:00Z", "title": "Gaza",
+                               "body": "The toll includes 442 deaths over the past 24 hours, the ministry said. "
+                                       "In the past 24 hours, the death toll in Gaza rose to 23,210."})
+    assert [(c.value, c.target) for c in extractor.extract(item)] == [(442, "day"), (23210, None)]
