@@ -3,7 +3,7 @@
 # (which carries schemas/ and deploy/kafka/) and no compiler.
 FROM python:3.11 AS build
 WORKDIR /src
-COPY pyproject.toml setup.py README.md ./
+COPY pyproject.toml setup.py README.md LICENSE ./
 COPY streams ./streams
 COPY schemas ./schemas
 COPY deploy ./deploy

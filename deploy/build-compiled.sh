@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir "$work/src" "$work/wheels"
-cp -R "$root/pyproject.toml" "$root/setup.py" "$root/README.md" "$root/streams" "$root/schemas" "$root/deploy" "$work/src/"
+cp -R "$root/pyproject.toml" "$root/setup.py" "$root/README.md" "$root/LICENSE" "$root/streams" "$root/schemas" "$root/deploy" "$work/src/"
 find "$work/src" -name __pycache__ -prune -exec rm -rf {} +
 FIGUREWATCH_COMPILE=1 "$python" -m pip wheel --quiet --no-deps --wheel-dir "$work/wheels" "$work/src"
 rm -rf "$out"

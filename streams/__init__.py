@@ -14,15 +14,18 @@ from streams._exceptions import (
 )
 from streams.claims import Claim
 from streams.items import NewsItem, parse_item
+from streams.records import ChangeEvent, FigureState
 from streams.settings import Settings
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BrokerError",
+    "ChangeEvent",
     "Claim",
     "ConfigError",
     "DataFileError",
+    "FigureState",
     "FigurewatchError",
     "InputError",
     "ItemRejected",

@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 import orjson
 
+from streams import __version__
 from streams._exceptions import FigurewatchError
 from streams.broker import LocalBroker, answers
 from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
@@ -48,6 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="figurewatch", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"figurewatch {__version__}")
     parser.add_argument("--broker", help="Kafka bootstrap servers (default: $FIGUREWATCH_BROKER)")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from streams.claims import Claim
+from streams.ledger.wording import agreeing, amount, day, figure, place, subject
 
 EVENT_KINDS = ("new", "update", "corroboration", "revision", "contradiction")
 
@@ -21,8 +22,6 @@ _REASONS = {
     "same-period-disjoint": "both figures cannot hold for the same period",
     "part-exceeds-whole": "a part cannot exceed its whole for the same period",
 }
-_PREFIX = {"at_least": "at least ", "more_than": "more than ", "at_most": "at most ",
-           "less_than": "fewer than ", "about": "about "}
 
 
 def event_id(series_key: str, claim_id: str, kind: str) -> str:
@@ -30,25 +29,12 @@ def event_id(series_key: str, claim_id: str, kind: str) -> str:
     return hashlib.sha256(f"{series_key}\n{claim_id}\n{kind}".encode()).hexdigest()[:32]
 
 
-def describe_figure(claim: Claim) -> str:
-    """The figure as words: "46,645", "at least 46,700", "between 30 and 40", "200 to 999 (vague)"."""
-    if claim.qualifier == "range" or (claim.qualifier == "vague" and claim.high is not None):
-        suffix = " (vague)" if claim.qualifier == "vague" else ""
-        return f"between {_number(claim.low)} and {_number(claim.high)}{suffix}"
-    if claim.qualifier == "vague":
-        return f"at least {_number(claim.low)} (vague)"
-    return _PREFIX.get(claim.qualifier, "") + _number(claim.value)
-
-
 def related_entry(claim: Claim, series_key: str | None = None) -> dict[str, Any]:
     """What an event says about an earlier claim it conflicts or agrees with (and its series, when it is
     another series than the event's: the whole or the part of a ``part-exceeds-whole``)."""
     data = claim.to_dict()
     keys = ("claim_id", "value", "low", "high", "qualifier", "as_of", "sentence", "outlet", "url", "item_id")
-    entry = {"source": claim.source, **{key: data[key] for key in keys}}
-    if series_key is not None:
-        entry["series_key"] = series_key
-    return entry
+    return {"source": claim.source, **{key: data[key] for key in keys}, "series_key": series_key}
 
 
 def build_event(kind: str, rule: str, claim: Claim, *, series_key: str, series: dict[str, Any],
@@ -72,31 +58,45 @@ def build_event(kind: str, rule: str, claim: Claim, *, series_key: str, series: 
 
 
 def explain(kind: str, rule: str, claim: Claim, previous: Claim | None, related: Sequence[Claim]) -> str:
-    """One sentence saying what happened, naming the sources and figures involved."""
-    what = _metric_words(claim)
-    said = f"{claim.source} says {describe_figure(claim)} {what} as of {claim.as_of}"
+    """One sentence saying what happened, naming the sources and figures involved, as a newsroom writes it."""
+    source = subject(claim.source)
+    said = f"{source} {agreeing(claim.source, 'says', 'say')} {_what(claim)}"
     if rule == "part-exceeds-whole":
         first, count = related[0], len(related) - 1
         more = f" (and {count} other report{'s' if count > 1 else ''})" if count else ""
-        return (f"{said}, but {_who(claim, first)} said {describe_figure(first)} {_metric_words(first)} on "
-                f"{first.as_of}{more}: {_REASONS[rule]}.")
+        return f"{said}, but {_who(claim, first)} said {_what(first)}{more}: {_REASONS[rule]}."
     if kind == "new" or previous is None:
-        return f"{said}: the first figure in this series."
+        return f"{said}."
     if kind == "update":
         direction = _direction(claim, previous)
-        return f"{said}, {direction} {describe_figure(previous)} ({_who(claim, previous)}, {previous.as_of})."
+        return f"{said}, {direction} {amount(previous)} ({_who(claim, previous)}, {day(previous.as_of)})."
     first = related[0]
     who = _who(claim, first)
     extra = len(related) - 1
     more = f" and {extra} other report{'s' if extra > 1 else ''}" if extra else ""
     if kind == "revision":
-        figure = describe_figure(claim)
-        return (f"{claim.source} revises {what} down to {figure} as of {claim.as_of}, from "
-                f"{describe_figure(first)} ({who}, {first.as_of}){more}.")
+        revises = agreeing(claim.source, "revises", "revise")
+        return f"{source} {revises} down to {_what(claim)}, from {amount(first)} ({who}, {day(first.as_of)}){more}."
     if kind == "corroboration":
-        return f"{said}, agreeing with {who} ({describe_figure(first)} on {first.as_of}){more}."
+        return f"{said}, agreeing with {who} ({amount(first)} on {day(first.as_of)}){more}."
     more = f" ({more.strip()})" if more else ""
-    return f"{said}, but {who} said {describe_figure(first)} on {first.as_of}{more}: {_REASONS[rule]}."
+    return f"{said}, but {who} said {amount(first)} on {day(first.as_of)}{more}: {_REASONS[rule]}."
+
+
+def _what(claim: Claim) -> str:
+    """The figure with its place and period: "46,006 killed since 7 October 2023, as of 10 January 2025",
+    "8 killed in Jabalia on 9 January 2025", "at least 13 killed in one incident on 12 January 2025"."""
+    where = place(claim.place)
+    placed = f"{figure(claim)} {where}" if where else figure(claim)
+    if claim.modality == "planned":
+        return f"{placed}, as of {day(claim.as_of)}"
+    if claim.basis == "total":
+        since = f" since {day(claim.since)}," if claim.since else ","
+        return f"{placed}{since} as of {day(claim.as_of)}"
+    if claim.target == "day":
+        return f"{figure(claim)} {where + ' ' if where else ''}in the day to {day(claim.as_of)}"
+    target = f" at a {claim.target.replace('_', ' ')}" if claim.target else ""
+    return f"{figure(claim)}{target} {where or 'in one incident'} on {day(claim.as_of)}"
 
 
 def _who(claim: Claim, other: Claim) -> str:
@@ -111,21 +111,3 @@ def _direction(claim: Claim, previous: Claim) -> str:
     if claim.value < previous.value:
         return "down from"
     return "changed from"
-
-
-def _metric_words(claim: Claim) -> str:
-    words = claim.metric.replace("_", " ")
-    details = [d for d in (claim.group, claim.place) if d]
-    if claim.modality == "planned":
-        details.append("planned")
-    if claim.target == "day":
-        details.append("in one day")
-    elif claim.basis == "incident":
-        details.append("in one incident" + (f" ({claim.target.replace('_', ' ')})" if claim.target else ""))
-    return f"{words} ({', '.join(details)})" if details else words
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "unbounded"
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from streams.claims import Claim
-from streams.ledger.events import describe_figure
+from streams.ledger.wording import amount
 
 _HEADERS = ("conflict", "metric", "group", "place", "basis/period", "figure", "source", "as_of",
             "rep/cor/con")
@@ -31,16 +31,19 @@ def _row(state: dict[str, Any]) -> tuple[str, ...]:
     current = Claim.from_dict(state["current"])
     counts = state["counts"]
     incident = series["basis"] == "incident"
-    period = f"incident {series['day']}" if incident else f"since {series['since'] or '?'}"
     if series["modality"] == "planned":
-        period += " (planned)"
+        period = "planned"
+    elif incident:
+        period = f"incident {series['day']}"
+    else:
+        period = f"since {series['since']}" if series["since"] else "total"
     return (
         series["conflict"],
         series["metric"],
         series["group"] or "-",
         series["place"] or "-",
         period,
-        describe_figure(current),
+        amount(current),
         current.source,
         current.as_of,
         f"{counts['reports']}/{counts['corroborations']}/{counts['contradictions']}",

@@ -84,8 +84,8 @@ def test_cumulative_decrease_and_late_above_later() -> None:
                               as_of="2025-01-13"), claim("b")])
     assert (event["kind"], event["rule"]) == ("contradiction", "cumulative-decrease")
     assert event["explanation"] == (
-        "Gaza health ministry says 46,645 killed as of 2025-01-14, but the same source said at least "
-        "46,700 on 2025-01-13: a cumulative total cannot fall.")
+        "Gaza health ministry says 46,645 killed since 7 October 2023, as of 14 January 2025, but the same "
+        "source said at least 46,700 on 13 January 2025: a cumulative total cannot fall.")
     event = last_event([claim("a"), claim("b", value=46700, as_of="2025-01-13")])
     assert (event["kind"], event["rule"]) == ("contradiction", "late-above-later")
 
