@@ -133,18 +133,33 @@ def _superseded(higher: Claim, lower: Claim, revisions: Sequence[Claim]) -> bool
 
 def excused(a: Claim, b: Claim, claims: Iterable[Claim], restate_days: int) -> bool:
     """True when the cumulative contradiction between ``a`` and ``b`` is reporting lag: the lower of the two,
-    dated on or after the higher, is consistent with (not wholly below) another of ``claims`` dated in the
-    ``restate_days`` before its own day, so it restates that earlier figure."""
+    dated on or after the higher, is consistent with (not wholly below) another figure the series held in the
+    ``restate_days`` before its own day (:func:`held`), so it restates that earlier figure."""
     lower, higher = (a, b) if wholly_below(a, b) else (b, a)
     end = day_number(lower.as_of)
     if restate_days <= 0 or end < day_number(higher.as_of):
         return False
     return any(
-        other.claim_id not in (lower.claim_id, higher.claim_id)
-        and end - restate_days <= day_number(other.as_of) < end
-        and not wholly_below(lower, other)
-        for other in claims
+        other.claim_id not in (lower.claim_id, higher.claim_id) and not wholly_below(lower, other)
+        for other in held(claims, end, restate_days)
     )
+
+
+def held(claims: Iterable[Claim], end: int, restate_days: int) -> list[Claim]:
+    """The figures a series held in the ``restate_days`` before day ``end``: those dated in that window, and
+    those of the latest day before it, which the series still held when the window opened."""
+    start = end - restate_days
+    inside: list[Claim] = []
+    before: list[Claim] = []
+    latest: int | None = None
+    for claim in claims:
+        number = day_number(claim.as_of)
+        if start <= number < end:
+            inside.append(claim)
+        elif number < start:
+            before.append(claim)
+            latest = number if latest is None else max(latest, number)
+    return inside + [claim for claim in before if day_number(claim.as_of) == latest]
 
 
 def restates(claim: Claim, claims: Iterable[Claim], restate_days: int) -> bool:

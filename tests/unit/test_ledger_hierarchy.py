@@ -136,9 +136,10 @@ def test_a_cumulative_contradiction_needs_every_figure_of_the_window_to_disagree
     lower = claim("c", as_of="2024-01-08", value=19000, outlet="Daily Example", attributed_to=None)
     ministry = [claim("a", as_of="2024-01-06", value=20000), claim("b", as_of="2024-01-07", value=20100)]
     assert kinds([*ministry, lower])[-1] == "contradiction"
-    old = claim("o", as_of="2024-01-01", value=18900)
-    assert kinds([old, *ministry, lower])[-1] == "contradiction", "a figure outside the window excuses nothing"
-    assert kinds([old, *ministry, lower], restatement_days=7)[-1] is None, "inside it, lower is a late restatement"
+    old, then = claim("o", as_of="2024-01-01", value=18900), claim("m", as_of="2024-01-03", value=19500)
+    assert kinds([old, then, *ministry, lower])[-1] == "contradiction", "a figure no longer held excuses nothing"
+    assert kinds([old, then, *ministry, lower], restatement_days=7)[-1] is None, "a week late, it restates one"
+    assert kinds([old, *ministry, lower])[-1] is None, "the series still held 18,900 when the window opened"
     assert kinds([*ministry, lower], restatement_days=0)[-1] == "contradiction"
 
 
