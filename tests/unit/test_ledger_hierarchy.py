@@ -245,3 +245,22 @@ def test_the_extractor_reads_a_day_s_toll_given_as_part_of_a_total() -> None:
                                "body": "The toll includes 442 deaths over the past 24 hours, the ministry said. "
                                        "In the past 24 hours, the death toll in Gaza rose to 23,210."})
     assert [(c.value, c.target) for c in extractor.extract(item)] == [(442, "day"), (23210, None)]
+
+
+# -- running totals are not incidents --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headline", "basis"),
+    [
+        ("Death toll in Gaza climbs to 1,900 as Israeli strikes continue", "total"),
+        ("Number of Palestinians killed in Gaza war tops 23,000", "total"),
+        ("The death toll from Saturday's strike on a market in Khan Younis rose to 45", "incident"),
+        ("The number of people killed in the strike on a school in Rafah rose to 30", "incident"),
+    ],
+)
+def test_a_headline_s_running_total_is_a_total(headline: str, basis: str) -> None:
+    item = NewsItem.from_dict({"id": "h", "outlet": "AP", "published_at": "2024-01-10T10:00:00Z",
+                               "title": headline, "body": headline})
+    [found] = Extractor.from_files().extract(item)
+    assert found.basis == basis
