@@ -147,7 +147,8 @@ def excused(a: Claim, b: Claim, claims: Iterable[Claim], restate_days: int) -> b
 
 def held(claims: Iterable[Claim], end: int, restate_days: int) -> list[Claim]:
     """The figures a series held in the ``restate_days`` before day ``end``: those dated in that window, and
-    those of the latest day before it, which the series still held when the window opened."""
+    those of the latest day before it when no figure is dated on the window's first day (the series still
+    held them when the window opened)."""
     start = end - restate_days
     inside: list[Claim] = []
     before: list[Claim] = []
@@ -159,6 +160,8 @@ def held(claims: Iterable[Claim], end: int, restate_days: int) -> list[Claim]:
         elif number < start:
             before.append(claim)
             latest = number if latest is None else max(latest, number)
+    if any(day_number(claim.as_of) == start for claim in inside):
+        return inside
     return inside + [claim for claim in before if day_number(claim.as_of) == latest]
 
 

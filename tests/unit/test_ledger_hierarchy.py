@@ -140,6 +140,8 @@ def test_a_cumulative_contradiction_needs_every_figure_of_the_window_to_disagree
     assert kinds([old, then, *ministry, lower])[-1] == "contradiction", "a figure no longer held excuses nothing"
     assert kinds([old, then, *ministry, lower], restatement_days=7)[-1] is None, "a week late, it restates one"
     assert kinds([old, *ministry, lower])[-1] is None, "the series still held 18,900 when the window opened"
+    opening = claim("s", as_of="2024-01-05", value=19900)
+    assert kinds([old, opening, *ministry, lower])[-1] == "contradiction", "not once 19,900 replaced it"
     assert kinds([*ministry, lower], restatement_days=0)[-1] == "contradiction"
 
 
