@@ -60,3 +60,17 @@ def test_rebuild_then_a_fresh_app_id_gives_the_new_tables(start_worker: Callable
     claims = [m.json_value() for m in read_topic(settings, settings.topic("claims"))]
     assert claims and all(c["item_id"] != "expired" for c in claims)  # type: ignore[index]
     assert latest_states(settings) == expected, state_diff(latest_states(settings), expected)
+
+    # the new rules in the worker as in replay: a part above its whole, read from the series beside it
+    parts = [orjson.dumps({"id": f"part-{n}", "outlet": "Example Times", "published_at": "2025-02-05T10:00:00Z",
+                           "title": "Gaza war", "body": body}) for n, body in enumerate([
+        "The Gaza health ministry said 47,600 people have been killed in Gaza since the war began.",
+        "UNICEF said 48,000 children have been killed in Gaza since the war began."])]
+    assert produce_lines(settings, settings.topic("news.items"), parts) == 2
+    _drain(fresh, len(lines) + 2)
+    events, expected = offline(settings, lines + parts)
+    assert latest_states(settings) == expected, state_diff(latest_states(settings), expected)
+    flagged = [e for e in read_topic(settings, settings.topic("figures.changes")) if e.key
+               and (e.json_value() or {}).get("rule") == "part-exceeds-whole"]  # type: ignore[union-attr]
+    assert [e["rule"] for e in events if e["claim"]["item_id"] == "part-1"] == ["part-exceeds-whole"]
+    assert len(flagged) == 1
