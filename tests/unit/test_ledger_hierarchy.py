@@ -14,7 +14,7 @@ from streams.claims import Claim
 from streams.extraction import Extractor
 from streams.extraction.vocabulary import load_hierarchy, load_taxonomy, parse_taxonomy, read_json
 from streams.items import NewsItem
-from streams.ledger import Ledger, LedgerSettings, MemoryStore, series_key
+from streams.ledger import Ledger, LedgerSettings, MemoryStore, render_tables, series_key
 from tests.unit.ledger_claims import KINDS, claim
 
 pytestmark = pytest.mark.unit
@@ -266,3 +266,10 @@ def test_a_headline_s_running_total_is_a_total(headline: str, basis: str) -> Non
                                "title": headline, "body": headline})
     [found] = Extractor.from_files().extract(item)
     assert found.basis == basis
+
+
+def test_the_tables_say_a_day_s_toll_and_an_incident_s_target() -> None:
+    ledger, _ = run([strike("d", 120, "Gaza health ministry", target="day"),
+                     strike("s", 30, "medics", place="Jabalia", target="school")])
+    text = render_tables(ledger.tables())
+    assert "day 2025-01-14" in text and "incident 2025-01-14 (school)" in text
