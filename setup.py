@@ -40,9 +40,12 @@ COMPILED = [
     "streams/extraction/basis.py",
     "streams/extraction/dates.py",
     "streams/extraction/extractor.py",
+    "streams/extraction/lists.py",
     "streams/extraction/place.py",
-    "streams/extraction/target.py",
+    "streams/extraction/readable.py",
+    "streams/extraction/reading.py",
     "streams/extraction/sentences.py",
+    "streams/extraction/target.py",
     "streams/extraction/vocabulary.py",
 ]
 """The extraction core's modules that are compiled; tests/compiled/ checks that each is compiled in the

@@ -10,6 +10,7 @@ from streams._exceptions import (
     FigurewatchError,
     InputError,
     ItemRejected,
+    UsageError,
     WorkerError,
 )
 from streams.claims import Claim
@@ -31,6 +32,7 @@ __all__ = [
     "ItemRejected",
     "NewsItem",
     "Settings",
+    "UsageError",
     "WorkerError",
     "__version__",
     "parse_item",

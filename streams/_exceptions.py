@@ -1,7 +1,8 @@
 """The exceptions figurewatch raises, in one tree.
 
     FigurewatchError
-    ├── ConfigError            a setting is missing or malformed
+    ├── ConfigError            a setting is missing, malformed, or refused (a SASL login, a session timeout)
+    ├── UsageError             a command-line argument cannot be used (an input file that cannot be read)
     ├── InputError             one record of input cannot be used (goes to the dead-letter topic)
     │   └── ItemRejected       a news item failed validation; ``reason`` names why
     ├── DataFileError          a shipped or user-supplied vocabulary file disagrees with the code
@@ -21,6 +22,10 @@ class FigurewatchError(Exception):
 
 class ConfigError(FigurewatchError):
     """A setting is missing or malformed."""
+
+
+class UsageError(FigurewatchError):
+    """A command-line argument cannot be used: an input file that is missing, a folder, or unreadable."""
 
 
 class InputError(FigurewatchError):

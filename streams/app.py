@@ -53,7 +53,7 @@ def create_app(
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers],
         store=settings.store,
-        datadir=str(settings.data_dir.resolve() / "worker"),
+        datadir=str(settings.state_dir),
         value_serializer=codec,
         key_serializer="raw",
         topic_partitions=settings.partitions,
@@ -64,12 +64,13 @@ def create_app(
         web_host=settings.web_host,
         web_port=settings.web_port,
         web_tables_enabled=settings.web_tables,
+        web_router_enabled=False,  # Faust's /router/ views tell which worker holds a key: nothing we serve
         autodiscover=False,
         table_standby_replicas=0,
         broker_credentials=faust_credentials(settings),
         broker_session_timeout=settings.session_timeout,
         broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
-        logging_config=logging_config(settings.log_level),
+        logging_config=logging_config(settings.log_level, [settings.sasl_secret()]),
     )
     news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")
     dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw")

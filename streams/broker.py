@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import uuid
@@ -25,12 +25,15 @@ from kafka.errors import KafkaError
 
 from streams._exceptions import BrokerError
 from streams.datafiles import shipped_dir
+from streams.preflight import ensure_dir, require_free
 from streams.settings import Settings
 
 DEPLOY_DIR = shipped_dir("deploy/kafka")
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 MIN_JAVA = 17
 HEAP = "-Xmx512m"
+SASL_USER = "figurewatch"
+"""The one user of the local broker's SASL listener (deploy/kafka/sasl.properties)."""
 
 
 def kafka_version(pom: Path = DEPLOY_DIR / "pom.xml") -> str:
@@ -144,14 +147,33 @@ class LocalBroker:
             return None
         return pid
 
+    @property
+    def sasl_password_file(self) -> Path:
+        """The password of the SASL listener's user (:data:`SASL_USER`), made at its first start."""
+        return self.home / "sasl-password"
+
+    def _sasl_password(self) -> str:
+        if not self.sasl_password_file.exists():
+            self.sasl_password_file.touch(mode=0o600)
+            self.sasl_password_file.write_text(secrets.token_urlsafe(24))
+        return self.sasl_password_file.read_text().strip()
+
     def _write_config(self) -> Path:
         template = (DEPLOY_DIR / "server.properties").read_text()
+        sasl_port = self.settings.kafka_sasl_port
+        extra = f",SASL_PLAINTEXT://127.0.0.1:{sasl_port}" if sasl_port else ""
+        if sasl_port:
+            template += (DEPLOY_DIR / "sasl.properties").read_text()
         config = (
             template.replace("@PORT@", str(self.settings.kafka_port))
             .replace("@CONTROLLER_PORT@", str(self.settings.kafka_controller_port))
+            .replace("@EXTRA_LISTENERS@", extra)
             .replace("@LOG_DIRS@", str(self.home / "data"))
+            .replace("@SASL_USER@", SASL_USER)
+            .replace("@SASL_PASSWORD@", self._sasl_password() if sasl_port else "")
         )
         path = self.home / "server.properties"
+        path.touch(mode=0o600)  # it may hold the SASL password
         path.write_text(config)
         return path
 
@@ -163,9 +185,9 @@ class LocalBroker:
             raise BrokerError(f"a broker process is running but does not answer; see {self.log_file}")
         java = self._java()
         libs = self.fetch()
-        for port in (self.settings.kafka_port, self.settings.kafka_controller_port):
-            _require_free(port)
-        (self.home / "logs").mkdir(parents=True, exist_ok=True)
+        for port, setting in self._ports():
+            require_free("127.0.0.1", port, setting)
+        ensure_dir(self.home / "logs", "FIGUREWATCH_DATA_DIR")
         config = self._write_config()
         classpath = f"{libs}/*"
         if not (self.home / "data" / "meta.properties").exists():
@@ -201,6 +223,13 @@ class LocalBroker:
             f"the broker did not answer within {self.settings.kafka_start_timeout:.0f}s; see {self.log_file}"
         )
 
+    def _ports(self) -> list[tuple[int, str]]:
+        ports = [(self.settings.kafka_port, "FIGUREWATCH_KAFKA_PORT"),
+                 (self.settings.kafka_controller_port, "FIGUREWATCH_KAFKA_CONTROLLER_PORT")]
+        if self.settings.kafka_sasl_port:
+            ports.append((self.settings.kafka_sasl_port, "FIGUREWATCH_KAFKA_SASL_PORT"))
+        return ports
+
     def stop(self, timeout: float = 60.0) -> bool:
         """Stop the broker cleanly (SIGTERM, then SIGKILL after ``timeout``). False if none ran."""
         pid = self.pid()
@@ -229,15 +258,3 @@ def _alive(pid: int) -> bool:
     stat = Path(f"/proc/{pid}/stat")
     return not (stat.exists() and stat.read_text().split(") ", 1)[-1].startswith("Z"))
 
-
-def _require_free(port: int) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        # As Kafka itself does: connections of a stopped broker in TIME_WAIT do not make the port taken.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError as exc:
-            raise BrokerError(
-                f"port {port} on 127.0.0.1 is taken: stop what uses it or set FIGUREWATCH_KAFKA_PORT / "
-                "FIGUREWATCH_KAFKA_CONTROLLER_PORT"
-            ) from exc

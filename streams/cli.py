@@ -16,21 +16,25 @@ from typing import BinaryIO
 import orjson
 
 from streams import __version__
-from streams._exceptions import FigurewatchError
+from streams._exceptions import FigurewatchError, UsageError
 from streams.broker import LocalBroker, answers
 from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
 from streams.extraction.evaluate import main as evaluate_extraction
 from streams.kafkaio import produce_lines, read_topic
 from streams.ledger import render_tables
 from streams.ledger.evaluate import main as evaluate_ledger
+from streams.logs import configure
 from streams.pipeline import Accepted, Rejected, ingest
 from streams.rebuild import rebuild
 from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
 from streams.settings import Settings
 from streams.topics import NEWS_ITEMS, create_topics
+from streams.usage import ArgumentParser, print_error
 
 Command = Callable[[argparse.Namespace, Settings], int]
+BROKEN_PIPE = 128 + 13
+"""The exit status when standard output was closed by its reader: a process killed by SIGPIPE gives the same."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -38,17 +42,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(os.environ).replace(broker=getattr(args, "broker", None))
+        configure(_log_level(args.command, settings), [settings.sasl_secret()])
         command: Command = args.func
         return command(args, settings)
     except FigurewatchError as exc:
-        print(f"figurewatch: error: {exc}", file=sys.stderr)
+        print_error(str(exc))
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (``figurewatch extract FILE | head``): stop quietly, as a killed pipe writer
+        # would. Standard output is pointed at /dev/null so the interpreter's last flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return BROKEN_PIPE
+
+
+def _log_level(command: str, settings: Settings) -> str:
+    """The worker logs at its level. The other commands print their results, and their failure in one line: they
+    log nothing (the Kafka clients' retries would bury that line) unless FIGUREWATCH_LOG_LEVEL is debug."""
+    return settings.log_level if command == "worker" or settings.log_level.lower() == "debug" else "critical"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="figurewatch", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="figurewatch", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"figurewatch {__version__}")
     parser.add_argument("--broker", help="Kafka bootstrap servers (default: $FIGUREWATCH_BROKER)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,12 +144,11 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    create_topics(settings)
     return run_worker(settings)
 
 
 def cmd_produce(args: argparse.Namespace, settings: Settings) -> int:
-    lines = list(_read_lines(args.file))
+    lines = list(_Lines(args.file))
     total = len(lines)
     progress = _Progress(total)
     sent = produce_lines(settings, settings.topic(NEWS_ITEMS.name), lines, on_sent=progress)
@@ -151,30 +166,28 @@ def cmd_figures(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
-    rejected = 0
-    for line in _read_lines(args.file):
+    lines = _Lines(args.file)
+    for line in lines:
         result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract)
         if isinstance(result, Rejected):
-            rejected += 1
-            _report_rejected(result)
+            lines.reject(result)
         elif isinstance(result, Accepted):
             for claim in result.claims:
                 out.write(orjson.dumps(claim.to_dict()) + b"\n")
-    return 1 if rejected else 0
+    return lines.status()
 
 
 def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     ledger = offline_ledger(settings)
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
-    events = replay(_read_lines(args.file), extractor.extract, ledger, max_bytes=settings.max_item_bytes,
-                    on_reject=_report_rejected)
-    for event in events:
+    lines = _Lines(args.file)
+    for event in replay(lines, extractor.extract, ledger, max_bytes=settings.max_item_bytes, on_reject=lines.reject):
         out.write(orjson.dumps(event) + b"\n")
     if args.tables:
         out.flush()
         sys.stdout.write(render_tables(ledger.tables()))
-    return 0
+    return lines.status()
 
 
 def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
@@ -185,16 +198,13 @@ def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _report_rejected(result: Rejected) -> None:
-    print(f"figurewatch: skipped a line: {result.reason}: {result.detail}", file=sys.stderr)
-
-
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
     evaluator = evaluate_extraction if args.what == "extraction" else evaluate_ledger
     return evaluator(args.args)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    _Lines(args.corpus).open().close()  # readable, before a broker is started for it
     return run_demo(settings, Path(args.corpus))
 
 
@@ -219,13 +229,45 @@ def _json_or_raw(value: bytes | None) -> object:
         return {"raw": value.decode("utf-8", "backslashreplace")}
 
 
-def _read_lines(path: str) -> Iterator[bytes]:
-    stream: BinaryIO = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115
-    with stream:
-        for raw in stream:
-            line = raw.rstrip(b"\r\n")
-            if line.strip():
-                yield line
+class _Lines:
+    """The non-blank lines of a JSON Lines file (``-`` for stdin), counting line numbers, so that a line the
+    offline commands reject is reported with its number in the file; :meth:`status` is the exit status."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.name = "stdin" if path == "-" else path
+        self.number = 0
+        self.rejected = 0
+
+    def open(self) -> BinaryIO:
+        try:
+            return sys.stdin.buffer if self.path == "-" else Path(self.path).open("rb")
+        except OSError as exc:
+            raise UsageError(f"cannot read {self.path}: {exc.strerror or exc}") from exc
+
+    def __iter__(self) -> Iterator[bytes]:
+        with self.open() as stream:
+            for number, raw in enumerate(_lines_of(stream, self.path), start=1):
+                self.number = number
+                line = raw.rstrip(b"\r\n")
+                if line.strip():
+                    yield line
+
+    def reject(self, result: Rejected) -> None:
+        self.rejected += 1
+        print_error(f"{self.name} line {self.number} skipped: {result.reason}: {result.detail}")
+
+    def status(self) -> int:
+        """1 when a line was skipped (the good lines' output is still written), else 0."""
+        return 1 if self.rejected else 0
+
+
+def _lines_of(stream: BinaryIO, path: str) -> Iterator[bytes]:
+    """The raw lines of ``stream``, with a read error translated."""
+    try:
+        yield from stream
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 class _Progress:

@@ -21,6 +21,7 @@ from streams.broker import LocalBroker, answers
 from streams.kafkaio import produce_lines, read_topic
 from streams.ledger import render_tables
 from streams.metrics import drained, scrape, total
+from streams.preflight import ensure_dir
 from streams.settings import Settings
 from streams.topics import FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, create_topics
 
@@ -68,7 +69,7 @@ def _feed_and_show(settings: Settings, corpus: Path) -> int:
         "FIGUREWATCH_WEB_PORT": str(settings.web_port), "FIGUREWATCH_WEB_HOST": settings.web_host,
         "FIGUREWATCH_PARTITIONS": str(settings.partitions),
     })
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_dir(settings.data_dir, "FIGUREWATCH_DATA_DIR")
     log_path = settings.data_dir / "worker.log"
     with log_path.open("ab") as log:
         worker = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env, stdout=log,

@@ -74,7 +74,8 @@ def parse_item(raw: bytes, max_bytes: int) -> NewsItem:
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise ItemRejected("not_json", f"not valid UTF-8 JSON: {exc}") from exc
+        # The message is one line: its position is a character offset ("line 1 column N" would mislead)
+        raise ItemRejected("not_json", f"not valid UTF-8 JSON: {exc.msg} at character {exc.pos}") from exc
     if not isinstance(data, dict):
         raise ItemRejected("not_object", f"expected a JSON object, got {type(data).__name__}")
     errors = sorted(validator_for("news-item").iter_errors(data), key=lambda e: list(e.path))

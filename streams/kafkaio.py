@@ -5,16 +5,20 @@ Outside errors are translated here into :class:`~streams._exceptions.BrokerError
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import orjson
-from kafka import KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import KafkaAdminClient
+from aiokafka.conn import create_conn
+from aiokafka.errors import AuthenticationFailedError, SaslAuthenticationFailed
+from aiokafka.errors import KafkaError as AioKafkaError
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
-from streams._exceptions import BrokerError
+from streams._exceptions import BrokerError, ConfigError
 from streams.security import kafka_python_options
 from streams.settings import Settings
 
@@ -32,6 +36,55 @@ class Message:
     def json_value(self) -> object:
         """The value parsed as JSON, or None for a tombstone."""
         return None if self.value is None else orjson.loads(self.value)
+
+
+LOGIN_TIMEOUT_SECONDS = 10.0
+"""How long :func:`check_login` waits for one broker to answer."""
+
+
+def check_login(settings: Settings) -> None:
+    """With a SASL security protocol, log in to the first bootstrap server that answers and raise a ConfigError
+    naming the credentials' settings if it refuses them. The Kafka clients retry a refused login with back-off
+    until their timeout and then report only that they could not bootstrap; this says why, in a second.
+    A broker that cannot be reached is left to the client that follows, which says so."""
+    if settings.security_protocol.startswith("SASL"):
+        asyncio.run(_check_login(settings))
+
+
+async def _check_login(settings: Settings) -> None:
+    options = kafka_python_options(settings)
+    for server in settings.bootstrap_servers:
+        host, _, port = server.rpartition(":") if ":" in server else (server, "", "9092")
+        try:
+            conn = await asyncio.wait_for(
+                create_conn(host, int(port), request_timeout_ms=int(LOGIN_TIMEOUT_SECONDS * 1000), **options),
+                LOGIN_TIMEOUT_SECONDS,
+            )
+        except (SaslAuthenticationFailed, AuthenticationFailedError) as exc:
+            password = "FIGUREWATCH_SASL_PASSWORD_FILE" if settings.sasl_password_file else "FIGUREWATCH_SASL_PASSWORD"
+            raise ConfigError(
+                f"Kafka at {server} refused the SASL login of FIGUREWATCH_SASL_USERNAME={settings.sasl_username} "
+                f"with the password of {password}: {exc}"
+            ) from exc
+        except (OSError, TimeoutError, AioKafkaError):
+            continue
+        conn.close()
+        return
+
+
+@contextmanager
+def admin_client(settings: Settings, client_id: str = "figurewatch-admin") -> Iterator[KafkaAdminClient]:
+    """An admin client of the configured brokers, closed on exit; failing to connect is a BrokerError."""
+    check_login(settings)
+    try:
+        admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id=client_id,
+                                 **kafka_python_options(settings))
+    except (KafkaError, OSError) as exc:
+        raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
+    try:
+        yield admin
+    finally:
+        admin.close()
 
 
 def item_key(line: bytes) -> bytes | None:
@@ -57,6 +110,7 @@ def produce_records(
 ) -> int:
     """Send each (key, value, partition) record (a None value is a tombstone, a None partition is the
     producer's choice by key); return how many were acknowledged."""
+    check_login(settings)
     try:
         producer = KafkaProducer(
             bootstrap_servers=settings.bootstrap_servers, acks="all", linger_ms=5, max_request_size=16 * 2**20,
@@ -87,6 +141,7 @@ def read_topic(settings: Settings, topic: str, *, idle_timeout: float = 2.0, fol
     Stops at the end offsets seen at the start unless ``follow``; then stops after ``idle_timeout``
     seconds without a new message.
     """
+    check_login(settings)
     try:
         consumer = KafkaConsumer(
             bootstrap_servers=settings.bootstrap_servers, enable_auto_commit=False, group_id=None,
@@ -124,24 +179,22 @@ def read_topic(settings: Settings, topic: str, *, idle_timeout: float = 2.0, fol
 
 def truncate_topic(settings: Settings, topic: str) -> int:
     """Delete every record ``topic`` holds now (its partitions start at their current end); return how many."""
-    try:
-        consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
-                                 **kafka_python_options(settings))
-        admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="figurewatch-admin",
-                                 **kafka_python_options(settings))
-    except (KafkaError, OSError) as exc:
-        raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        if not partitions:
-            raise BrokerError(f"topic {topic} does not exist on {settings.broker}")
-        start, end = consumer.beginning_offsets(partitions), consumer.end_offsets(partitions)
-        ahead = {tp: end[tp] for tp in partitions if end[tp] > start[tp]}
-        if ahead:
-            admin.delete_records(ahead)
-        return sum(end[tp] - start[tp] for tp in ahead)
-    except KafkaError as exc:
-        raise BrokerError(f"cannot truncate {topic}: {exc}") from exc
-    finally:
-        consumer.close()
-        admin.close()
+    with admin_client(settings) as admin:
+        try:
+            consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
+                                     **kafka_python_options(settings))
+        except (KafkaError, OSError) as exc:
+            raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
+        try:
+            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            if not partitions:
+                raise BrokerError(f"topic {topic} does not exist on {settings.broker}")
+            start, end = consumer.beginning_offsets(partitions), consumer.end_offsets(partitions)
+            ahead = {tp: end[tp] for tp in partitions if end[tp] > start[tp]}
+            if ahead:
+                admin.delete_records(ahead)
+            return sum(end[tp] - start[tp] for tp in ahead)
+        except KafkaError as exc:
+            raise BrokerError(f"cannot truncate {topic}: {exc}") from exc
+        finally:
+            consumer.close()

@@ -132,6 +132,32 @@ class Interval:
 
 
 @dataclass(frozen=True, slots=True)
+class Rounding:
+    """How a bare round number is read (``qualifiers.json``, "rounding"): a whole number whose last nonzero digit is at
+    ``min_place`` or coarser was rounded at that place, but no coarser than ``significant`` significant figures nor
+    finer than ``min_place`` (the rounding unit ``u``); it stands for ``[v - below * u, v + above * u - 1]``, which
+    holds both rounding to the nearest and rounding down ("20,000" written for 19,500 .. 20,999)."""
+
+    qualifier: str
+    min_place: int
+    significant: int
+    below: float
+    above: float
+
+    def bounds(self, value: float) -> tuple[float, float] | None:
+        """The interval of ``value`` read as rounded, or None when it is not round."""
+        if not float(value).is_integer() or value < self.min_place:
+            return None
+        whole, place = int(value), 1
+        while whole % (place * 10) == 0:
+            place *= 10
+        if place < self.min_place:
+            return None
+        unit = max(self.min_place, min(place, 10 ** (len(str(whole)) - self.significant)))
+        return float(round(whole - self.below * unit)), float(round(whole + self.above * unit - 1))
+
+
+@dataclass(frozen=True, slots=True)
 class Vague:
     value: float
     low: float
@@ -149,6 +175,7 @@ class NumberVocabulary:
     bare_joiners: frozenset[str]
     change_verbs: frozenset[str]
     vague: Mapping[tuple[str, ...], Vague]
+    rounding: Rounding
 
 
 class Number(NamedTuple):
@@ -572,6 +599,16 @@ class NumberParser:
         low, high = interval.bounds(quantity.value)
         return quantity._replace(low=low, high=high, qualifier=interval.qualifier, interval=name)
 
+    def rounded(self, quantity: Quantity) -> Quantity:
+        """``quantity`` read as rounded when it is one bare round number ("20,000", "1.9 million"), else unchanged; the
+        extractor asks it for running totals, which headlines restate rounded (docs/ledger.md)."""
+        rounding = self.vocabulary.rounding
+        bare = quantity.interval == "exact" and len(quantity.numbers) == 1
+        bounds = rounding.bounds(quantity.value) if bare else None
+        if bounds is None:
+            return quantity
+        return quantity._replace(low=bounds[0], high=bounds[1], qualifier=rounding.qualifier, interval="rounded")
+
     def _hedge_before(self, tokens: Tokens, i: int) -> tuple[str, int] | None:
         hit = self._before.ending_at(tokens.lows, i)
         return None if hit is None else (hit[0], i - hit[1])
@@ -586,7 +623,8 @@ class NumberParser:
 
 # -- the vocabulary file ----------------------------------------------------------------------
 
-_TOP_KEYS = {"description", "qualifiers", "intervals", "hedges", "ranges", "vague"}
+_TOP_KEYS = {"description", "qualifiers", "intervals", "hedges", "ranges", "vague", "rounding"}
+_ROUNDING_KEYS = {"description", "qualifier", "min_place", "significant", "below", "above"}
 _INTERVAL_KEYS = {"qualifier", "low", "high"}
 _RANGE_KEYS = {"description", "openers", "bare_joiners", "change_verbs"}
 
@@ -642,6 +680,12 @@ def parse_vocabulary(data: Any, where: str = "qualifiers.json") -> NumberVocabul
             float(entry["low"]),
             None if entry["high"] is None else float(entry["high"]),
         )
+    spec = checked_object(f"{where}: rounding", top["rounding"], _ROUNDING_KEYS)
+    if spec["qualifier"] not in QUALIFIERS or not all(isinstance(spec[k], int | float) for k in ("below", "above")):
+        raise DataFileError(f"{where}: rounding needs a hedge qualifier and numbers below and above")
+    if not all(isinstance(spec[k], int) and spec[k] >= 1 for k in ("min_place", "significant")):
+        raise DataFileError(f"{where}: rounding.min_place and rounding.significant must be whole numbers >= 1")
+    rounding = Rounding(spec["qualifier"], spec["min_place"], spec["significant"], spec["below"], spec["above"])
     return NumberVocabulary(
         intervals=intervals,
         before=_phrases(f"{where}: hedges.before", hedges["before"], intervals),
@@ -650,6 +694,7 @@ def parse_vocabulary(data: Any, where: str = "qualifiers.json") -> NumberVocabul
         bare_joiners=frozenset(ranges["bare_joiners"]),
         change_verbs=frozenset(ranges["change_verbs"]),
         vague=vague,
+        rounding=rounding,
     )
 
 

@@ -12,8 +12,11 @@ from streams.app import create_app, ledger_settings
 from streams.extraction import Extractor
 from streams.extraction.vocabulary import load_hierarchy, load_taxonomy
 from streams.hierarchy import Hierarchy
+from streams.kafkaio import admin_client
 from streams.ledger import Ledger, MemoryStore
+from streams.preflight import check_session_timeout, ensure_dir, require_free
 from streams.settings import Settings
+from streams.topics import create_topics
 
 
 def build_extractor(settings: Settings) -> Extractor:
@@ -37,9 +40,14 @@ def offline_ledger(settings: Settings) -> Ledger:
 
 
 def run_worker(settings: Settings) -> int:
-    """Run the Faust worker until it is stopped (SIGTERM/SIGINT)."""
+    """Check the settings the run depends on, create missing topics, and run the Faust worker until it is
+    stopped (SIGTERM/SIGINT)."""
     extractor = build_extractor(settings)
-    (settings.data_dir / "worker").mkdir(parents=True, exist_ok=True)
+    ensure_dir(settings.state_dir, "FIGUREWATCH_DATA_DIR")
+    require_free(settings.web_host, settings.web_port, "FIGUREWATCH_WEB_PORT")
+    with admin_client(settings) as admin:
+        check_session_timeout(admin, settings)
+    create_topics(settings)
     app = create_app(settings, extractor.extract, metric_kinds(), hierarchy=hierarchy(settings))
     FaustWorker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
     return 0

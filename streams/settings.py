@@ -15,6 +15,7 @@ FIGUREWATCH_DATA_DIR                ./.figurewatch                   worker stat
 FIGUREWATCH_CACHE_DIR               ~/.cache/figurewatch             downloaded Kafka jars
 FIGUREWATCH_KAFKA_PORT              9092                             local broker client port
 FIGUREWATCH_KAFKA_CONTROLLER_PORT   9093                             local broker controller port
+FIGUREWATCH_KAFKA_SASL_PORT         0                                local broker SASL/PLAIN listener (0: none)
 FIGUREWATCH_KAFKA_START_TIMEOUT     120                              seconds to wait for the local broker
 FIGUREWATCH_MAX_ITEM_BYTES          1048576                          larger news items go to the DLQ
 FIGUREWATCH_GAZETTEER               (none)                           user gazetteer JSON merged over ours
@@ -39,6 +40,7 @@ FIGUREWATCH_SSL_CAFILE              (none)                           CA bundle t
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,9 @@ PREFIX = "FIGUREWATCH_"
 GUARANTEES = ("at_least_once", "exactly_once")
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MAX_PORT = 65535
+_APP_ID = re.compile(r"[A-Za-z0-9._-]{1,200}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,7 @@ class Settings:
     cache_dir: Path = Path("~/.cache/figurewatch")
     kafka_port: int = 9092
     kafka_controller_port: int = 9093
+    kafka_sasl_port: int = 0
     kafka_start_timeout: float = 120.0
     max_item_bytes: int = 1_048_576
     gazetteer: Path | None = None
@@ -116,9 +122,30 @@ class Settings:
             raise ConfigError("FIGUREWATCH_SASL_USERNAME is required with a SASL security protocol")
         if not self.store.startswith(("rocksdb://", "memory://")):
             raise ConfigError("FIGUREWATCH_STORE must be rocksdb:// or memory://")
-        for name in ("partitions", "max_item_bytes", "kafka_port", "web_port"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{PREFIX}{name.upper()} must be positive")
+        for name in ("partitions", "max_item_bytes", "session_timeout", "stall_seconds", "kafka_start_timeout"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be positive, not {getattr(self, name)}")
+        optional = ("kafka_sasl_port",) if self.kafka_sasl_port else ()  # 0: no SASL listener
+        ports = ("kafka_port", "kafka_controller_port", "web_port", *optional)
+        for name in ports:
+            if not 0 < (port := getattr(self, name)) <= MAX_PORT:
+                raise ConfigError(f"{PREFIX}{name.upper()} must be a port from 1 to {MAX_PORT}, not {port}")
+        if self.log_level.upper() not in LOG_LEVELS:
+            levels = ", ".join(LOG_LEVELS).lower()
+            raise ConfigError(f"FIGUREWATCH_LOG_LEVEL must be one of {levels}, not {self.log_level!r}")
+        if not _APP_ID.fullmatch(self.app_id):
+            raise ConfigError(f"FIGUREWATCH_APP_ID {self.app_id!r} must be letters, digits, '.', '_' and '-' "
+                              "(it names the consumer group and the tables' changelog topics)")
+        self._validate_broker()
+
+    def _validate_broker(self) -> None:
+        """Each bootstrap server is ``host`` or ``host:port``; an empty list is an error, not a crash later."""
+        if not self.bootstrap_servers:
+            raise ConfigError("FIGUREWATCH_BROKER is empty: give the Kafka bootstrap servers as host:port[,host:port]")
+        for server in self.bootstrap_servers:
+            host, colon, port = server.rpartition(":") if ":" in server else (server, "", "")
+            if not host or (colon and not (port.isdigit() and 0 < int(port) <= MAX_PORT)):
+                raise ConfigError(f"FIGUREWATCH_BROKER: {server!r} is not host:port with a port from 1 to {MAX_PORT}")
 
     def sasl_secret(self) -> str | None:
         """The SASL password, from the setting or its file (read when needed, never stored in logs)."""
@@ -132,6 +159,11 @@ class Settings:
     def topic(self, name: str) -> str:
         """The full name of one of our topics."""
         return f"{self.topic_prefix}{name}"
+
+    @property
+    def state_dir(self) -> Path:
+        """The worker's table state: one folder per app id, so that two app ids can share a data folder."""
+        return self.data_dir.resolve() / "worker" / self.app_id
 
     @property
     def bootstrap_servers(self) -> list[str]:

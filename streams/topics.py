@@ -16,7 +16,7 @@ from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from streams._exceptions import BrokerError
-from streams.security import kafka_python_options
+from streams.kafkaio import admin_client
 from streams.settings import Settings
 
 DAY_MS = 24 * 3600 * 1000
@@ -54,11 +54,11 @@ def partition_for(conflict: str, partitions: int) -> int:
 
 def create_topics(settings: Settings) -> list[str]:
     """Create any of our topics that do not exist yet; return the names created."""
-    try:
-        admin = KafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, client_id="figurewatch-admin",
-                                 **kafka_python_options(settings))
-    except (KafkaError, OSError) as exc:
-        raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
+    with admin_client(settings) as admin:
+        return _create_missing(admin, settings)
+
+
+def _create_missing(admin: KafkaAdminClient, settings: Settings) -> list[str]:
     try:
         existing = set(admin.list_topics())
         wanted = [
@@ -73,5 +73,3 @@ def create_topics(settings: Settings) -> list[str]:
         return [t.name for t in wanted]
     except KafkaError as exc:
         raise BrokerError(f"cannot create topics on {settings.broker}: {exc}") from exc
-    finally:
-        admin.close()

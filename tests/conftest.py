@@ -8,6 +8,7 @@ and data folder. Kafka is never mocked.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import os
 import shutil
 import socket
@@ -20,11 +21,12 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 
-from streams.broker import LocalBroker
+from streams.broker import SASL_USER, LocalBroker
 from streams.metrics import scrape
 from streams.settings import Settings
 
@@ -37,6 +39,16 @@ def setup_constant(name: str) -> Any:
     tree = ast.parse((REPO / "setup.py").read_text())
     assigned = {getattr(n.targets[0], "id", ""): n.value for n in tree.body if isinstance(n, ast.Assign)}
     return ast.literal_eval(assigned[name])
+
+
+def bench_module(name: str) -> ModuleType:
+    """The script ``bench/<name>.py`` as a module (bench/ is no package), for tests that share its scoring."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port() -> int:
@@ -70,14 +82,49 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     data_dir = tmp_path_factory.mktemp("kafka")
     settings = Settings(
-        data_dir=data_dir, kafka_port=TEST_KAFKA_PORT, kafka_controller_port=TEST_KAFKA_PORT + 1
+        data_dir=data_dir, kafka_port=TEST_KAFKA_PORT, kafka_controller_port=TEST_KAFKA_PORT + 1,
+        kafka_sasl_port=free_port(),
     )
     broker = LocalBroker(settings)
     bootstrap = broker.start()
+    _LOCAL_BROKERS.append(broker)
     try:
         yield bootstrap
     finally:
         broker.stop()
+
+
+_LOCAL_BROKERS: list[LocalBroker] = []  # the session's broker, when it is the local one
+
+
+@dataclass(frozen=True)
+class SaslEndpoint:
+    """A SASL_PLAINTEXT listener with SASL/PLAIN and its one user."""
+
+    bootstrap: str
+    username: str
+    password: str
+
+
+@pytest.fixture(scope="session")
+def kafka_sasl(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SaslEndpoint]:
+    """The SASL listener of the session's local broker; when the session's broker is not the local one, a
+    local broker of its own with such a listener."""
+    own = None
+    if _LOCAL_BROKERS:
+        broker = _LOCAL_BROKERS[0]
+    else:
+        own = broker = LocalBroker(Settings(
+            data_dir=tmp_path_factory.mktemp("kafka-sasl"), kafka_port=free_port(),
+            kafka_controller_port=free_port(), kafka_sasl_port=free_port(),
+        ))
+        broker.start()
+    try:
+        yield SaslEndpoint(f"127.0.0.1:{broker.settings.kafka_sasl_port}", SASL_USER,
+                           broker.sasl_password_file.read_text().strip())
+    finally:
+        if own is not None:
+            own.stop()
 
 
 @pytest.fixture(scope="session")

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from streams.extraction.dates import RELATIVE_DAYS, WEEKDAYS
+from streams.extraction.reading import Sentence
 from streams.extraction.sentences import CLAUSE_BREAKS, MAX_SENTENCE_CHARS, aside_opening, sentence_bounds
 from streams.extraction.vocabulary import Gazetteer
 from streams.numbers import NUMBER_WORDS, Tokens
 from streams.phrases import Phrases
-
-if TYPE_CHECKING:
-    from streams.extraction.extractor import _Sentence
 
 TRAILING_SOURCE_END = frozenset({".", ",", ";", ""})
 # "figures released by the health ministry": the source of a count comes after its participle and "by"
@@ -65,7 +62,7 @@ class Attribution:
     gazetteer: Gazetteer
     _ctx: Mapping[str, Phrases[bool]]
 
-    def _source(self, context: _Sentence, first: int, last: int, clause: tuple[int, int]) -> str | None:
+    def _source(self, context: Sentence, first: int, last: int, clause: tuple[int, int]) -> str | None:
         sentence, tokens = context.text, context.tokens
         lows = tokens.lows
         ctx = self._ctx
@@ -130,7 +127,7 @@ class Attribution:
                 return source
         return best
 
-    def _named_source(self, sentence: _Sentence, source: str | None) -> str | None:
+    def _named_source(self, sentence: Sentence, source: str | None) -> str | None:
         """The canonical source; a bare "the ministry" is the last source of the item with that head."""
         if source is _PREVIOUS_SOURCE:
             self._catch_up(sentence)
@@ -146,7 +143,7 @@ class Attribution:
         """True for a bare head noun ("ministry"), which stands for the last source named with that head."""
         return " " not in canonical and canonical.islower() and self._ctx["source_heads"].at([canonical], 0) is not None
 
-    def _remember(self, sentence: _Sentence, canonical: str) -> str:
+    def _remember(self, sentence: Sentence, canonical: str) -> str:
         """Record ``canonical`` as the item's last source (a bare head resolved first) and return it."""
         context = sentence.context
         if self._bare_head(canonical):
@@ -157,7 +154,7 @@ class Attribution:
         context.last_source = canonical
         return canonical
 
-    def _catch_up(self, sentence: _Sentence) -> None:
+    def _catch_up(self, sentence: Sentence) -> None:
         """Remember the sources of the sentences read for no claim since the last remembered one: "The ministry
         said on Monday that the situation was dire. It said 40 people were killed." Each is read once, and only
         when a later figure's source points back, so the work stays linear and most items do none of it."""

@@ -1,11 +1,12 @@
 """Basis and start: is a figure a running total or one incident's count, and from when does a total count.
 
 Mixing them up would make every daily toll look like a fall in the total, so the rules are ordered (see
-``BasisRules.basis``): a new increment ("another 30"), a period between the conflict's start and a day, a count since
-dawn, the toll of one incident, total cues ("the death toll", "since the war began", "in 2026"), incident
-cues ("overnight", "on Tuesday", "a strike"), a deal's planned releases, and the perfect ("have freed 18"),
-whose subject tells a campaign's running total from a day's toll (``_campaign_toll``). ``since`` reads the
-start of a total: a stated date, the start of the year, else the conflict's default start.
+``BasisRules.basis``): a new increment ("another 30", "added to the total"), a period between the conflict's start
+and a day, a count since dawn, the toll of one incident, total cues ("the death toll", "since the war began", "in
+2026"), incident cues ("overnight", "on Tuesday", "a strike"), a deal's planned releases, and the perfect ("have
+freed 18"), whose subject tells a campaign's running total from a day's toll (``_campaign_toll``). ``since`` reads
+the start of a total: a stated date, the start of the year, else the conflict's default start. ``heading`` and
+``label_basis`` read the headings and labels of lists (:mod:`streams.extraction.lists`).
 
 The extractor holds one :class:`BasisRules` over its vocabulary and asks it about the sentence it is reading.
 """
@@ -14,21 +15,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING
 
 from streams.extraction.dates import DAY, MONTH, MONTHS, WEEKDAYS, YEAR
+from streams.extraction.reading import Figure, Sentence
 from streams.extraction.sentences import aside_opening, clause_of
 from streams.extraction.vocabulary import Gazetteer, Taxonomy
 from streams.numbers import NUMBER_WORDS
 from streams.phrases import Phrases
 
-if TYPE_CHECKING:
-    from streams.extraction.extractor import _Figure, _Sentence
-
 _START_MARGIN = 2
 """Days from a conflict's start within which a stated start day names it: wire copy dates the Lebanon front from the
 7th (the Gaza war's first day) or the 8th (Hezbollah's first fire), one total either way."""
 _HANDFUL = 10  # an exact count below this, in the perfect with no total cue, is one event's
+_WAR_TOLL = 10_000
+"""A sentence with a cumulative count of at least this many and no incident named ("20,000 killed in Gaza", "health
+ministry says 21,110 killed") states running totals: the deadliest single attacks of the wars covered killed about
+1,200 (7 October 2023) and 1,400 (Syria's coast, March 2025); multi-day massacres stay below it too."""
 _DAY_TOLL = 1000
 """A count of at least this many, after an attack noun in the perfect ("Israeli strikes have killed 41,000"), is
 beyond one day's toll: the campaign's running total. The deadliest days of the wars covered stay below it."""
@@ -42,6 +44,7 @@ _TIME_CUES = frozenset(
 )
 
 
+_SUBORDINATORS = frozenset({"after", "when", "as", "while", "because", "since", "once", "before", "until", "and"})
 _PERIOD_UNITS = frozenset({"months", "weeks", "half", "quarter"})
 
 
@@ -63,13 +66,15 @@ class BasisRules:
         self._ctx: Mapping[str, Phrases[bool]] = taxonomy.context
         self._event_cues = Phrases({k: True for k in self._ctx["incident"].table if k[0] not in _TIME_CUES})
 
-    def basis(self, sentence: _Sentence, figure: _Figure, clause: tuple[int, int], planned: bool = False) -> str:
+    def basis(self, sentence: Sentence, figure: Figure, clause: tuple[int, int], planned: bool = False) -> str:
         """Total or incident; see the comments for the order of the rules."""
         ctx = self._ctx
         lows = sentence.tokens.lows
         first, last = figure.quantity.tokens
         # "another 30", "30 more": a new increment
         if ctx["incident_local"].ending_at(lows, first) or sentence.tokens.low(last) == "more":
+            return "incident"
+        if self.increment(sentence, last, clause[1]):
             return "incident"
         if sentence.memo.get("period"):
             return "total"  # "between 7 October 2023 and 15 January 2025": the running total as of the later day
@@ -103,11 +108,17 @@ class BasisRules:
         perfect = perfect_hit is not None
         if perfect and figure.quantity.value < _HANDFUL and figure.quantity.qualifier == "exact":
             return "incident"  # "Ukraine says it has captured two North Korean soldiers": a handful is one event
-        if self.taxonomy.metrics[figure.metric].kind == "stock" or perfect:
+        kind = self.taxonomy.metrics[figure.metric].kind
+        if kind == "stock" or perfect:
             return "total"  # a stock ("remain displaced") or a perfect ("have freed 18") is a running total
+        largest = sentence.memo.get("largest", 0)
+        if kind == "cumulative" and isinstance(largest, float) and largest >= _WAR_TOLL and not incident:
+            # "Israel-Hamas war: 20,000 killed", with no incident named: no one incident's toll, nor are the figures
+            # beside it ("4,047 people were killed and 16,638 wounded in Lebanon during more than a year of ...")
+            return "total"
         return "incident"
 
-    def _names_a_deal(self, sentence: _Sentence) -> bool:
+    def _names_a_deal(self, sentence: Sentence) -> bool:
         """True when the sentence names a deal ("under the truce", "the agreement provides for"); once per sentence."""
         deal = sentence.memo.get("deal")
         if not isinstance(deal, bool):
@@ -115,7 +126,7 @@ class BasisRules:
             deal = sentence.memo["deal"] = self._ctx["deals"].find(lows, 0, len(lows)) is not None
         return deal
 
-    def _campaign_toll(self, sentence: _Sentence, clause: tuple[int, int], perfect: int, figure: _Figure) -> bool:
+    def _campaign_toll(self, sentence: Sentence, clause: tuple[int, int], perfect: int, figure: Figure) -> bool:
         """True when the subject of a perfect is a campaign that counts its running total; its words are incident
         cues, which this rule overrides.
 
@@ -151,7 +162,7 @@ class BasisRules:
             ) or self._dated(sentence)
         return not period and not self._battle(sentence, hit[1], end)
 
-    def _dated(self, sentence: _Sentence) -> bool:
+    def _dated(self, sentence: Sentence) -> bool:
         """True when the sentence names a day or month of its own ("on January 5", "in September"), not the day of
         a statement ("said on January 5"), the start of a total ("since January") nor its day ("as of May 31"), nor
         the day the conflict began ("Israel's offensive, launched after the attack of Oct. 7, 2023, has killed")."""
@@ -166,7 +177,7 @@ class BasisRules:
             for d in sentence.dates
         )
 
-    def _battle(self, sentence: _Sentence, lo: int, hi: int) -> bool:
+    def _battle(self, sentence: Sentence, lo: int, hi: int) -> bool:
         """True when tokens ``[lo, hi)`` name a place narrower than the conflict's territory: "fighting in Goma",
         "strikes on Kharkiv" are a battle or a raid on one place, not the campaign over the whole war."""
         starts, text_end = sentence.tokens.starts, len(sentence.text)
@@ -177,7 +188,7 @@ class BasisRules:
             for at, phrase in sentence.terms
         )
 
-    def incident_cue(self, sentence: _Sentence, lo: int, hi: int, skip: Phrases[bool] | None = None) -> bool:
+    def incident_cue(self, sentence: Sentence, lo: int, hi: int, skip: Phrases[bool] | None = None) -> bool:
         """An incident word in tokens ``[lo, hi)``, not one of ``skip``; the day of a statement ("said on Friday")
         is not one."""
         lows = sentence.tokens.lows
@@ -212,7 +223,37 @@ class BasisRules:
         speech = self._ctx["speech_verbs"]
         return any(speech.ending_at(lows, back) for back in range(max(0, at - reach), at + 1))
 
-    def since(self, sentence: _Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
+    def increment(self, sentence: Sentence, last: int, hi: int) -> bool:
+        """True when words from token ``last`` to ``hi`` add the figure before them to a total: "six martyrs ... have
+        been added to the cumulative total" states the increment, not the total."""
+        lows = sentence.tokens.lows
+        hit = self._ctx["increments"].find(lows, last, hi)
+        # "reached 47,035 after bodies recovered from rubble were added": what was added is another clause's subject
+        return hit is not None and _SUBORDINATORS.isdisjoint(lows[last : hit[1]])
+
+    def label_basis(self, sentence: Sentence, figure: Figure, label: tuple[int, int]) -> str:
+        """The basis of a labelled figure under no heading that sets one: a running total when its count is beyond a
+        day's toll (:data:`_DAY_TOLL`) and the label names no period or incident ("Palestinians killed in Gaza*:
+        35,000+", a situation report's snapshot), else an incident ("Death toll: 12")."""
+        beyond = figure.quantity.value >= _DAY_TOLL and self.taxonomy.metrics[figure.metric].kind == "cumulative"
+        return "total" if beyond and not self.incident_cue(sentence, *label) else "incident"
+
+    def heading(self, sentence: Sentence) -> tuple[str, str | None] | None:
+        """The basis and start that the heading of a list sets for its entries (see :mod:`streams.extraction.lists`):
+        a period of its own ("in the past 24 hours", "today", "In May 2025") makes them that period's figures, a total
+        cue ("since the ceasefire (October 11)", "cumulative") running totals from the start it states, an event ("a
+        strike on Kharkiv") that event's figures; else None."""
+        lows = sentence.tokens.lows
+        whole = (0, len(lows))
+        if self.incident_cue(sentence, *whole, self._event_cues) or self._dated(sentence):
+            return "incident", None  # a period: "in the past 24 hours", "today", "In May 2025"
+        if sentence.start_dates or self._ctx["total"].find(lows, *whole) is not None:
+            return "total", self.since(sentence, whole, whole)
+        if self.incident_cue(sentence, *whole):
+            return "incident", None  # one event: "Kharkiv strike", "Attack on the market"
+        return None
+
+    def since(self, sentence: Sentence, segment: tuple[int, int], clause: tuple[int, int]) -> str:
         """The start of a total: stated in the figure's segment, else its clause, else the conflict's."""
         lows = sentence.tokens.lows
         default = self.gazetteer.conflicts[sentence.conflict].start

@@ -3,12 +3,11 @@
 A produced claim matches an expected one when item, conflict, metric and (value, low, high) agree;
 each expected claim is matched at most once. Prints claim precision, recall and F1, then the accuracy
 over matched claims of qualifier, group, modality, attributed_to (case-insensitive, leading "the"
-stripped), as_of and basis. ``main`` is what ``figurewatch evaluate-extraction`` runs.
+stripped), as_of and basis. ``main`` is what ``figurewatch evaluate extraction`` runs.
 """
 
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,10 +16,12 @@ from typing import Any
 
 import orjson
 
+from streams._exceptions import DataFileError
 from streams.claims import Claim
 from streams.extraction.extractor import Extractor
 from streams.extraction.vocabulary import Gazetteer
 from streams.items import NewsItem
+from streams.usage import ArgumentParser
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "corpus" / "dev" / "extraction.jsonl"
 FIELDS = ("qualifier", "group", "modality", "attributed_to", "as_of", "basis", "since")
@@ -112,11 +113,14 @@ def score(extractor: Extractor, rows: Iterable[dict[str, Any]]) -> Score:
 
 
 def load_rows(path: Path) -> list[dict[str, Any]]:
-    return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    try:
+        return [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise DataFileError(f"cannot read the corpus {path}: {exc}") from exc
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="figurewatch evaluate-extraction", description=__doc__)
+    parser = ArgumentParser(prog="figurewatch evaluate extraction", description=__doc__)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="labeled JSONL corpus")
     parser.add_argument("--verbose", action="store_true", help="list misses, extras and wrong fields")
     args = parser.parse_args(argv)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_left
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -29,7 +29,10 @@ from streams.claims import Claim
 from streams.extraction.attribution import COPULAS, TRAILING_SOURCE_END, Attribution
 from streams.extraction.basis import BasisRules
 from streams.extraction.dates import DAY, DateExpr, days_before, find_dates
+from streams.extraction.lists import ListRules, labelled
 from streams.extraction.place import place_of
+from streams.extraction.readable import Readable
+from streams.extraction.reading import Figure, Heading, ItemReading, Sentence
 from streams.extraction.sentences import CLAUSE_BREAKS, MAX_ASIDE_TOKENS, breaks, clause_of, figure_sentences
 from streams.extraction.target import Targets
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
@@ -84,58 +87,13 @@ class _Head(NamedTuple):
     subset: bool = False  # "35 of the hostages": a part of a named whole, its own predicate follows
 
 
-class _Figure(NamedTuple):
-    quantity: Quantity
-    metric: str
-    noun: str
-    group: str | None
-    trigger: int  # token index of the trigger, or of the head noun
-    part: bool = False  # "including 669 children": a part of the previous figure, same basis
-    earlier: bool = False  # "up from 900": an earlier figure of the previous figure's series
-    whole: str | None = None  # a part's whole's group, which a figure coordinated after the part takes
-    denominator: bool = False  # "Of the 251 people taken hostage, 59 remain": the whole, no figure of its own
-
-
-@dataclass(slots=True)
-class _Item:
-    """One item being read: its body (capped), gazetteer terms in it and its identity for claim ids."""
-
-    item: NewsItem
-    published: date
-    body: str
-    terms: list[tuple[int, str]]
-    starts: list[int]
-    key: str
-    sources: dict[str, str]  # last word -> the last source named so far with it, for "the ministry said"
-    last_source: str | None = None  # the last source named so far, for a sentence that opens "It said"
-    last_group: str | None = None  # the group of the last claim so far, for "This number includes ..."
-    read_to: int = 0  # the sources of the body before this offset are remembered (or superseded by a later one)
-
-
-@dataclass(slots=True)
-class _Sentence:
-    """One sentence being read: its tokens, gazetteer terms (sentence offsets) and dates."""
-
-    context: _Item
-    text: str
-    offset: int
-    tokens: Tokens
-    terms: list[tuple[int, str]]
-    dates: list[DateExpr]
-    start_dates: list[DateExpr]  # dates inside a since-phrase: starts, not the as-of day
-    conflict: str
-    revision: bool
-    numbers: list[Quantity] = field(default_factory=list)  # every count read, figure or not
-    memo: dict[str, object] = field(default_factory=dict)  # what every figure of the sentence asks alike
-
-
 def _elliptical(lows: list[str], last: int) -> bool:
     """True for "1,109 since 7 October 2023": a bare number that continues the previous figure."""
     after = lows[last] if last < len(lows) else ""
     return after in TRAILING_SOURCE_END or after in ("since", "in", "so", "this", "during", "over")
 
 
-def _as_of(sentence: _Sentence, segment: tuple[int, int], front: int, own_end: int) -> date | None:
+def _as_of(sentence: Sentence, segment: tuple[int, int], front: int, own_end: int) -> date | None:
     """The day the sentence states (not a since-date), preferring one in the figure's segment."""
     lows = sentence.tokens.lows
     days = [
@@ -199,7 +157,7 @@ def _days_after(lows: list[str], lo: int, hi: int) -> int:
     return 0
 
 
-def _incident_day(sentence: _Sentence) -> date | None:
+def _incident_day(sentence: Sentence) -> date | None:
     """The day of a possessive "Sunday's strike" / "Saturday's attack", which names the incident."""
     lows = sentence.tokens.lows
     for d in sentence.dates:
@@ -225,6 +183,7 @@ class Extractor(Attribution):
         self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
         self._bases = BasisRules(gazetteer, taxonomy)
         self._targets = Targets(gazetteer, taxonomy)
+        self._lists = ListRules(taxonomy, numbers, self._bases)
 
     @classmethod
     def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
@@ -241,12 +200,15 @@ class Extractor(Attribution):
             published = parse_timestamp(item.published_at).date()
         except (ValueError, AttributeError, TypeError) as exc:
             raise InputError(f"item {item.id!r}: bad published_at {item.published_at!r}") from exc
-        body = item.body[:MAX_BODY_CHARS]
+        readable = Readable(item.body[:MAX_BODY_CHARS])
+        body = readable.text
         terms = self.gazetteer.scan(body)
         dominant = self._dominant(self._weights(self.gazetteer.scan(item.title) + terms))
         if dominant is None:
             return []
-        context = _Item(item, published, body, terms, [at for at, _ in terms], f"{item.id}\x1f{item.content_hash}", {})
+        key = f"{item.id}\x1f{item.content_hash}"
+        context = ItemReading(item, published, body, terms, [at for at, _ in terms], key, {}, readable,
+                              lines="\n" in body)
         claims: list[Claim] = []
         for start, end in figure_sentences(body):
             claims.extend(self._sentence(context, start, end, dominant))
@@ -271,7 +233,7 @@ class Extractor(Attribution):
             return None
         return min(counts, key=lambda slug: (-counts[slug], self._order[slug]))
 
-    def _sentence(self, context: _Item, start: int, end: int, dominant: str) -> list[Claim]:
+    def _sentence(self, context: ItemReading, start: int, end: int, dominant: str) -> list[Claim]:
         text = context.body[start:end].rstrip()
         tokens = Tokens(text)
         lows = tokens.lows
@@ -308,11 +270,17 @@ class Extractor(Attribution):
         if period is not None:  # "Between 7 October 2023 and 15 January 2025, 46,600 were killed": since, as of
             start_dates.append(period[0])
         revision = self._ctx["revision"].find(lows, 0, len(lows)) is not None
-        sentence = _Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
+        sentence = Sentence(context, text, start, tokens, terms, dates, start_dates, conflict, revision)
         sentence.numbers = quantities
         if period is not None:
             sentence.memo["period"] = True
-        figures: list[_Figure] = []
+        entry = self._lists.entry(context, start, text, tokens)
+        if entry is not None:  # a line of a labelled list: its heading sets the period (streams/extraction/lists.py)
+            sentence.memo["entry"] = entry
+            heading = self._lists.heading(context, start, conflict)
+            if heading is not None:
+                sentence.memo["heading"] = heading
+        figures: list[Figure] = []
         for q in quantities:
             figure = self._figure(sentence, q, figures[-1] if figures else None)
             if figure is not None:
@@ -324,6 +292,10 @@ class Extractor(Attribution):
         if earlier:  # "The 2014 war lasted 51 days and killed more than 2,200": another war's toll
             spans = [clause_of(lows, *f.quantity.tokens) for f in figures]
             figures = [f for f, (lo, hi) in zip(figures, spans, strict=True) if all(k < lo or k >= hi for k in earlier)]
+        if entry is not None:  # an entry's breakdown and detail lines are not figures of their own
+            figures = self._lists.figures(context, entry, figures, start, end)
+        cumulative = [f.quantity.value for f in figures if self.taxonomy.metrics[f.metric].kind == "cumulative"]
+        sentence.memo["largest"] = max(cumulative, default=0.0)  # the sentence's largest cumulative count
         claims: list[Claim] = []
         for n in range(len(figures)):
             claims.append(self._claim(sentence, figures, n, claims[-1] if claims else None))
@@ -340,7 +312,7 @@ class Extractor(Attribution):
             context.read_to = end
         return claims
 
-    def _earlier_wars(self, sentence: _Sentence) -> list[int]:
+    def _earlier_wars(self, sentence: Sentence) -> list[int]:
         """Token positions of a war named by a year before the conflict began: "the 2014 war"."""
         lows = sentence.tokens.lows
         wars = self._ctx["war_nouns"]
@@ -373,8 +345,8 @@ class Extractor(Attribution):
             return False  # a share, not a count: "nine in ten Gazans", "one in every five children"
         if q.qualifier in ("more_than", "less_than") and lows[first] in _AGE_HEDGES and self._is_noun(lows, first):
             return False  # an age: "men over 50", "children under five"
-        if after == "-" and tokens.kinds[last + 1 : last + 2] == ["word"]:
-            return False  # "12-year-old", "three-phase", "1,200-kilometre"
+        if after == "-" and tokens.touching(last) and tokens.kinds[last + 1 : last + 2] == ["word"]:
+            return False  # "12-year-old", "three-phase", "1,200-kilometre" (not "30,000 - health ministry")
         digits = tokens.lows[first] if q.qualifier == "exact" and last - first == 1 else ""
         return not (digits.isdigit() and len(digits) == 4 and 1900 <= int(digits) <= 2100)
 
@@ -620,14 +592,14 @@ class Extractor(Attribution):
                 return hit[0], j
         return None
 
-    def _figure(self, sentence: _Sentence, q: Quantity, previous: _Figure | None) -> _Figure | None:
+    def _figure(self, sentence: Sentence, q: Quantity, previous: Figure | None) -> Figure | None:
         tokens = sentence.tokens
         lows = tokens.lows
         first, last = q.tokens
         head = self._head(sentence.text, tokens, q)
         if previous is not None and head.kind != "noun" and lows[first - 2 : first] in _UP_FROM:
             # "rose to 1,200, up from 900 it reported on Thursday": the same series at an earlier date
-            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger, earlier=True)
+            return Figure(q, previous.metric, previous.noun, previous.group, previous.trigger, earlier=True)
         if head.kind == "reject":
             return None
         noun = head.noun
@@ -697,7 +669,7 @@ class Extractor(Attribution):
             # a part is of the whole's group unless it names its own: "9,700 Palestinians, 3,300 of them ..."
             group = head.group or (previous.group if head.kind in ("partitive", "empty") else None)
             whole = previous.whole if previous.part else previous.group
-            return _Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True, whole=whole)
+            return Figure(q, previous.metric, previous.noun, group, previous.trigger, part=True, whole=whole)
         if found is None:
             found = self._event_in_clause(lows, first, noun)
         if found is None and previous is not None and head.kind == "noun" and head.explicit:
@@ -712,7 +684,7 @@ class Extractor(Attribution):
             and (found is None or found[1] <= previous.trigger)
             and _elliptical(lows, last)
         ):  # no trigger of its own between the previous figure and this one: "and 1,109 since 7 October"
-            return _Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
+            return Figure(q, previous.metric, previous.noun, previous.group, previous.trigger)
         if found is None and head.kind == "noun":
             found = self._event_ahead(tokens, head.end)
         if found is None and lows[first - 1 : first] == [":"] and first > 1:
@@ -722,6 +694,9 @@ class Extractor(Attribution):
             if label is not None and (at == 0 or lows[at - 1] in CLAUSE_BREAKS or lows[at - 1] == "."):
                 found = (label[0], at)
                 noun = noun or "person"
+            label_span = labelled(sentence, first)
+            if found is None and label_span is not None:
+                found = self._lists.label_trigger(lows, label_span)  # "• Total number of martyrs: 992"
         if found is None and head.kind == "empty" and not (previous is not None and previous.denominator):
             return None
         event, trigger = found if found is not None else (None, first)
@@ -769,11 +744,11 @@ class Extractor(Attribution):
         if first == 2 and lows[:2] == ["of", "the"] and clause_of(lows, first, last)[1] < len(lows):
             # "Of the 251 people taken hostage on Oct. 7, 59 remain": the whole the next figure is part of
             noun = "hostage" if metric.startswith("hostages") else noun
-            return _Figure(q, metric, noun, group, trigger, denominator=True)
-        return _Figure(q, metric, noun, group, trigger, part=part, whole=whole)
+            return Figure(q, metric, noun, group, trigger, denominator=True)
+        return Figure(q, metric, noun, group, trigger, part=part, whole=whole)
 
     @staticmethod
-    def _breakdown(lows: list[str], previous: _Figure, first: int) -> bool:
+    def _breakdown(lows: list[str], previous: Figure, first: int) -> bool:
         """True when the figure at ``first`` opens a breakdown of the casualties figure right before it: "30,400
         civilian casualties, 10,500 killed and 19,800 injured", "casualties - 3,381 killed", or a member of it."""
         end = previous.quantity.tokens[1]
@@ -786,7 +761,7 @@ class Extractor(Attribution):
             and not {"casualties", "casualty"}.isdisjoint(lows[end : first - 1])
         )
 
-    def _listed(self, sentence: _Sentence, previous: _Figure, first: int) -> tuple[str, int] | None:
+    def _listed(self, sentence: Sentence, previous: Figure, first: int) -> tuple[str, int] | None:
         """The trigger of ``previous`` when only a list of counted nouns parts it from the figure at ``first``: after
         the previous noun phrase a comma, then only "and", commas, articles and nouns ("two men, a woman and")."""
         lows, tx = sentence.tokens.lows, self.taxonomy
@@ -810,7 +785,7 @@ class Extractor(Attribution):
             k += size
         return event[0], previous.trigger
 
-    def _swap(self, sentence: _Sentence) -> tuple[int, ...]:
+    def _swap(self, sentence: Sentence) -> tuple[int, ...]:
         """The (start, end) of the words that join the two sides of a swap ("in exchange for"), else (); once per
         sentence."""
         swap = sentence.memo.get("swap")
@@ -820,7 +795,7 @@ class Extractor(Attribution):
             swap = sentence.memo["swap"] = (hit[1], hit[1] + hit[2]) if hit is not None else ()
         return swap
 
-    def _swapped_release(self, sentence: _Sentence, first: int) -> tuple[str, int] | None:
+    def _swapped_release(self, sentence: Sentence, first: int) -> tuple[str, int] | None:
         """The release before a swap, for a figure that opens its other side: "freed 50 hostages in exchange for
         150 women held in Israeli jails" releases the 150 too, whose own participle only says who they are."""
         swap = self._swap(sentence)
@@ -833,7 +808,7 @@ class Extractor(Attribution):
                 return hit[0], k - hit[1]
         return None
 
-    def _released_class(self, sentence: _Sentence, first: int, trigger: int) -> str | None:
+    def _released_class(self, sentence: Sentence, first: int, trigger: int) -> str | None:
         """"hostage" or "prisoner" for people released, when who releases them or the swap says which, else None
         (the sentence's own words decide, in :meth:`_metric`).
 
@@ -854,7 +829,7 @@ class Extractor(Attribution):
             return None
         return "prisoner" if subject else self._against(sentence, after_swap=first < swap[0])
 
-    def _against(self, sentence: _Sentence, after_swap: bool) -> str | None:
+    def _against(self, sentence: Sentence, after_swap: bool) -> str | None:
         """The class of the people released against those named on one side of the swap: prisoners against hostages
         or against people an armed group holds ("held by Hamas"), hostages against prisoners; once per side."""
         key = f"against:{after_swap}"
@@ -867,7 +842,7 @@ class Extractor(Attribution):
         found = sentence.memo[key]
         return found if isinstance(found, str) else None
 
-    def _own_predicate(self, sentence: _Sentence, k: int) -> bool:
+    def _own_predicate(self, sentence: Sentence, k: int) -> bool:
         """True when auxiliaries at token ``k`` lead to a verb that counts no one ("of them have been buried");
         "five of them were women" names a group, which is not a predicate of its own."""
         tokens, lows = sentence.tokens, sentence.tokens.lows
@@ -900,7 +875,7 @@ class Extractor(Attribution):
 
     # -- the claim ----------------------------------------------------------------------------
 
-    def _claim(self, sentence: _Sentence, figures: list[_Figure], n: int, previous: Claim | None) -> Claim:
+    def _claim(self, sentence: Sentence, figures: list[Figure], n: int, previous: Claim | None) -> Claim:
         figure = figures[n]
         q = figure.quantity
         item, tokens = sentence.context.item, sentence.tokens
@@ -913,6 +888,9 @@ class Extractor(Attribution):
             figures[n + 1].quantity.tokens[0] if n + 1 < len(figures) else len(lows),
         )
         clause = clause_of(lows, first, last)
+        label_span = labelled(sentence, first)
+        if label_span is not None:
+            clause = (label_span[0], clause[1])  # "Total deaths since 7 October: 1,234": the label is its clause
         resume = self._past_aside(tokens, clause[1])
         if resume != clause[1]:  # "120 aid workers, most of them Sudanese, have been killed since ...": one clause
             clause = (clause[0], clause_of(lows, resume, resume)[1])
@@ -922,6 +900,8 @@ class Extractor(Attribution):
         own = (clause[0], min(clause[1], segment[1])) if two_reports else clause
         modality = "planned" if self._planned(lows, figure.trigger, first) else "reported"
         basis = self._bases.basis(sentence, figure, own, modality == "planned")
+        if basis == "incident" and label_span is not None and "heading" not in sentence.memo:
+            basis = self._bases.label_basis(sentence, figure, clause)  # "Palestinians killed in Gaza: 35,000+"
         # a day past an earlier figure of the series is that figure's ("rose to 1,200, up from 900 it reported on
         # Thursday"); past a coordinated figure it is shared ("killed two and wounded 16 on Saturday")
         own_end = next((f.quantity.tokens[0] for f in figures[n + 1 :] if f.earlier), len(lows))
@@ -966,7 +946,18 @@ class Extractor(Attribution):
             )
         ):
             basis, since = previous.basis, previous.since
-        span = (sentence.offset + q.start, sentence.offset + q.end)
+        heading = sentence.memo.get("heading")
+        if isinstance(heading, Heading) and not self._bases.increment(sentence, last, clause[1]):
+            # a list's heading sets the basis (not of an increment: "Note: 96 martyrs have been added to ..."); an
+            # entry's own stated start beats the heading's
+            own_start = basis == "total" and any(clause[0] <= d.i < clause[1] for d in sentence.start_dates)
+            basis = heading.basis
+            since = (since if own_start else heading.since) if basis == "total" else None
+            as_of = heading.as_of or as_of
+        if modality == "reported" and basis == "total" and cumulative:
+            q = self.numbers.rounded(q)  # "death toll hits 20,000" is rounded (qualifiers.json "rounding")
+        readable = sentence.context.readable
+        span = (readable.start_in_body(sentence.offset + q.start), readable.end_in_body(sentence.offset + q.end))
         key = (sentence.context.key, str(span), sentence.conflict, figure.metric, f"{q.low}", f"{q.high}")
         return Claim(
             claim_id=hashlib.sha256("\x1f".join(key).encode()).hexdigest(),
@@ -1002,7 +993,7 @@ class Extractor(Attribution):
             target=self._targets.of(sentence.conflict, lows, clause, first, basis) if modality == "reported" else None,
         )
 
-    def _names_the_start(self, sentence: _Sentence) -> bool:
+    def _names_the_start(self, sentence: Sentence) -> bool:
         """True when a yearless day names an attack: "the October 7 attack", "the Oct. 7 attacks"."""
         lows = sentence.tokens.lows
         return any(

@@ -8,12 +8,8 @@ conflict's whole territory of a cumulative metric has no narrower place, so repo
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from streams.extraction.reading import Sentence
 from streams.extraction.vocabulary import Gazetteer
-
-if TYPE_CHECKING:
-    from streams.extraction.extractor import _Sentence
 
 _LOCATIVES = frozenset({"in", "across", "near", "inside", "on", "at", "into", "throughout", "around", "from"})
 # "missiles hit Chernihiv", "shelled Kharkiv", "the village of Wad al-Nourah": the place of an attack
@@ -41,7 +37,7 @@ _PUNCT = frozenset(",;:.()")
 
 def place_of(
     gazetteer: Gazetteer,
-    sentence: _Sentence,
+    sentence: Sentence,
     own: tuple[int, int],
     segment: tuple[int, int],
     *,
@@ -79,7 +75,7 @@ def _abroad(lows: list[str], own: tuple[int, int]) -> bool:
 
 
 def _stated_place(
-    gazetteer: Gazetteer, sentence: _Sentence, own: tuple[int, int], segment: tuple[int, int]
+    gazetteer: Gazetteer, sentence: Sentence, own: tuple[int, int], segment: tuple[int, int]
 ) -> str | None:
     """The place named from the figure to the next one ("26 killed (12 in Gaza City, 8 in Rafah)"), else in
     the figure's segment, else in the sentence."""

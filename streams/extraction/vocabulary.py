@@ -39,7 +39,7 @@ CONTEXT_KEYS = {
     "not_count_after", "not_count_before", "fronted", "toll_of_incident", "strong_total",
     "source_titles", "source_counts", "source_anaphors", "source_ends", "not_speech_after",
     "aside_openers", "source_heads", "speech_only", "since_today", "year_start", "war_nouns", "record_nouns",
-    "figurative", "campaign", "captors", "exchange", "deals",
+    "figurative", "campaign", "captors", "exchange", "deals", "increments",
 }  # fmt: skip
 
 def words_of(phrase: str) -> tuple[str, ...]:

@@ -6,12 +6,11 @@ raise (``{"item_id", "metric", "kind"}``). The default mode runs the items throu
 precision and recall per event kind and the contradictions raised by hedged wording that should not
 have been; exits 1 when the contradiction targets are missed.
 
-    python -m streams.ledger.evaluate [--claims] [--verbose] [--scenarios FILE]
+    figurewatch evaluate ledger [--claims] [--verbose] [--scenarios FILE]
 """
 
 from __future__ import annotations
 
-import argparse
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from streams.items import NewsItem
 from streams.ledger.events import EVENT_KINDS
 from streams.ledger.ledger import Ledger, LedgerSettings
 from streams.ledger.store.memory import MemoryStore
+from streams.usage import ArgumentParser
 
 SCENARIOS_FILE = Path(__file__).resolve().parents[2] / "corpus" / "scenarios" / "ledger.jsonl"
 TARGET_PRECISION = 0.95
@@ -189,7 +189,7 @@ def real_extractor() -> Extract:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m streams.ledger.evaluate",
+    parser = ArgumentParser(prog="figurewatch evaluate ledger",
                                      description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--claims", action="store_true",
                         help="feed the labeled claims instead of extracting them from the items")

@@ -212,7 +212,7 @@ def test_taxonomy_metrics_are_the_tracked_ones() -> None:
     taxonomy = parse_taxonomy(orjson.loads(TAXONOMY_FILE.read_bytes()))
     assert set(taxonomy.metrics) == {
         "killed", "injured", "casualties", "missing", "hostages_held", "hostages_released", "hostages_dead",
-        "prisoners_released", "detained", "displaced", "aid_trucks",
+        "prisoners_released", "detained", "displaced", "aid_trucks", "bodies_recovered",
     }  # fmt: skip
     assert {m.kind for m in taxonomy.metrics.values()} <= set(METRIC_KINDS)
     assert all(m.description for m in taxonomy.metrics.values())
@@ -2147,3 +2147,54 @@ def test_to_before_a_figure_after_a_change_verb_stays_a_preposition() -> None:
 def test_a_count_over_a_recent_period_is_an_incident(body: str) -> None:
     got = claims(body, title="Gaza Sudan El Fasher Yemen Houthis")
     assert got and all(c.basis == "incident" for c in got)
+
+
+# -- what a headline figure means (docs/ledger.md) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headline", "expected"),
+    [
+        ("Gaza death toll hits 20,000", (20_000, 19_500, 20_999, "about")),
+        ("Health ministry: Gaza death toll reaches 45,000", (45_000, 44_500, 45_999, "about")),
+        ("Gaza death toll passes 23,000", (23_000, 23_001, None, "more_than")),
+        ("Death toll in Gaza tops 40,000, health ministry says", (40_000, 40_001, None, "more_than")),
+        ("Palestinian death toll crosses 30,000", (30_000, 30_001, None, "more_than")),
+        ("Death toll in Gaza climbs past 25,000", (25_000, 25_001, None, "more_than")),
+        ("Gaza's death toll nears 30,000", (30_000, 27_000, 30_000, "about")),
+        ("Palestinian death toll in Gaza surpasses 30,000 - health ministry", (30_000, 30_001, None, "more_than")),
+        ("Israel-Hamas war: 20,000 killed", (20_000, 19_500, 20_999, "about")),
+        ("Gaza health ministry says 21,110 killed", (21_110, 21_110, 21_110, "exact")),
+        ("The death toll in Gaza has risen to 23,210, the health ministry said.", (23_210, 23_210, 23_210, "exact")),
+    ],
+)
+def test_a_headline_running_toll_says_how_exact_it_is(headline: str, expected: tuple[object, ...]) -> None:
+    [claim] = claims(headline, title=headline)
+    assert (claim.metric, claim.basis) == ("killed", "total")
+    assert (claim.value, claim.low, claim.high, claim.qualifier) == expected
+
+
+def test_a_round_number_stays_as_stated_where_it_is_no_restated_running_total() -> None:
+    got = claims(
+        "A strike on the camp killed 1,000 people, the ministry said on Tuesday. Under the deal, 2,000 prisoners "
+        "are to be released. Some 1.9 million people remain displaced in Gaza."
+    )
+    assert [(c.basis, c.modality, c.low, c.high) for c in got] == [
+        ("incident", "reported", 1000, 1000),  # one incident's count
+        ("total", "planned", 2000, 2000),  # a deal's agreed number
+        ("total", "reported", 1_710_000, 2_090_000),  # a stock, hedged by "some" only
+    ]
+
+
+def test_a_sentence_beyond_any_incident_s_toll_states_running_totals() -> None:
+    got = claims(
+        "The ministry says at least 4,047 people were killed and 16,638 wounded in Lebanon during more than a year "
+        "of hostilities.",
+        title="Lebanon",
+    )
+    assert [(c.metric, c.basis, c.since, c.place) for c in got] == [
+        ("killed", "total", "2023-10-08", None),
+        ("injured", "total", "2023-10-08", None),
+    ]
+    strike = claims("An Israeli strike killed 45 people in Rafah and wounded 12,000, officials said.")
+    assert {c.basis for c in strike} == {"incident"}  # an incident named: its figures, however large

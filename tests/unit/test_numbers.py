@@ -140,6 +140,9 @@ def test_data_file_matches_the_corpus_labelling_table() -> None:
         (("hedges", "before", "at least"), "no_such_interval"),
         (("vague", "dozens", "lowest"), 3),
         (("unexpected",), {}),
+        (("rounding", "min_place"), 0),
+        (("rounding", "qualifier"), "roughly"),
+        (("rounding", "per_metric"), {}),
     ],
 )
 def test_data_file_disagreeing_with_code_is_rejected(path: tuple[str, ...], bad: object) -> None:
@@ -150,6 +153,50 @@ def test_data_file_disagreeing_with_code_is_rejected(path: tuple[str, ...], bad:
     target[path[-1]] = bad  # type: ignore[index]
     with pytest.raises(DataFileError):
         parse_vocabulary(data)
+
+
+# -- a bare round number is rounded (docs/ledger.md, "What a headline figure means") --------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "bounds"),
+    [
+        (20_000, (19_500, 20_999)),  # round to the ten thousands, read at two significant figures: unit 1,000
+        (46_000, (45_500, 46_999)),
+        (5_000, (4_500, 5_999)),
+        (100_000, (95_000, 109_999)),
+        (1_900_000, (1_850_000, 1_999_999)),
+        (23_210, None),  # not round
+        (2_100, None),  # round to the hundreds only: read as stated
+        (999, None),
+        (12.5, None),
+    ],
+)
+def test_a_round_number_reads_as_rounded_at_its_unit(value: float, bounds: tuple[int, int] | None) -> None:
+    assert default_parser().vocabulary.rounding.bounds(value) == bounds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("20,000", (20_000, 19_500, 20_999, "about")),
+        ("1.9 million", (1_900_000, 1_850_000, 1_999_999, "about")),
+        ("23,210", (23_210, 23_210, 23_210, "exact")),
+        ("more than 20,000", (20_000, 20_001, None, "more_than")),
+        ("about 20,000", (20_000, 18_000, 22_000, "about")),
+        ("between 20,000 and 30,000", (25_000, 20_000, 30_000, "range")),
+    ],
+)
+def test_only_a_bare_number_is_read_as_rounded(text: str, expected: tuple[float, float, float | None, str]) -> None:
+    parser = default_parser()
+    [q] = parser.quantities(text)
+    got = parser.rounded(q)
+    assert (got.value, got.low, got.high, got.qualifier) == expected
+
+
+@pytest.mark.parametrize("verb", ["passes", "passed", "tops", "topped", "surpasses", "crosses", "crossed", "exceeds"])
+def test_a_toll_that_passes_a_number_is_more_than_it(verb: str) -> None:
+    assert one(f"death toll {verb} 23,000") == (f"{verb} 23,000", 23_000, 23_001, None, "more_than")
 
 
 # -- linear time ------------------------------------------------------------------------------

@@ -61,3 +61,33 @@ def test_cli_overrides_keep_unset_flags() -> None:
     assert (s.broker, s.partitions) == ("x:1", 3)
     assert s.topic("claims") == "claims"
     assert s.replace(topic_prefix="t.").topic("claims") == "t.claims"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"FIGUREWATCH_WEB_PORT": "70000"}, "FIGUREWATCH_WEB_PORT"),
+        ({"FIGUREWATCH_KAFKA_PORT": "99999"}, "FIGUREWATCH_KAFKA_PORT"),
+        ({"FIGUREWATCH_KAFKA_SASL_PORT": "-1"}, "FIGUREWATCH_KAFKA_SASL_PORT"),
+        ({"FIGUREWATCH_BROKER": ""}, "FIGUREWATCH_BROKER"),
+        ({"FIGUREWATCH_BROKER": " , "}, "FIGUREWATCH_BROKER"),
+        ({"FIGUREWATCH_BROKER": "kafka:port"}, "FIGUREWATCH_BROKER"),
+        ({"FIGUREWATCH_BROKER": "kafka:1,:9092"}, "FIGUREWATCH_BROKER"),
+        ({"FIGUREWATCH_LOG_LEVEL": "bogus"}, "FIGUREWATCH_LOG_LEVEL"),
+        ({"FIGUREWATCH_SESSION_TIMEOUT": "0"}, "FIGUREWATCH_SESSION_TIMEOUT"),
+        ({"FIGUREWATCH_SESSION_TIMEOUT": "nan"}, "FIGUREWATCH_SESSION_TIMEOUT"),
+        ({"FIGUREWATCH_STALL_SECONDS": "-5"}, "FIGUREWATCH_STALL_SECONDS"),
+        ({"FIGUREWATCH_APP_ID": "figures/watch"}, "FIGUREWATCH_APP_ID"),
+    ],
+)
+def test_bad_values_name_their_setting_in_one_line(env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        Settings.from_env(env)
+    assert named in str(error.value) and "\n" not in str(error.value)
+
+
+def test_good_values_at_the_edges_pass() -> None:
+    s = Settings.from_env({"FIGUREWATCH_WEB_PORT": "65535", "FIGUREWATCH_BROKER": "kafka, b:1", "FIGUREWATCH_LOG_LEVEL":
+                           "DEBUG", "FIGUREWATCH_KAFKA_SASL_PORT": "0", "FIGUREWATCH_APP_ID": "fw.prod_1-a"})
+    assert (s.web_port, s.bootstrap_servers, s.kafka_sasl_port) == (65535, ["kafka", "b:1"], 0)
+    assert s.state_dir == s.data_dir.resolve() / "worker" / "fw.prod_1-a"
