@@ -990,8 +990,20 @@ class Extractor(Attribution):
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
-            target=self._targets.of(sentence.conflict, lows, clause, first, basis) if modality == "reported" else None,
+            target=self._target(sentence, lows, clause, first, basis) if modality == "reported" else None,
         )
+
+    def _target(
+        self, sentence: Sentence, lows: list[str], clause: tuple[int, int], first: int, basis: str
+    ) -> str | None:
+        """What the figure's event hit, or ``day`` for a day's toll (streams/extraction/target.py); an entry of a
+        list under "In the past 24 hours:" is the day's toll its heading names."""
+        found = self._targets.of(sentence.conflict, lows, clause, first, basis)
+        heading = sentence.memo.get("heading")
+        if found is None and basis == "incident" and isinstance(heading, Heading):
+            words = list(heading.words)
+            found = self._targets.of(sentence.conflict, words, (0, len(words)), 0, basis)
+        return found
 
     def _names_the_start(self, sentence: Sentence) -> bool:
         """True when a yearless day names an attack: "the October 7 attack", "the Oct. 7 attacks"."""

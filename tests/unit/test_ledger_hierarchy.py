@@ -273,3 +273,18 @@ def test_the_tables_say_a_day_s_toll_and_an_incident_s_target() -> None:
                      strike("s", 30, "medics", place="Jabalia", target="school")])
     text = render_tables(ledger.tables())
     assert "day 2025-01-14" in text and "incident 2025-01-14 (school)" in text
+
+
+def test_a_bulletin_s_day_list_and_a_wire_s_day_toll_meet_in_one_series() -> None:
+    extractor = Extractor.from_files()
+
+    def claims_of(item_id: str, outlet: str, body: str) -> list[Claim]:
+        return extractor.extract(NewsItem.from_dict({"id": item_id, "outlet": outlet, "title": "Gaza",
+                                                     "published_at": "2026-06-15T12:00:00Z", "body": body}))
+
+    bulletin = claims_of("b", "Gaza health ministry", "Daily report on the Gaza Strip.\nThe total number of "
+                         "casualties who arrived at Gaza Strip hospitals in the past 24 hours is as follows:\n"
+                         "• Number of martyrs: 7\n• Number of injuries: 6\n")
+    wire = claims_of("w", "AP", "Seven people were killed in Gaza in the past 24 hours, the UN said.")
+    assert [(c.metric, c.target) for c in bulletin] == [("killed", "day"), ("injured", "day")]
+    assert key(bulletin[0]) == key(wire[0]) == "israel-hamas|killed|people|Gaza Strip|reported|day|2026-06-15|-"
