@@ -53,6 +53,8 @@ class Targets:
     def _across_territory(self, conflict: str, lows: list[str]) -> bool:
         """True when "across" or "throughout" names the conflict's whole territory: a day's toll over it."""
         words = self._territory.get(conflict, frozenset())
+        if _ACROSS.isdisjoint(lows) or words.isdisjoint(lows):
+            return False
         return any(
             word in _ACROSS and not words.isdisjoint(lows[k + 1 : k + 1 + _REACH]) for k, word in enumerate(lows)
         )
