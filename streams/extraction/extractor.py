@@ -166,6 +166,9 @@ def _incident_day(sentence: Sentence) -> date | None:
     return None
 
 
+_PLURAL_COPULAS = frozenset({"are", "were"})
+
+
 class Extractor(Attribution):
     """Extracts :class:`~streams.claims.Claim` objects from news items with one vocabulary."""
 
@@ -416,7 +419,12 @@ class Extractor(Attribution):
             head = self._noun_at(text, tokens, j, adjective)
             if head is not None:
                 head = self._coordinated(text, tokens, head, adjective)
-                return _Head(head.kind, head.noun, head.event, head.group, head.end, head.explicit, subset)
+                group = head.group
+                if subset and group is None and tokens.low(head.end) in _PLURAL_COPULAS:
+                    # "12,000 of the dead are children": the part's group is the predicate's
+                    named = self.taxonomy.group_nouns.at(lows, head.end + 1)
+                    group = named[0] if named else None
+                return _Head(head.kind, head.noun, head.event, group, head.end, head.explicit, subset)
             adjective_hit = self.taxonomy.group_adjectives.at(lows, j)
             if adjective_hit is not None:
                 adjective = adjective_hit[0]

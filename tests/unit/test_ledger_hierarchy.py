@@ -288,3 +288,11 @@ def test_a_bulletin_s_day_list_and_a_wire_s_day_toll_meet_in_one_series() -> Non
     wire = claims_of("w", "AP", "Seven people were killed in Gaza in the past 24 hours, the UN said.")
     assert [(c.metric, c.target) for c in bulletin] == [("killed", "day"), ("injured", "day")]
     assert key(bulletin[0]) == key(wire[0]) == "israel-hamas|killed|people|Gaza Strip|reported|day|2026-06-15|-"
+
+
+def test_a_part_named_in_the_predicate_is_that_part() -> None:
+    item = NewsItem.from_dict({"id": "p", "outlet": "AP", "published_at": "2024-02-05T10:00:00Z", "title": "Gaza war",
+                               "body": "The ministry says 12,000 of the dead are children."})
+    [found] = Extractor.from_files().extract(item)
+    assert (found.metric, found.group) == ("killed", "children")
+    assert key(found).split("|")[2] == "children", "a part of the toll, not the toll"
