@@ -65,6 +65,8 @@ class BasisRules:
         self.taxonomy = taxonomy
         self._ctx: Mapping[str, Phrases[bool]] = taxonomy.context
         self._event_cues = Phrases({k: True for k in self._ctx["incident"].table if k[0] not in _TIME_CUES})
+        increments = [frozenset(phrase) for phrase in self._ctx["increments"].table]
+        self._increment_words = frozenset.intersection(*increments) if increments else frozenset()
 
     def basis(self, sentence: Sentence, figure: Figure, clause: tuple[int, int], planned: bool = False) -> str:
         """Total or incident; see the comments for the order of the rules."""
@@ -227,7 +229,10 @@ class BasisRules:
         """True when words from token ``last`` to ``hi`` add the figure before them to a total: "six martyrs ... have
         been added to the cumulative total" states the increment, not the total."""
         lows = sentence.tokens.lows
-        hit = self._ctx["increments"].find(lows, last, hi)
+        added = sentence.memo.get("added")
+        if not isinstance(added, bool):  # a word every phrase has ("added"): most sentences are ruled out once
+            added = sentence.memo["added"] = not self._increment_words or not self._increment_words.isdisjoint(lows)
+        hit = self._ctx["increments"].find(lows, last, hi) if added else None
         # "reached 47,035 after bodies recovered from rubble were added": what was added is another clause's subject
         return hit is not None and _SUBORDINATORS.isdisjoint(lows[last : hit[1]])
 
