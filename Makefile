@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/figurewatch demo
+	$(BIN)/figurewatch demo --serve
 
 test: $(STAMP) lint
 	$(BIN)/pytest -p no:cacheprovider

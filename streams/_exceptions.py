@@ -6,7 +6,9 @@
     ├── InputError             one record of input cannot be used (goes to the dead-letter topic)
     │   └── ItemRejected       a news item failed validation; ``reason`` names why
     ├── DataFileError          a shipped or user-supplied vocabulary file disagrees with the code
+    ├── QueryError             a request to the read API (``figurewatch serve``) has a bad parameter
     ├── BrokerError            the local Kafka broker cannot be fetched, started, reached or stopped
+    ├── OutputRefused          the broker refused an output of a message for good (too large)
     └── WorkerError            a worker run by the CLI (demo) exited or made no progress in time
 
 Errors from outside libraries (kafka-python, aiokafka, subprocesses) are translated at the boundary
@@ -45,8 +47,21 @@ class DataFileError(FigurewatchError):
     """A vocabulary data file (gazetteer, taxonomy, qualifiers) disagrees with the code."""
 
 
+class QueryError(FigurewatchError):
+    """A request to the read API has a bad parameter; ``parameter`` names it, the message says why."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        super().__init__(f"{parameter}: {reason}")
+        self.parameter = parameter
+        self.reason = reason
+
+
 class BrokerError(FigurewatchError):
     """The local Kafka broker cannot be fetched, started, reached or stopped."""
+
+
+class OutputRefused(FigurewatchError):
+    """The broker (or the producer's request limit) refused an output record for good: it is too large."""
 
 
 class WorkerError(FigurewatchError):

@@ -1,14 +1,17 @@
 """The Faust app: topics, tables and agents, a thin shell around the pure pipeline and ledger.
 
 :func:`create_app` builds everything from a :class:`~streams.settings.Settings`; nothing lives at module
-level. Agents only move bytes: parsing, de-duplication and extraction happen in
-:func:`streams.pipeline.ingest`.
+level. Agents only move bytes: parsing, placing, de-duplication, extraction and bounds happen in
+:func:`streams.pipeline.ingest`; every output goes through :mod:`streams.delivery` (retried until the broker
+acknowledges it), and a message that cannot be processed goes to the dead-letter topic
+(:mod:`streams.deadletter`), so an agent never crashes and never commits past an unfinished message.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from typing import Any
 
 import faust
@@ -17,24 +20,43 @@ from faust.types import TP
 from faust.web import Request, Response, View
 from mode import BaseSignalT
 
+from streams._exceptions import BrokerError, OutputRefused
 from streams.claims import Claim
 from streams.codecs import OrjsonCodec
-from streams.deadletter import Origin, dead_letter
+from streams.deadletter import MIN_LIMIT, Origin, dead_letter, dlq_key, encode
+from streams.delivery import Delivery
 from streams.errors import ProcessingErrorCallback, skip_and_log
 from streams.hierarchy import Hierarchy
+from streams.kafkaio import GroupLag
 from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.logs import get_logger, logging_config
 from streams.metrics import Metrics
-from streams.pipeline import Accepted, Duplicate, Extract, Rejected, ingest
+from streams.pipeline import Accepted, Bounds, Duplicate, Extract, Misplaced, Rejected, ingest, plausible_latency
 from streams.security import faust_credentials
 from streams.settings import Settings
-from streams.topics import CLAIMS, FIGURES_CHANGES, FIGURES_CURRENT, NEWS_ITEMS, NEWS_ITEMS_DLQ, partition_for
+from streams.topics import (
+    CLAIMS,
+    DLQ_RECORD_BYTES,
+    FIGURES_CHANGES,
+    FIGURES_CURRENT,
+    MAX_REQUEST_BYTES,
+    NEWS_ITEMS,
+    NEWS_ITEMS_DLQ,
+    item_partition,
+    partition_for,
+    replication_configs,
+)
 from streams.watchdog import Watchdog
 from streams.writebuffer import WriteBuffer
 
 log = get_logger("app")
 ARRIVAL_HEADER = "figurewatch-arrival-ms"
 GAUGE_INTERVAL_SECONDS = 5.0
+BROKER_TIMEOUT_SECONDS = 4.0
+"""A lag query the broker has not answered in this time counts as the broker unreachable."""
+MAX_LATENCY_SECONDS = NEWS_ITEMS.retention_ms / 1000
+"""An arrival older than news.items' retention cannot be true (a timestamp of 1 ms, in 1970)."""
+CLOCK_SKEW_SECONDS = 300.0
 
 
 def create_app(
@@ -57,8 +79,9 @@ def create_app(
         value_serializer=codec,
         key_serializer="raw",
         topic_partitions=settings.partitions,
-        topic_replication_factor=1,
+        topic_replication_factor=settings.replication_factor,
         processing_guarantee=settings.processing_guarantee,
+        producer_max_request_size=MAX_REQUEST_BYTES,
         consumer_auto_offset_reset="earliest",
         web_bind=settings.web_host,
         web_host=settings.web_host,
@@ -73,18 +96,21 @@ def create_app(
         logging_config=logging_config(settings.log_level, [settings.sasl_secret()]),
     )
     news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")
-    dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw")
+    dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw", value_serializer="raw")
     # Values we encode ourselves (inside the error handling) travel as raw bytes.
     claims = app.topic(settings.topic(CLAIMS.name), key_serializer="raw", value_serializer="raw")
     current = app.topic(settings.topic(FIGURES_CURRENT.name), key_serializer="raw", value_serializer="raw")
     changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw", value_serializer="raw")
     # Table writes go through write buffers, committed only once the message's outputs are acknowledged.
+    replicated = replication_configs(settings)  # the changelogs' min.insync.replicas
     seen: WriteBuffer[str, str] = WriteBuffer(app.Table("item-versions", partitions=settings.partitions,
-                                                        key_type=str))
+                                                        key_type=str, extra_topic_configs=replicated))
     series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(app.Table("series", partitions=settings.partitions,
-                                                                     key_type=str))
+                                                                     key_type=str, extra_topic_configs=replicated))
+    bounds = item_bounds(settings)
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings), hierarchy)
-    sources = {news_items.get_topic_name(), claims.get_topic_name()}
+    news_items_name = news_items.get_topic_name()
+    sources = {news_items_name, claims.get_topic_name()}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
 
     handled = [0]  # messages finished by this worker, all agents and partitions
@@ -114,6 +140,65 @@ def create_app(
         processed[key] = expected
         return True
 
+    delivery = Delivery()
+
+    def _owned(message: Any) -> bool:
+        """True while this worker still holds the message's partition in the generation that fetched it."""
+        return bool(message.tp in app.consumer.assignment()
+                    and message.generation_id == app.consumer_generation_id)
+
+    async def _publish(agent: str, message: Any, outputs: list[tuple[Any, bytes | None, bytes | None, int | None]],
+                       headers: dict[str, bytes] | None = None, timestamp: float | None = None) -> bool:
+        """Send ``outputs`` (topic, key, value, partition) and wait for the broker's acks, retrying what fails
+        (see :mod:`streams.delivery`); False when the partition was lost meanwhile."""
+
+        async def send() -> None:
+            await _deliver([await topic.send(key=key, value=value, partition=partition, headers=headers,
+                                             timestamp=timestamp, force=True)
+                            for topic, key, value, partition in outputs])
+
+        def failed(exc: Exception, attempt: int) -> None:
+            metrics.send_failures.labels(agent).inc()
+            log.error("output not acknowledged; retrying", extra={
+                "agent": agent, "topic": message.topic, "partition": message.partition, "offset": message.offset,
+                "attempt": attempt, "error": f"{type(exc).__name__}: {exc}"[:300]})
+
+        return await delivery.deliver(send, (message.topic, message.partition), lambda: _owned(message), failed)
+
+    async def _dead_letter(agent: str, message: Any, raw: bytes, reason: str, detail: str) -> bool:
+        """Put the message on the dead-letter topic, as a smaller (truncated) record each time the broker refuses
+        one as too large; False when the partition was lost meanwhile."""
+        origin = Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))
+        limit = DLQ_RECORD_BYTES
+        while True:
+            record = dead_letter(raw, reason, detail, origin, message.key, stage=agent, limit=limit)
+            value = encode(record)
+            try:
+                done = await _publish(agent, message, [(dlq, dlq_key(message.key), value, None)])
+            except OutputRefused as exc:
+                log.error("dead-letter record refused as too large; truncating", extra={
+                    "size": len(value), "partition": message.partition, "offset": message.offset, "error": str(exc)})
+                if limit <= MIN_LIMIT:
+                    await asyncio.sleep(delivery.max_retry_seconds)
+                limit = max(MIN_LIMIT, len(value) // 2)
+                continue
+            if done:
+                metrics.dead_lettered.labels(agent, reason).inc()
+                if record["truncated"]:
+                    metrics.dead_letters_truncated.inc()
+                log.warning("dead-lettered", extra={
+                    "stage": agent, "reason": reason, "detail": detail[:300], "topic": message.topic,
+                    "partition": message.partition, "offset": message.offset, "truncated": record["truncated"]})
+            return done
+
+    def _home(item_id: str) -> int:
+        """The partition of news.items an item id lives on, among the topic's partitions as the broker has them."""
+        return item_partition(item_id, app.consumer.topic_partitions(news_items_name) or settings.partitions)
+
+    def _here(message: Any) -> Callable[[str], bool]:
+        """Whether an item id lives where ``message`` was read: its key is the id, on the id's partition."""
+        return lambda item_id: message.key == item_id.encode() and message.partition == _home(item_id)
+
     @app.agent(news_items, name="ingest")
     async def ingest_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
         async for event in stream.events():
@@ -124,37 +209,61 @@ def create_app(
                 continue
             origin = Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))
             metrics.items_received.inc()
-            outputs: list[tuple[bytes, bytes]] = []
+            outputs: list[tuple[Any, bytes | None, bytes | None, int | None]] = []
             try:
                 with metrics.extraction_seconds.time():
-                    result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract)
+                    result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract, bounds=bounds,
+                                    here=_here(message))
                 if isinstance(result, Accepted):  # encode here, so a claim that cannot be sent is caught too
-                    outputs = [(c.conflict.encode(), orjson.dumps(c.to_dict())) for c in result.claims]
+                    outputs = [(claims, c.conflict.encode(), orjson.dumps(c.to_dict()), None) for c in result.claims]
             except Exception as exc:
                 seen.rollback()
                 if not on_error(exc, origin):
                     raise
                 result = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
-            if isinstance(result, Rejected):
-                metrics.items_rejected.labels(result.reason).inc()
-                log.warning("item rejected", extra={"reason": result.reason, "detail": result.detail[:300],
-                                                    "partition": origin.partition, "offset": origin.offset})
-                # No state changes with a rejection: Faust publishes it before the offset commits.
-                await dlq.send(key=message.key, value=dead_letter(raw, result.reason, result.detail, origin,
-                                                                  message.key))
+            done = True
+            if isinstance(result, Misplaced):
+                home = _home(result.item_id)
+                done = await _publish("ingest", message, [(news_items, result.item_id.encode(), raw, home)],
+                                      timestamp=message.timestamp)
+                if done:
+                    metrics.items_forwarded.inc()
+                    log.info("item forwarded to the partition of its id", extra={
+                        "item_id": result.item_id[:200], "partition": message.partition, "offset": message.offset,
+                        "to": home})
+            elif isinstance(result, Accepted):
+                arrival = str(origin.timestamp_ms or int(time.time() * 1000)).encode()
+                try:
+                    done = await _publish("ingest", message, outputs, {ARRIVAL_HEADER: arrival})
+                except OutputRefused as exc:
+                    seen.rollback()
+                    result = Rejected("output_too_large", str(exc))
+                else:
+                    if done:
+                        metrics.items_accepted.inc()
+                        _count_cuts(result)
+                        for claim in result.claims:
+                            metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
+                        await _commit(seen)
             elif isinstance(result, Duplicate):
                 metrics.items_duplicate.inc()
-            else:
-                metrics.items_accepted.inc()
-                arrival = str(origin.timestamp_ms or int(time.time() * 1000)).encode()
-                await _deliver([await claims.send(key=key, value=value, headers={ARRIVAL_HEADER: arrival}, force=True)
-                                for key, value in outputs])
-                for claim in result.claims:
-                    metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
-                await _commit(seen)
+            if isinstance(result, Rejected):
+                done = await _dead_letter("ingest", message, raw, result.reason, result.detail)
+                if done:
+                    metrics.items_rejected.labels(result.reason).inc()
+            if not done:  # the partition moved to another worker, which reads this message again
+                seen.rollback()
+                continue
             metrics.processing_seconds.labels("ingest").observe(time.perf_counter() - started)
             _progress("ingest", message)
             yield None
+
+    def _count_cuts(result: Accepted) -> None:
+        for bound in result.cut:
+            metrics.bounds_cut.labels(bound).inc()
+        if result.claims_cut:
+            log.warning("claims per item cut", extra={"item_id": result.item.id[:200], "kept": len(result.claims),
+                                                      "cut": result.claims_cut})
 
     async def _deliver(futures: list[Awaitable[Any]]) -> None:
         """Wait until the broker has acknowledged every output of the current message."""
@@ -173,29 +282,38 @@ def create_app(
             message = event.message
             if await _skipped_ahead(message):
                 continue
+            raw: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
             try:
-                outcome = ledger.apply(Claim.from_dict(orjson.loads(event.value)))
+                outcome = ledger.apply(Claim.from_dict(orjson.loads(raw)))
                 outputs = _encode(outcome)
             except Exception as exc:
                 series.rollback()
                 if not on_error(exc, Origin(message.topic, message.partition, message.offset,
                                             _timestamp_ms(message))):
                     raise
-                _progress("ledger", message)
+                done = await _dead_letter("ledger", message, raw, "processing_error", f"{type(exc).__name__}: {exc}")
+            else:
+                try:
+                    done = await _publish("ledger", message, outputs)
+                except OutputRefused as exc:
+                    series.rollback()
+                    done = await _dead_letter("ledger", message, raw, "output_too_large", str(exc))
+                else:
+                    if done:
+                        _count(outcome.event, _arrival_ms(message))
+                        await _commit(series)
+            if not done:
+                series.rollback()
                 continue
-            await _deliver([await topic.send(key=key, value=value, partition=partition, force=True)
-                            for topic, key, value, partition in outputs])
-            _count(outcome.event, _arrival_ms(message))
-            await _commit(series)
             metrics.processing_seconds.labels("ledger").observe(time.perf_counter() - started)
             _progress("ledger", message)
             yield None
 
-    def _encode(outcome: Outcome) -> list[tuple[Any, bytes, bytes | None, int]]:
+    def _encode(outcome: Outcome) -> list[tuple[Any, bytes | None, bytes | None, int | None]]:
         """The outcome's messages, encoded: tombstones for evicted series, the new state, the event."""
         partition = _partition_of(outcome.series_key)
         key = outcome.series_key.encode()
-        outputs: list[tuple[Any, bytes, bytes | None, int]] = [
+        outputs: list[tuple[Any, bytes | None, bytes | None, int | None]] = [
             (current, evicted.encode(), None, _partition_of(evicted)) for evicted in outcome.evicted
         ]
         if outcome.state is not None:
@@ -210,18 +328,46 @@ def create_app(
         metrics.change_events.labels(event["kind"], event["conflict"]).inc()
         if event["kind"] == "contradiction":
             metrics.contradictions.labels(event["conflict"], event["metric"]).inc()
-        if arrival_ms is not None:
-            metrics.end_to_end_seconds.observe(max(0.0, time.time() - arrival_ms / 1000))
+        if arrival_ms is None:
+            return
+        latency = plausible_latency(time.time(), arrival_ms, max_seconds=MAX_LATENCY_SECONDS,
+                                    skew_seconds=CLOCK_SKEW_SECONDS)
+        if latency is None:
+            metrics.implausible_arrivals.inc()
+        else:
+            metrics.end_to_end_seconds.observe(latency)
 
     def _partition_of(series_key: str) -> int:
         return partition_for(series_key.split("|", 1)[0], settings.partitions)
 
     recovery: Any = app.tables.recovery  # type: ignore[attr-defined]  # on TableManager, not its interface
+    watchdog = Watchdog(after_seconds=settings.stall_seconds)
+    group_lag = GroupLag(settings, BROKER_TIMEOUT_SECONDS)
+    broker_ok = [False]
+    lag_query: list[asyncio.Future[Any] | None] = [None]
 
-    def _ready() -> bool:
+    def _consuming() -> bool:
         return bool(recovery.completed.is_set() and not app.rebalancing)
 
-    watchdog = Watchdog(after_seconds=settings.stall_seconds)
+    def _ready() -> bool:
+        """Consuming, the broker answering, no partition (or recovery) stalled, no output waiting on a retry."""
+        return _consuming() and broker_ok[0] and not watchdog.stalled and not delivery.waiting
+
+    async def _broker_offsets(assigned: list[Any]) -> dict[tuple[str, int], tuple[int, int]] | None:
+        """The broker's (committed offset, high watermark) per assigned partition; None when the broker does not
+        answer in time (a query still hanging from the last sample counts as no answer)."""
+        if lag_query[0] is not None and not lag_query[0].done():
+            return None
+        query = asyncio.ensure_future(asyncio.to_thread(
+            group_lag.offsets, settings.app_id, [(tp.topic, tp.partition) for tp in assigned]))
+        lag_query[0] = query
+        query.add_done_callback(lambda done: done.cancelled() or done.exception())  # retrieved even after a timeout
+        try:
+            return await asyncio.wait_for(asyncio.shield(query), BROKER_TIMEOUT_SECONDS)
+        except (BrokerError, TimeoutError) as exc:
+            if broker_ok[0]:
+                log.error("broker unreachable; not ready", extra={"error": str(exc)[:300]})
+            return None
 
     async def _unstall(stalled: list[Any], positions: Mapping[Any, int]) -> None:
         """Say loudly what stalled; re-activate and re-seek stalled partitions (a Faust consumer can leave a
@@ -238,24 +384,26 @@ def create_app(
             await app.consumer.seek(key, positions[key])
 
     async def sample_gauges() -> None:
-        """Lag per assigned source partition (cleared first: nothing stale after a rebalance), sizes, state."""
+        """Lag per assigned source partition as the broker states it (cleared first: nothing stale after a
+        rebalance; kept as last known while the broker does not answer), sizes, readiness."""
         assigned = [tp for tp in app.consumer.assignment() if tp.topic in sources]
-        highwaters = await app.consumer.highwaters(*assigned) if assigned else {}
-        # Faust has no public accessor for committed offsets; they are the position until we process one.
-        committed = getattr(app.consumer, "_committed_offset", {})
-        metrics.consumer_lag.clear()
+        offsets = await _broker_offsets(assigned)
+        if offsets is not None and not broker_ok[0]:
+            log.info("broker reachable", extra={"partitions": len(offsets)})
+        broker_ok[0] = offsets is not None
+        metrics.broker_reachable.set(1 if broker_ok[0] else 0)
         positions = {}
         progress: dict[Any, tuple[int, int]] = {}
-        for tp in assigned:
-            position = processed.get((tp.topic, tp.partition)) or committed.get(tp) or 0
-            highwater = highwaters.get(tp)
-            if highwater is not None and highwater >= 0:
-                lag = max(0, highwater - position)
+        if offsets is not None:
+            metrics.consumer_lag.clear()
+            for tp in assigned:
+                committed, highwater = offsets[(tp.topic, tp.partition)]
+                lag = max(0, highwater - committed)
                 metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(lag)
-                positions[tp] = position
+                positions[tp] = processed.get((tp.topic, tp.partition)) or committed
                 # A partition stalls only while the worker finishes nothing at all: one busy with a slow
                 # message of another partition is not stalled (the agents serve all partitions in turn).
-                progress[tp] = (handled[0], lag if _ready() else 0)
+                progress[tp] = (handled[0], lag if _consuming() else 0)
         for key in [key for key in processed if key not in {(tp.topic, tp.partition) for tp in assigned}]:
             del processed[key]
         remaining = recovery.active_remaining_total()
@@ -290,6 +438,11 @@ def create_app(
     return app
 
 
+def item_bounds(settings: Settings) -> Bounds:
+    """What one item may cost, as the settings state it."""
+    return Bounds(settings.max_claims_per_item, settings.max_body_chars, settings.max_sentence_chars)
+
+
 def ledger_settings(settings: Settings) -> LedgerSettings:
     """The ledger's rules and bounds as the settings state them."""
     return LedgerSettings(same_period_days=settings.same_period_days, restatement_days=settings.restatement_days)
@@ -300,7 +453,10 @@ def _arrival_ms(message: Any) -> int | None:
     pairs = headers.items() if isinstance(headers, dict) else headers
     for name, value in pairs:
         if name == ARRIVAL_HEADER and value:
-            return int(value)
+            try:
+                return int(value)
+            except ValueError:
+                return None
     return None
 
 

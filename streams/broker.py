@@ -1,9 +1,11 @@
-"""Runs a single-node KRaft Kafka broker from Maven Central jars, for the demo and the tests.
+"""Runs local KRaft Kafka brokers from Maven Central jars: one for the demo and the tests, or a cluster of several.
 
 ``deploy/kafka/pom.xml`` pins the Kafka version; Maven copies the jars into the cache folder on first
-use. The broker runs in the background on 127.0.0.1 with its data, log and pid file under
-``<data_dir>/kafka``. Readiness is a real metadata request, never a log line. Every failure is a
-:class:`~streams._exceptions.BrokerError` whose message is one line saying what to do.
+use. Each broker runs in the background on 127.0.0.1 with its data, log and pid file under
+``<data_dir>/kafka`` (a single broker) or ``<data_dir>/kafka/node-N`` (node N of a cluster, on the settings'
+ports plus ``2 * (N - 1)``); every node of a cluster is both broker and controller. Readiness is a real
+metadata request, never a log line. Every failure is a :class:`~streams._exceptions.BrokerError` whose
+message is one line saying what to do.
 """
 
 from __future__ import annotations
@@ -23,15 +25,18 @@ from pathlib import Path
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
-from streams._exceptions import BrokerError
+from streams._exceptions import BrokerError, FigurewatchError
 from streams.datafiles import shipped_dir
 from streams.preflight import ensure_dir, require_free
 from streams.settings import Settings
+from streams.topics import min_insync_replicas
 
 DEPLOY_DIR = shipped_dir("deploy/kafka")
 DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 MIN_JAVA = 17
-HEAP = "-Xmx512m"
+HEAP_MB = 512  # a single broker
+CLUSTER_HEAP_MB = 384  # each node of a cluster: three fit beside the workers and tests on a small machine
+PORT_STEP = 2  # node N listens on the settings' client, controller and SASL ports plus PORT_STEP * (N - 1)
 SASL_USER = "figurewatch"
 """The one user of the local broker's SASL listener (deploy/kafka/sasl.properties)."""
 
@@ -45,28 +50,27 @@ def kafka_version(pom: Path = DEPLOY_DIR / "pom.xml") -> str:
 
 
 def answers(bootstrap: str, timeout: float = 5.0) -> bool:
-    """True when a broker at ``bootstrap`` answers a metadata request."""
+    """True when a broker at ``bootstrap`` answers a metadata request within ``timeout`` seconds.
+
+    The request is the client's bootstrap, sent to those addresses themselves: one node of a cluster answers
+    for itself even while another node is dead (a cluster-wide request could be routed to the dead one)."""
+    timeout_ms = int(timeout * 1000)
     try:
-        client = KafkaAdminClient(
-            bootstrap_servers=bootstrap,
-            request_timeout_ms=int(timeout * 1000),
-        )
+        client = KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms,
+                                  bootstrap_timeout_ms=timeout_ms)
     except (KafkaError, OSError, ValueError):
         return False
-    try:
-        client.describe_cluster()
-        return True
-    except (KafkaError, OSError):
-        return False
-    finally:
-        client.close()
+    client.close()
+    return True
 
 
 @dataclass(frozen=True)
 class LocalBroker:
-    """The local broker's files and process, described by the settings."""
+    """One local broker's files, ports and process: node ``node`` of a cluster of ``nodes`` (1 of 1 alone)."""
 
     settings: Settings
+    node: int = 1
+    nodes: int = 1
 
     @property
     def version(self) -> str:
@@ -78,7 +82,29 @@ class LocalBroker:
 
     @property
     def home(self) -> Path:
-        return self.settings.data_dir.resolve() / "kafka"
+        base = self.settings.data_dir.resolve() / "kafka"
+        return base if self.nodes == 1 else base / f"node-{self.node}"
+
+    @property
+    def port(self) -> int:
+        return self.settings.kafka_port + PORT_STEP * (self.node - 1)
+
+    @property
+    def controller_port(self) -> int:
+        return self.settings.kafka_controller_port + PORT_STEP * (self.node - 1)
+
+    @property
+    def sasl_port(self) -> int:
+        """The SASL/PLAIN listener's port, 0 when there is none."""
+        base = self.settings.kafka_sasl_port
+        return base + PORT_STEP * (self.node - 1) if base else 0
+
+    def ports(self) -> list[tuple[int, str]]:
+        """This node's ports, each with the setting it comes from."""
+        ports = [(self.port, "FIGUREWATCH_KAFKA_PORT"), (self.controller_port, "FIGUREWATCH_KAFKA_CONTROLLER_PORT")]
+        if self.sasl_port:
+            ports.append((self.sasl_port, "FIGUREWATCH_KAFKA_SASL_PORT"))
+        return ports
 
     @property
     def log_file(self) -> Path:
@@ -86,10 +112,10 @@ class LocalBroker:
 
     @property
     def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.settings.kafka_port}"
+        return f"127.0.0.1:{self.port}"
 
     @property
-    def _pid_file(self) -> Path:
+    def pid_file(self) -> Path:
         return self.home / "broker.pid"
 
     def fetch(self) -> Path:
@@ -132,7 +158,7 @@ class LocalBroker:
     def pid(self) -> int | None:
         """The pid of our broker process if it is alive."""
         try:
-            pid = int(self._pid_file.read_text().strip())
+            pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
         try:
@@ -147,51 +173,66 @@ class LocalBroker:
             return None
         return pid
 
+    def config_text(self) -> str:
+        """This node's server.properties: the template with its ports, folders and the cluster's replication."""
+        voters = ",".join(
+            f"{n}@127.0.0.1:{LocalBroker(self.settings, n, self.nodes).controller_port}"
+            for n in range(1, self.nodes + 1)
+        )
+        config = (DEPLOY_DIR / "server.properties").read_text()
+        if self.sasl_port:
+            config += (DEPLOY_DIR / "sasl.properties").read_text()
+        tokens = {
+            "@NODE_ID@": str(self.node),
+            "@VOTERS@": voters,
+            "@PORT@": str(self.port),
+            "@CONTROLLER_PORT@": str(self.controller_port),
+            "@EXTRA_LISTENERS@": f",SASL_PLAINTEXT://127.0.0.1:{self.sasl_port}" if self.sasl_port else "",
+            "@LOG_DIRS@": str(self.home / "data"),
+            "@REPLICAS@": str(self.nodes),
+            "@MIN_ISR@": str(min_insync_replicas(self.nodes)),
+            "@SASL_USER@": SASL_USER,
+            "@SASL_PASSWORD@": self._sasl_password() if self.sasl_port else "",
+        }
+        for token, value in tokens.items():
+            config = config.replace(token, value)
+        return config
+
     @property
     def sasl_password_file(self) -> Path:
-        """The password of the SASL listener's user (:data:`SASL_USER`), made at its first start."""
-        return self.home / "sasl-password"
+        """The password of the SASL listener's user (:data:`SASL_USER`), made at the first start; one for all the
+        nodes of a cluster."""
+        return self.settings.data_dir.resolve() / "kafka" / "sasl-password"
 
     def _sasl_password(self) -> str:
         if not self.sasl_password_file.exists():
+            ensure_dir(self.sasl_password_file.parent, "FIGUREWATCH_DATA_DIR")
             self.sasl_password_file.touch(mode=0o600)
             self.sasl_password_file.write_text(secrets.token_urlsafe(24))
         return self.sasl_password_file.read_text().strip()
 
-    def _write_config(self) -> Path:
-        template = (DEPLOY_DIR / "server.properties").read_text()
-        sasl_port = self.settings.kafka_sasl_port
-        extra = f",SASL_PLAINTEXT://127.0.0.1:{sasl_port}" if sasl_port else ""
-        if sasl_port:
-            template += (DEPLOY_DIR / "sasl.properties").read_text()
-        config = (
-            template.replace("@PORT@", str(self.settings.kafka_port))
-            .replace("@CONTROLLER_PORT@", str(self.settings.kafka_controller_port))
-            .replace("@EXTRA_LISTENERS@", extra)
-            .replace("@LOG_DIRS@", str(self.home / "data"))
-            .replace("@SASL_USER@", SASL_USER)
-            .replace("@SASL_PASSWORD@", self._sasl_password() if sasl_port else "")
-        )
-        path = self.home / "server.properties"
-        path.touch(mode=0o600)  # it may hold the SASL password
-        path.write_text(config)
-        return path
+    def cluster_id(self) -> str | None:
+        """The cluster id this node's storage was formatted with, if it was."""
+        with contextlib.suppress(OSError):
+            for line in (self.home / "data" / "meta.properties").read_text().splitlines():
+                if line.startswith("cluster.id="):
+                    return line.split("=", 1)[1].strip()
+        return None
 
-    def start(self) -> str:
-        """Start the broker in the background and wait until it answers; return the bootstrap."""
+    def launch(self, cluster_id: str) -> subprocess.Popen[bytes] | None:
+        """Start this node's process in the background, formatting its storage for ``cluster_id`` the first
+        time; None when it runs already. :meth:`await_answer` waits for it; :meth:`LocalCluster.start` has checked
+        its ports."""
         if self.pid() is not None:
-            if answers(self.bootstrap):
-                return self.bootstrap
-            raise BrokerError(f"a broker process is running but does not answer; see {self.log_file}")
+            return None
         java = self._java()
         libs = self.fetch()
-        for port, setting in self._ports():
-            require_free("127.0.0.1", port, setting)
         ensure_dir(self.home / "logs", "FIGUREWATCH_DATA_DIR")
-        config = self._write_config()
+        config = self.home / "server.properties"
+        config.touch(mode=0o600)  # it may hold the SASL password
+        config.write_text(self.config_text())
         classpath = f"{libs}/*"
-        if not (self.home / "data" / "meta.properties").exists():
-            cluster_id = uuid.uuid4().hex[:22]
+        if self.cluster_id() is None:
             fmt = subprocess.run(
                 [java, "-cp", classpath, "kafka.tools.StorageTool", "format",
                  "-t", cluster_id, "-c", str(config), "-g"],
@@ -200,8 +241,9 @@ class LocalBroker:
             if fmt.returncode != 0:
                 detail = (fmt.stdout + fmt.stderr).strip().splitlines()[-1:] or ["no output"]
                 raise BrokerError(f"formatting the broker storage failed: {detail[0]}")
+        heap = HEAP_MB if self.nodes == 1 else CLUSTER_HEAP_MB
         cmd = [
-            java, HEAP, f"-Xms{HEAP[4:]}", "-XX:+UseG1GC", "-Djava.awt.headless=true",
+            java, f"-Xmx{heap}m", f"-Xms{heap}m", "-XX:+UseG1GC", "-Djava.awt.headless=true",
             f"-Dkafka.logs.dir={self.home / 'logs'}",
             f"-Dlog4j2.configurationFile={DEPLOY_DIR / 'log4j2.yaml'}",
             "-cp", classpath, "kafka.Kafka", str(config),
@@ -210,8 +252,16 @@ class LocalBroker:
             proc = subprocess.Popen(
                 cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True
             )
-        self._pid_file.write_text(str(proc.pid))
-        deadline = time.monotonic() + self.settings.kafka_start_timeout
+        self.pid_file.write_text(str(proc.pid))
+        return proc
+
+    def await_answer(self, proc: subprocess.Popen[bytes] | None, deadline: float) -> str:
+        """Wait until this node answers (``proc`` is what :meth:`launch` gave); return its bootstrap address.
+        A node launched now that does not answer by ``deadline`` (a ``time.monotonic()`` value) is stopped."""
+        if proc is None:
+            if answers(self.bootstrap):
+                return self.bootstrap
+            raise BrokerError(f"a broker process is running but does not answer; see {self.log_file}")
         while (remaining := deadline - time.monotonic()) > 0:
             if proc.poll() is not None:
                 raise BrokerError(f"the broker exited with code {proc.returncode}; see {self.log_file}")
@@ -223,27 +273,95 @@ class LocalBroker:
             f"the broker did not answer within {self.settings.kafka_start_timeout:.0f}s; see {self.log_file}"
         )
 
-    def _ports(self) -> list[tuple[int, str]]:
-        ports = [(self.settings.kafka_port, "FIGUREWATCH_KAFKA_PORT"),
-                 (self.settings.kafka_controller_port, "FIGUREWATCH_KAFKA_CONTROLLER_PORT")]
-        if self.settings.kafka_sasl_port:
-            ports.append((self.settings.kafka_sasl_port, "FIGUREWATCH_KAFKA_SASL_PORT"))
-        return ports
+    def start(self) -> str:
+        """Start this node alone (a single broker, or one node back into a running cluster) and wait until it
+        answers; return its bootstrap address."""
+        return LocalCluster(self.settings, self.nodes).start(only=self.node)
 
     def stop(self, timeout: float = 60.0) -> bool:
-        """Stop the broker cleanly (SIGTERM, then SIGKILL after ``timeout``). False if none ran."""
-        pid = self.pid()
-        if pid is None:
-            self._pid_file.unlink(missing_ok=True)
-            return False
-        os.kill(pid, signal.SIGTERM)
+        """Stop this node cleanly (SIGTERM, then SIGKILL after ``timeout``). False if it did not run."""
+        return LocalCluster(self.settings, self.nodes).stop(only=self.node, timeout=timeout)
+
+
+@dataclass(frozen=True)
+class LocalCluster:
+    """``nodes`` local brokers forming one KRaft cluster, each node both broker and controller. Its nodes
+    are launched together and then awaited, since the controllers elect a leader only once a majority runs."""
+
+    settings: Settings
+    nodes: int = 1
+
+    @classmethod
+    def on_disk(cls, settings: Settings) -> LocalCluster:
+        """The cluster whose node folders are under the settings' data folder (a single broker if none)."""
+        found = len(list((settings.data_dir.resolve() / "kafka").glob("node-*/server.properties")))
+        return cls(settings, max(found, 1))
+
+    def _require_same_size_on_disk(self) -> None:
+        found = LocalCluster.on_disk(self.settings)
+        if found.nodes != self.nodes and any((b.home / "server.properties").exists() for b in found.brokers):
+            raise BrokerError(
+                f"{self.settings.data_dir.resolve() / 'kafka'} holds a local Kafka of {found.nodes} node(s), "
+                f"not {self.nodes}: start it with --nodes {found.nodes}, or set another FIGUREWATCH_DATA_DIR"
+            )
+
+    @property
+    def brokers(self) -> tuple[LocalBroker, ...]:
+        return tuple(LocalBroker(self.settings, n, self.nodes) for n in range(1, self.nodes + 1))
+
+    @property
+    def bootstrap(self) -> str:
+        return ",".join(b.bootstrap for b in self.brokers)
+
+    def start(self, only: int | None = None) -> str:
+        """Start every node that is not running (or only node ``only``), wait until each answers, and return
+        the bootstrap addresses of all nodes. Nodes started here are stopped again if any fails."""
+        ports = [port for b in self.brokers for port, _ in b.ports()]
+        if len(set(ports)) < len(ports) or max(ports) > 65535:
+            raise BrokerError(
+                f"{self.nodes} nodes need the ports FIGUREWATCH_KAFKA_PORT, FIGUREWATCH_KAFKA_CONTROLLER_PORT (and "
+                f"FIGUREWATCH_KAFKA_SASL_PORT) plus 0, {PORT_STEP}, ... {PORT_STEP * (self.nodes - 1)}, distinct and "
+                "below 65536; set FIGUREWATCH_KAFKA_CONTROLLER_PORT to FIGUREWATCH_KAFKA_PORT + 1"
+            )
+        self._require_same_size_on_disk()
+        wanted = [b for b in self.brokers if only in (None, b.node)]
+        for broker in wanted:  # all before any is launched, so that a taken port leaves nothing running
+            if broker.pid() is None:
+                for port, setting in broker.ports():
+                    require_free("127.0.0.1", port, setting)
+        cluster_id = next((i for b in self.brokers if (i := b.cluster_id())), None) or uuid.uuid4().hex[:22]
+        launched: list[tuple[LocalBroker, subprocess.Popen[bytes] | None]] = []
+        try:
+            for broker in wanted:
+                launched.append((broker, broker.launch(cluster_id)))
+            deadline = time.monotonic() + self.settings.kafka_start_timeout
+            for broker, proc in launched:
+                broker.await_answer(proc, deadline)
+        except FigurewatchError:  # a BrokerError, or a ConfigError of a port or folder
+            for broker, proc in launched:
+                if proc is not None:
+                    broker.stop()
+            raise
+        return self.bootstrap if only is None else wanted[0].bootstrap
+
+    def stop(self, only: int | None = None, timeout: float = 60.0) -> bool:
+        """Stop every node (or only node ``only``) cleanly: SIGTERM to all at once, since the last nodes of a
+        cluster cannot shut down cleanly once a majority of controllers is gone; then SIGKILL to those still
+        running after ``timeout``. False if none ran."""
+        pids = []
+        for broker in self.brokers:
+            if only in (None, broker.node):
+                if (pid := broker.pid()) is not None:
+                    os.kill(pid, signal.SIGTERM)
+                    pids.append(pid)
+                broker.pid_file.unlink(missing_ok=True)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _alive(pid):
+        while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
             time.sleep(0.2)
-        if _alive(pid):
-            os.kill(pid, signal.SIGKILL)
-        self._pid_file.unlink(missing_ok=True)
-        return True
+        for pid in pids:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        return bool(pids)
 
 
 def _alive(pid: int) -> bool:

@@ -17,7 +17,8 @@ import orjson
 
 from streams import __version__
 from streams._exceptions import FigurewatchError, UsageError
-from streams.broker import LocalBroker, answers
+from streams.app import item_bounds
+from streams.broker import LocalCluster, answers
 from streams.demo import SAMPLE_CORPUS, latest_states, run_demo
 from streams.extraction.evaluate import main as evaluate_extraction
 from streams.kafkaio import produce_lines, read_topic
@@ -28,6 +29,7 @@ from streams.pipeline import Accepted, Rejected, ingest
 from streams.rebuild import rebuild
 from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
+from streams.serve import run_serve
 from streams.settings import Settings
 from streams.topics import NEWS_ITEMS, create_topics
 from streams.usage import ArgumentParser, print_error
@@ -58,9 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _log_level(command: str, settings: Settings) -> str:
-    """The worker logs at its level. The other commands print their results, and their failure in one line: they
-    log nothing (the Kafka clients' retries would bury that line) unless FIGUREWATCH_LOG_LEVEL is debug."""
-    return settings.log_level if command == "worker" or settings.log_level.lower() == "debug" else "critical"
+    """The worker and serve log at their level. The other commands print their results, and their failure in one
+    line: they log nothing (the Kafka clients' retries would bury that line) unless FIGUREWATCH_LOG_LEVEL is debug."""
+    return settings.log_level if command in ("worker", "serve") or settings.log_level.lower() == "debug" else "critical"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,8 +71,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--broker", help="Kafka bootstrap servers (default: $FIGUREWATCH_BROKER)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    broker = sub.add_parser("broker", help="run a local single-node Kafka from Maven Central jars")
+    broker = sub.add_parser("broker", help="run a local Kafka (one node, or a cluster) from Maven Central jars")
     broker.add_argument("action", choices=("start", "stop", "status"))
+    broker.add_argument("--nodes", type=int, choices=range(1, 10), metavar="N",
+                        help="nodes of the local KRaft cluster, 1 to 9 (default: as many as its data folder "
+                             "holds, else 1)")
     broker.set_defaults(func=cmd_broker)
 
     topics = sub.add_parser("topics", help="create figurewatch's topics if missing")
@@ -78,6 +83,17 @@ def _parser() -> argparse.ArgumentParser:
 
     worker = sub.add_parser("worker", help="run the stream-processing worker")
     worker.set_defaults(func=cmd_worker)
+
+    serve = sub.add_parser(
+        "serve", help="serve the page, the JSON API and CSV exports of the current figures and changes",
+        description="Consume figures.current and figures.changes into a read model (kept in a SQLite file, so a "
+                    "restart resumes where it stopped) and serve the page at /, the API described at "
+                    "/api/openapi.json, and /metrics. Example: figurewatch serve --port 6067",
+    )
+    serve.add_argument("--host", help="bind address (default: $FIGUREWATCH_SERVE_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default: $FIGUREWATCH_SERVE_PORT, 6067)")
+    serve.add_argument("--db", type=Path, help="the read model's SQLite file (default: $FIGUREWATCH_SERVE_DB)")
+    serve.set_defaults(func=cmd_serve)
 
     produce = sub.add_parser("produce", help="load news items (JSON Lines) onto news.items")
     produce.add_argument("file", help="a JSON Lines file, or - for stdin")
@@ -115,26 +131,30 @@ def _parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="local broker + worker + sample corpus; show tables and events")
     demo.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="news items to feed in")
+    demo.add_argument("--serve", action="store_true",
+                      help="then run figurewatch serve and leave the page up until Ctrl-C (make demo does)")
     demo.set_defaults(func=cmd_demo)
     return parser
 
 
 def cmd_broker(args: argparse.Namespace, settings: Settings) -> int:
-    broker = LocalBroker(settings)
+    cluster = LocalCluster(settings, args.nodes) if args.nodes else LocalCluster.on_disk(settings)
     if args.action == "start":
-        bootstrap = broker.start()
-        print(bootstrap)
-    elif args.action == "stop":
-        print("stopped" if broker.stop() else "not running")
-    else:
+        print(cluster.start())
+        return 0
+    if args.action == "stop":
+        print("stopped" if cluster.stop() else "not running")
+        return 0
+    answering = 0
+    for broker in cluster.brokers:
         pid = broker.pid()
         if pid is None:
             print(f"not running (Kafka {broker.version}, data in {broker.home})")
-            return 1
+            continue
         state = "answering" if answers(broker.bootstrap) else "NOT answering"
+        answering += state == "answering"
         print(f"running: pid {pid}, {broker.bootstrap} {state}, Kafka {broker.version}, log {broker.log_file}")
-        return 0 if state == "answering" else 1
-    return 0
+    return 0 if answering == cluster.nodes else 1
 
 
 def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
@@ -145,6 +165,10 @@ def cmd_topics(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return run_worker(settings)
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    return run_serve(settings.replace(serve_host=args.host, serve_port=args.port, serve_db=args.db))
 
 
 def cmd_produce(args: argparse.Namespace, settings: Settings) -> int:
@@ -168,7 +192,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     out = sys.stdout.buffer
     lines = _Lines(args.file)
     for line in lines:
-        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract)
+        result = ingest(line, {}, max_bytes=settings.max_item_bytes, extract=extractor.extract,
+                        bounds=item_bounds(settings))
         if isinstance(result, Rejected):
             lines.reject(result)
         elif isinstance(result, Accepted):
@@ -182,7 +207,8 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     extractor = build_extractor(settings)
     out = sys.stdout.buffer
     lines = _Lines(args.file)
-    for event in replay(lines, extractor.extract, ledger, max_bytes=settings.max_item_bytes, on_reject=lines.reject):
+    for event in replay(lines, extractor.extract, ledger, max_bytes=settings.max_item_bytes,
+                        bounds=item_bounds(settings), on_reject=lines.reject):
         out.write(orjson.dumps(event) + b"\n")
     if args.tables:
         out.flush()
@@ -205,7 +231,7 @@ def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     _Lines(args.corpus).open().close()  # readable, before a broker is started for it
-    return run_demo(settings, Path(args.corpus))
+    return run_demo(settings, Path(args.corpus), serve=args.serve)
 
 
 def cmd_tail(args: argparse.Namespace, settings: Settings) -> int:

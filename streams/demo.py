@@ -1,4 +1,5 @@
-"""The demo: a local broker, a worker, the sample news corpus fed in, and the resulting tables and events.
+"""The demo: a local broker, a worker, the sample news corpus fed in, and the resulting tables and events;
+with ``serve``, then ``figurewatch serve`` and its page, left up until Ctrl-C.
 
 Each run uses fresh topics (a prefix with the run's time) so it always starts from an empty state. A broker
 that already answers at ``FIGUREWATCH_BROKER`` is used as it is; otherwise the local broker from
@@ -8,9 +9,11 @@ that already answers at ``FIGUREWATCH_BROKER`` is used as it is; otherwise the l
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections import Counter
 from contextlib import suppress
 from pathlib import Path
@@ -42,7 +45,7 @@ def latest_states(settings: Settings) -> dict[str, dict[str, Any]]:
     return states
 
 
-def run_demo(settings: Settings, corpus: Path) -> int:
+def run_demo(settings: Settings, corpus: Path, serve: bool = False) -> int:
     run = time.strftime("%Y%m%d-%H%M%S")
     broker = None
     if not answers(settings.broker):
@@ -52,28 +55,43 @@ def run_demo(settings: Settings, corpus: Path) -> int:
     settings = settings.replace(topic_prefix=f"demo-{run}.", app_id=f"figurewatch-demo-{run}",
                                 data_dir=settings.data_dir / "demo" / run)
     try:
-        return _feed_and_show(settings, corpus)
+        return _feed_and_show(settings, corpus, serve)
     finally:
         if broker is not None:
             _say("stopping the local Kafka broker ...")
             broker.stop()
 
 
-def _feed_and_show(settings: Settings, corpus: Path) -> int:
-    _say(f"broker {settings.broker}; topics prefixed {settings.topic_prefix!r}")
-    create_topics(settings)
+def _start(command: str, settings: Settings) -> tuple[subprocess.Popen[bytes], Path]:
+    """``figurewatch COMMAND`` as a subprocess on the demo's settings, logging to the data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FIGUREWATCH_")}
     env.update({
         "FIGUREWATCH_BROKER": settings.broker, "FIGUREWATCH_TOPIC_PREFIX": settings.topic_prefix,
         "FIGUREWATCH_APP_ID": settings.app_id, "FIGUREWATCH_DATA_DIR": str(settings.data_dir),
         "FIGUREWATCH_WEB_PORT": str(settings.web_port), "FIGUREWATCH_WEB_HOST": settings.web_host,
-        "FIGUREWATCH_PARTITIONS": str(settings.partitions),
+        "FIGUREWATCH_PARTITIONS": str(settings.partitions), "FIGUREWATCH_SERVE_HOST": settings.serve_host,
+        "FIGUREWATCH_SERVE_PORT": str(settings.serve_port), "FIGUREWATCH_SERVE_DB": str(settings.serve_db_path),
     })
     ensure_dir(settings.data_dir, "FIGUREWATCH_DATA_DIR")
-    log_path = settings.data_dir / "worker.log"
+    log_path = settings.data_dir / f"{command}.log"
     with log_path.open("ab") as log:
-        worker = subprocess.Popen([sys.executable, "-m", "streams", "worker"], env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)
+        process = subprocess.Popen([sys.executable, "-m", "streams", command], env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+    return process, log_path
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    with suppress(subprocess.TimeoutExpired):
+        process.wait(timeout=60)
+    if process.poll() is None:
+        process.kill()
+
+
+def _feed_and_show(settings: Settings, corpus: Path, serve: bool) -> int:
+    _say(f"broker {settings.broker}; topics prefixed {settings.topic_prefix!r}")
+    create_topics(settings)
+    worker, log_path = _start("worker", settings)
     try:
         metrics_url = f"http://{settings.web_host}:{settings.web_port}/metrics"
         _wait_for(lambda: scrape(metrics_url) is not None, worker, log_path, "the worker to start")
@@ -83,13 +101,32 @@ def _feed_and_show(settings: Settings, corpus: Path) -> int:
         _wait_for(lambda: drained(scrape(metrics_url), sent), worker, log_path, "the worker to process them")
         _show(settings, scrape(metrics_url) or {})
         _say(f"worker log: {log_path}")
+        if serve:
+            _serve_until_interrupted(settings, worker, log_path)
         return 0
     finally:
-        worker.terminate()
-        with suppress(subprocess.TimeoutExpired):
-            worker.wait(timeout=60)
-        if worker.poll() is None:
-            worker.kill()
+        _stop(worker)
+
+
+def _serve_until_interrupted(settings: Settings, worker: subprocess.Popen[bytes], worker_log: Path) -> None:
+    """Run ``figurewatch serve`` on the demo's topics and keep it (and the worker) up until Ctrl-C."""
+    server, log_path = _start("serve", settings)
+    address = f"http://{settings.serve_host}:{settings.serve_port}/"
+    try:
+        _wait_for(lambda: _answers(f"{address}readyz"), server, log_path, "the page to be served")
+        _say(f"the page is up at {address} (API: {address}api/openapi.json; log: {log_path})")
+        _say(f"feed it more news with: FIGUREWATCH_BROKER={settings.broker} "
+             f"FIGUREWATCH_TOPIC_PREFIX={settings.topic_prefix} figurewatch produce FILE")
+        _say("press Ctrl-C to stop the page, the worker and the broker")
+        signal.signal(signal.SIGTERM, signal.default_int_handler)  # a TERM stops it as cleanly as Ctrl-C
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        while server.poll() is None and worker.poll() is None:
+            time.sleep(0.5)
+        raise WorkerError(f"a demo process stopped; see {log_path} and {worker_log}")
+    except KeyboardInterrupt:
+        print()
+    finally:
+        _stop(server)
 
 
 def _show(settings: Settings, samples: dict[str, float]) -> None:
@@ -104,7 +141,7 @@ def _show(settings: Settings, samples: dict[str, float]) -> None:
     sys.stdout.write(render_tables(latest_states(settings).values()))
     dead = sum(1 for _ in read_topic(settings, settings.topic(NEWS_ITEMS_DLQ.name)))
     print("\n== counters ==")
-    for name in ("received", "accepted", "duplicate"):
+    for name in ("received", "accepted", "duplicate", "forwarded"):
         print(f"items {name}: {samples.get(f'figurewatch_items_{name}_total', 0):.0f}")
     print(f"items on the dead-letter topic: {dead}")
     print(f"claims extracted: {total(samples, 'figurewatch_claims_extracted_total'):.0f}")
@@ -118,6 +155,15 @@ def _wait_for(check: Any, worker: subprocess.Popen[bytes], log_path: Path, what:
         if time.monotonic() > deadline:
             raise WorkerError(f"gave up waiting for {what} after {WAIT_SECONDS}s; see {log_path}")
         time.sleep(0.5)
+
+
+def _answers(url: str) -> bool:
+    """True when ``url`` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own local address
+            return bool(response.status == 200)
+    except OSError:
+        return False
 
 
 def _say(text: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -84,7 +84,11 @@ def parse_item(raw: bytes, max_bytes: int) -> NewsItem:
         where = "/".join(str(p) for p in first.path) or "(root)"
         raise ItemRejected("schema", f"{where}: {first.message[:300]}")
     try:
-        parse_timestamp(data["published_at"])
+        published = parse_timestamp(data["published_at"])
     except ValueError as exc:
         raise ItemRejected("schema", f"published_at: not an RFC 3339 timestamp: {exc}") from exc
+    try:
+        published.astimezone(UTC)
+    except OverflowError as exc:
+        raise ItemRejected("schema", f"published_at: {data['published_at']} is outside years 1-9999 in UTC") from exc
     return NewsItem.from_dict(data)

@@ -1,4 +1,5 @@
-"""Plain Kafka I/O for the CLI and tests (kafka-python): produce JSON Lines, read a topic to its end.
+"""Plain Kafka I/O for the CLI and tests (kafka-python): produce JSON Lines, read a topic to its end; and the
+broker's own view of a consumer group's lag, which the worker samples for its gauge and its readiness.
 
 Outside errors are translated here into :class:`~streams._exceptions.BrokerError`.
 """
@@ -6,6 +7,7 @@ Outside errors are translated here into :class:`~streams._exceptions.BrokerError
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -16,6 +18,7 @@ from aiokafka.conn import create_conn
 from aiokafka.errors import AuthenticationFailedError, SaslAuthenticationFailed
 from aiokafka.errors import KafkaError as AioKafkaError
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
+from kafka.admin import OffsetSpec
 from kafka.errors import KafkaError
 
 from streams._exceptions import BrokerError, ConfigError
@@ -135,6 +138,21 @@ def produce_records(
     return sent
 
 
+def topic_partitions(settings: Settings, topics: Iterable[str]) -> dict[str, set[int]]:
+    """The partitions of each topic that exists (an empty set for one that does not, yet)."""
+    try:
+        consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
+                                 **kafka_python_options(settings))
+    except (KafkaError, OSError) as exc:
+        raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
+    try:
+        return {topic: set(consumer.partitions_for_topic(topic) or ()) for topic in topics}
+    except KafkaError as exc:
+        raise BrokerError(f"cannot read the metadata of {', '.join(topics)}: {exc}") from exc
+    finally:
+        consumer.close()
+
+
 def read_topic(settings: Settings, topic: str, *, idle_timeout: float = 2.0, follow: bool = False) -> Iterator[Message]:
     """Every message of ``topic`` from the beginning, partition by partition in offset order.
 
@@ -198,3 +216,46 @@ def truncate_topic(settings: Settings, topic: str) -> int:
             raise BrokerError(f"cannot truncate {topic}: {exc}") from exc
         finally:
             consumer.close()
+
+
+class GroupLag:
+    """The broker's figures for one consumer group: committed offset and high watermark per partition.
+
+    Blocking (run it in a thread); one admin connection kept between calls and dropped after a failure.
+    """
+
+    def __init__(self, settings: Settings, timeout: float) -> None:
+        self._settings = settings
+        self._timeout_ms = int(timeout * 1000)
+        self._admin: KafkaAdminClient | None = None
+
+    def offsets(self, group: str, partitions: Iterable[tuple[str, int]]) -> dict[tuple[str, int], tuple[int, int]]:
+        """(committed, high watermark) for each partition; committed is 0 where the group has none yet.
+        Raises :class:`BrokerError` when the broker does not answer in time."""
+        tps = [TopicPartition(topic, partition) for topic, partition in partitions]
+        try:
+            if self._admin is None:
+                self._admin = KafkaAdminClient(
+                    bootstrap_servers=self._settings.bootstrap_servers, client_id="figurewatch-lag",
+                    request_timeout_ms=self._timeout_ms, **kafka_python_options(self._settings),
+                )
+            if not tps:  # nothing assigned: still ask the broker something, so an outage shows
+                self._admin.describe_cluster()
+                return {}
+            committed = self._admin.list_group_offsets({group: tps}).get(group, {})
+            ends = self._admin.list_partition_offsets({tp: OffsetSpec.LATEST for tp in tps},
+                                                      timeout_ms=self._timeout_ms)
+        except (KafkaError, OSError) as exc:
+            self.close()
+            raise BrokerError(f"the broker did not answer a lag query: {exc}") from exc
+        result = {}
+        for tp in tps:
+            meta = committed.get(tp)
+            result[(tp.topic, tp.partition)] = (max(0, meta.offset if meta is not None else 0), ends[tp].offset)
+        return result
+
+    def close(self) -> None:
+        if self._admin is not None:
+            admin, self._admin = self._admin, None
+            with contextlib.suppress(KafkaError, OSError):
+                admin.close()

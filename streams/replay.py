@@ -12,15 +12,16 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from streams.ledger import Ledger
-from streams.pipeline import Accepted, Extract, Rejected, ingest
+from streams.pipeline import Accepted, Bounds, Extract, Rejected, ingest
 
 
 def replay(lines: Iterable[bytes], extract: Extract, ledger: Ledger, *, max_bytes: int,
+           bounds: Bounds | None = None,
            on_reject: Callable[[Rejected], None] | None = None) -> Iterator[dict[str, Any]]:
     """Apply every claim of every accepted line, in order, and yield the change events they raise."""
     seen: dict[str, str] = {}
     for line in lines:
-        result = ingest(line, seen, max_bytes=max_bytes, extract=extract)
+        result = ingest(line, seen, max_bytes=max_bytes, extract=extract, bounds=bounds)
         if isinstance(result, Rejected) and on_reject is not None:
             on_reject(result)
         elif isinstance(result, Accepted):

@@ -14,6 +14,7 @@ from streams.extraction.vocabulary import load_hierarchy, load_taxonomy
 from streams.hierarchy import Hierarchy
 from streams.kafkaio import admin_client
 from streams.ledger import Ledger, MemoryStore
+from streams.pipeline import Extract
 from streams.preflight import check_session_timeout, ensure_dir, require_free
 from streams.settings import Settings
 from streams.topics import create_topics
@@ -21,7 +22,8 @@ from streams.topics import create_topics
 
 def build_extractor(settings: Settings) -> Extractor:
     """The extractor with our vocabulary and the user's gazetteer file, if one is set."""
-    return Extractor.from_files(user_gazetteer=settings.gazetteer)
+    return Extractor.from_files(user_gazetteer=settings.gazetteer, max_body_chars=settings.max_body_chars,
+                                max_sentence_chars=settings.max_sentence_chars)
 
 
 def metric_kinds() -> dict[str, str]:
@@ -39,15 +41,15 @@ def offline_ledger(settings: Settings) -> Ledger:
     return Ledger(MemoryStore(), metric_kinds(), ledger_settings(settings), hierarchy(settings))
 
 
-def run_worker(settings: Settings) -> int:
+def run_worker(settings: Settings, extract: Extract | None = None) -> int:
     """Check the settings the run depends on, create missing topics, and run the Faust worker until it is
-    stopped (SIGTERM/SIGINT)."""
-    extractor = build_extractor(settings)
+    stopped (SIGTERM/SIGINT); ``extract`` replaces the extractor's (tests inject failures through it)."""
+    extract = extract or build_extractor(settings).extract
     ensure_dir(settings.state_dir, "FIGUREWATCH_DATA_DIR")
     require_free(settings.web_host, settings.web_port, "FIGUREWATCH_WEB_PORT")
     with admin_client(settings) as admin:
         check_session_timeout(admin, settings)
     create_topics(settings)
-    app = create_app(settings, extractor.extract, metric_kinds(), hierarchy=hierarchy(settings))
+    app = create_app(settings, extract, metric_kinds(), hierarchy=hierarchy(settings))
     FaustWorker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
     return 0

@@ -10,6 +10,7 @@ FIGUREWATCH_BROKER                  127.0.0.1:9092                   Kafka boots
 FIGUREWATCH_APP_ID                  figurewatch                      Faust app id = consumer group
 FIGUREWATCH_TOPIC_PREFIX            (empty)                          prefix for every topic name (isolation)
 FIGUREWATCH_PARTITIONS              4                                partitions of every topic we create
+FIGUREWATCH_REPLICATION_FACTOR      1                                replicas of every topic we create
 FIGUREWATCH_STORE                   rocksdb://                       table store (``memory://`` for tests)
 FIGUREWATCH_DATA_DIR                ./.figurewatch                   worker state, local broker data, logs
 FIGUREWATCH_CACHE_DIR               ~/.cache/figurewatch             downloaded Kafka jars
@@ -18,10 +19,16 @@ FIGUREWATCH_KAFKA_CONTROLLER_PORT   9093                             local broke
 FIGUREWATCH_KAFKA_SASL_PORT         0                                local broker SASL/PLAIN listener (0: none)
 FIGUREWATCH_KAFKA_START_TIMEOUT     120                              seconds to wait for the local broker
 FIGUREWATCH_MAX_ITEM_BYTES          1048576                          larger news items go to the DLQ
+FIGUREWATCH_MAX_CLAIMS_PER_ITEM     200                              claims kept per item (and so change events)
+FIGUREWATCH_MAX_BODY_CHARS          100000                           characters of a body read for figures
+FIGUREWATCH_MAX_SENTENCE_CHARS      2000                             characters of one sentence read
 FIGUREWATCH_GAZETTEER               (none)                           user gazetteer JSON merged over ours
 FIGUREWATCH_WEB_HOST                127.0.0.1                        worker web server bind address
 FIGUREWATCH_WEB_PORT                6066                             worker web server port
 FIGUREWATCH_WEB_TABLES              false                            serve Faust's HTTP table views (true/false)
+FIGUREWATCH_SERVE_HOST              127.0.0.1                        ``figurewatch serve`` bind address (page and API)
+FIGUREWATCH_SERVE_PORT              6067                             ``figurewatch serve`` port
+FIGUREWATCH_SERVE_DB                (data dir)/serve.sqlite3         the read model's SQLite database
 FIGUREWATCH_LOG_LEVEL               info                             worker log level
 FIGUREWATCH_PROCESSING_GUARANTEE    at_least_once                    or exactly_once
 FIGUREWATCH_SAME_PERIOD_DAYS        0                                as_of days apart that count as one period
@@ -66,6 +73,7 @@ class Settings:
     app_id: str = "figurewatch"
     topic_prefix: str = ""
     partitions: int = 4
+    replication_factor: int = 1
     store: str = "rocksdb://"
     data_dir: Path = Path(".figurewatch")
     cache_dir: Path = Path("~/.cache/figurewatch")
@@ -74,10 +82,16 @@ class Settings:
     kafka_sasl_port: int = 0
     kafka_start_timeout: float = 120.0
     max_item_bytes: int = 1_048_576
+    max_claims_per_item: int = 200
+    max_body_chars: int = 100_000
+    max_sentence_chars: int = 2_000
     gazetteer: Path | None = None
     web_host: str = "127.0.0.1"
     web_port: int = 6066
     web_tables: bool = False
+    serve_host: str = "127.0.0.1"
+    serve_port: int = 6067
+    serve_db: Path | None = None
     log_level: str = "info"
     processing_guarantee: str = "at_least_once"
     same_period_days: int = 0
@@ -122,11 +136,12 @@ class Settings:
             raise ConfigError("FIGUREWATCH_SASL_USERNAME is required with a SASL security protocol")
         if not self.store.startswith(("rocksdb://", "memory://")):
             raise ConfigError("FIGUREWATCH_STORE must be rocksdb:// or memory://")
-        for name in ("partitions", "max_item_bytes", "session_timeout", "stall_seconds", "kafka_start_timeout"):
+        for name in ("partitions", "replication_factor", "max_item_bytes", "max_claims_per_item", "max_body_chars",
+                     "max_sentence_chars", "session_timeout", "stall_seconds", "kafka_start_timeout"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive, not {getattr(self, name)}")
         optional = ("kafka_sasl_port",) if self.kafka_sasl_port else ()  # 0: no SASL listener
-        ports = ("kafka_port", "kafka_controller_port", "web_port", *optional)
+        ports = ("kafka_port", "kafka_controller_port", "web_port", "serve_port", *optional)
         for name in ports:
             if not 0 < (port := getattr(self, name)) <= MAX_PORT:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be a port from 1 to {MAX_PORT}, not {port}")
@@ -155,6 +170,11 @@ class Settings:
             except OSError as exc:
                 raise ConfigError(f"cannot read FIGUREWATCH_SASL_PASSWORD_FILE: {exc.strerror}") from exc
         return self.sasl_password
+
+    @property
+    def serve_db_path(self) -> Path:
+        """Where ``figurewatch serve`` keeps its read model: FIGUREWATCH_SERVE_DB, else in the data folder."""
+        return self.serve_db if self.serve_db is not None else self.data_dir / "serve.sqlite3"
 
     def topic(self, name: str) -> str:
         """The full name of one of our topics."""

@@ -3,6 +3,9 @@
 Keys are chosen so that everything about one conflict lands in one partition: ``news.items`` is keyed
 by item id (ingest de-duplicates per item), ``claims`` by conflict, and ``figures.*`` by series key but
 partitioned explicitly by conflict (:func:`partition_for`).
+
+Every topic we create, and the worker's changelog topics, get ``FIGUREWATCH_REPLICATION_FACTOR`` replicas
+and the ``min.insync.replicas`` derived from it (:func:`replication_configs`).
 """
 
 from __future__ import annotations
@@ -13,7 +16,8 @@ from dataclasses import dataclass
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.errors import InvalidReplicationFactorError, KafkaError, TopicAlreadyExistsError
+from kafka.partitioner.default import murmur2
 
 from streams._exceptions import BrokerError
 from streams.kafkaio import admin_client
@@ -31,13 +35,27 @@ class TopicSpec:
     retention_ms: int
     key: str
     schema: str
+    max_message_bytes: int | None = None
+    """The topic's ``max.message.bytes``; None keeps the broker's (1,048,588 bytes by default)."""
 
     def config(self) -> dict[str, str]:
-        return {"cleanup.policy": self.cleanup_policy, "retention.ms": str(self.retention_ms)}
+        config = {"cleanup.policy": self.cleanup_policy, "retention.ms": str(self.retention_ms)}
+        if self.max_message_bytes is not None:
+            config["max.message.bytes"] = str(self.max_message_bytes)
+        return config
+
+
+DLQ_RECORD_BYTES = 2 * 2**20
+"""Dead-letter records are kept under this size: the base64 of any message the broker's default limit lets
+onto news.items fits whole; a larger original is truncated (see :mod:`streams.deadletter`)."""
+MAX_REQUEST_BYTES = DLQ_RECORD_BYTES + 64 * 2**10
+"""The worker producer's request limit and the dead-letter topic's ``max.message.bytes``: a record of
+:data:`DLQ_RECORD_BYTES` with its key and headers."""
 
 
 NEWS_ITEMS = TopicSpec("news.items", "delete", 7 * DAY_MS, "item id", "news-item")
-NEWS_ITEMS_DLQ = TopicSpec("news.items.dlq", "delete", 30 * DAY_MS, "item id if known, else none", "dlq-record")
+NEWS_ITEMS_DLQ = TopicSpec("news.items.dlq", "delete", 30 * DAY_MS, "item id if known, else none", "dlq-record",
+                           MAX_REQUEST_BYTES)
 CLAIMS = TopicSpec("claims", "delete", 30 * DAY_MS, "conflict", "claim")
 FIGURES_CURRENT = TopicSpec("figures.current", "compact", -1, "series key (partitioned by conflict)", "figure-state")
 FIGURES_CHANGES = TopicSpec("figures.changes", "delete", 90 * DAY_MS, "series key (partitioned by conflict)",
@@ -52,6 +70,24 @@ def partition_for(conflict: str, partitions: int) -> int:
     return int.from_bytes(digest[:4], "big") % partitions
 
 
+def item_partition(item_id: str, partitions: int) -> int:
+    """The partition of ``news.items`` an item lives on: that of its id as message key under Kafka's default
+    partitioner (murmur2, as the Java, kafka-python and aiokafka producers compute it)."""
+    return (int(murmur2(item_id.encode())) & 0x7FFFFFFF) % partitions
+
+
+def min_insync_replicas(replication_factor: int) -> int:
+    """The replicas that must have a write before it is acknowledged (with acks=all): a majority of a factor of
+    3 or more, so a topic takes writes with one broker down and loses nothing acknowledged; 1 below that, where
+    a majority would be every replica and one broker down would stop all writes."""
+    return replication_factor // 2 + 1 if replication_factor >= 3 else 1
+
+
+def replication_configs(settings: Settings) -> dict[str, str]:
+    """The topic configs that follow from the replication factor, for every topic we or the worker create."""
+    return {"min.insync.replicas": str(min_insync_replicas(settings.replication_factor))}
+
+
 def create_topics(settings: Settings) -> list[str]:
     """Create any of our topics that do not exist yet; return the names created."""
     with admin_client(settings) as admin:
@@ -62,7 +98,8 @@ def _create_missing(admin: KafkaAdminClient, settings: Settings) -> list[str]:
     try:
         existing = set(admin.list_topics())
         wanted = [
-            NewTopic(settings.topic(spec.name), settings.partitions, 1, topic_configs=spec.config())
+            NewTopic(settings.topic(spec.name), settings.partitions, settings.replication_factor,
+                     topic_configs={**spec.config(), **replication_configs(settings)})
             for spec in ALL_TOPICS
             if settings.topic(spec.name) not in existing
         ]
@@ -71,5 +108,8 @@ def _create_missing(admin: KafkaAdminClient, settings: Settings) -> list[str]:
             with contextlib.suppress(TopicAlreadyExistsError):
                 admin.create_topics(wanted, wait_for_metadata=True)
         return [t.name for t in wanted]
+    except InvalidReplicationFactorError as exc:
+        raise BrokerError(f"FIGUREWATCH_REPLICATION_FACTOR is {settings.replication_factor}, more than the brokers "
+                          f"of {settings.broker}: set it to their number or fewer") from exc
     except KafkaError as exc:
         raise BrokerError(f"cannot create topics on {settings.broker}: {exc}") from exc

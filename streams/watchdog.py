@@ -20,6 +20,11 @@ class Watchdog:
     _seen: dict[Hashable, tuple[int, float]] = field(default_factory=dict)
     strikes: dict[Hashable, int] = field(default_factory=dict)
 
+    @property
+    def stalled(self) -> bool:
+        """True while any watched key is stalled: from its first report until its marker moves again."""
+        return bool(self.strikes)
+
     def observe(self, now: float, progress: Mapping[Hashable, tuple[int, int]]) -> list[Hashable]:
         """``progress`` maps a key to (marker, pending); returns the keys stalled now, in the given order."""
         stalled = []

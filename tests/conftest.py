@@ -24,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import orjson
 import pytest
 
 from streams.broker import SASL_USER, LocalBroker
@@ -127,29 +128,46 @@ def kafka_sasl(kafka_bootstrap: str, tmp_path_factory: pytest.TempPathFactory) -
             own.stop()
 
 
-@pytest.fixture(scope="session")
-def prometheus_tools() -> Path:
-    """The folder holding prometheus and promtool, installed by deploy/prometheus/install.sh when missing.
+def installed(folder: str, tools: tuple[str, ...]) -> list[Path]:
+    """Where ``tools`` are on PATH after ``deploy/FOLDER/install.sh`` installed them if missing.
 
     Fails, never skips, with the installer's output when they cannot be installed.
     """
     done = subprocess.run(
-        ["sh", str(REPO / "deploy/prometheus/install.sh")], capture_output=True, text=True, timeout=900, check=False
+        ["sh", str(REPO / "deploy" / folder / "install.sh")], capture_output=True, text=True, timeout=900, check=False
     )
-    found = [shutil.which(tool) for tool in ("prometheus", "promtool")]
+    found = [shutil.which(tool) for tool in tools]
     if done.returncode != 0 or None in found:
-        pytest.fail(f"cannot install prometheus (install.sh exit {done.returncode}): {done.stdout}{done.stderr}")
-    return Path(str(found[0])).parent
+        pytest.fail(f"cannot install {', '.join(tools)} (deploy/{folder}/install.sh exit {done.returncode}): "
+                    f"{done.stdout}{done.stderr}")
+    return [Path(str(path)) for path in found]
+
+
+@pytest.fixture(scope="session")
+def prometheus_tools() -> Path:
+    """The folder holding prometheus and promtool, installed by deploy/prometheus/install.sh when missing."""
+    return installed("prometheus", ("prometheus", "promtool"))[0].parent
+
+
+@pytest.fixture(scope="session")
+def chromium_tools() -> tuple[Path, Path]:
+    """Debian's chromium and chromedriver, installed by deploy/browser/install.sh when missing."""
+    chromium, chromedriver = installed("browser", ("chromium", "chromedriver"))
+    return chromium, chromedriver
 
 
 @dataclass
 class WorkerProcess:
-    """A ``figurewatch worker`` subprocess with its own topics, group, state and web port."""
+    """A ``figurewatch worker`` (or, with ``command="serve"``, ``figurewatch serve``) subprocess with its own
+    topics, group, state and web port."""
 
     env: dict[str, str]
     log_path: Path
     web_port: int
+    module: str = "streams"
+    """The module run with ``python -m MODULE COMMAND``: a test's own worker module can inject failures."""
     proc: subprocess.Popen[bytes] | None = None
+    command: str = "worker"
     log_file: object = field(default=None, repr=False)
 
     @property
@@ -160,7 +178,7 @@ class WorkerProcess:
         handle = self.log_path.open("ab")
         self.log_file = handle
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streams", "worker"], env=self.env, cwd=REPO,
+            [sys.executable, "-m", self.module, self.command], env=self.env, cwd=REPO,
             stdout=handle, stderr=subprocess.STDOUT,
         )
         self.wait_http("/healthz", timeout=90)
@@ -171,11 +189,15 @@ class WorkerProcess:
         while time.monotonic() < deadline:
             assert self.proc is not None
             if self.proc.poll() is not None:
-                raise AssertionError(f"worker exited with {self.proc.returncode}: {self.log_tail()}")
+                raise AssertionError(f"{self.command} exited with {self.proc.returncode}: {self.log_tail()}")
             with suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{self.web_port}{path}", timeout=2) as r:
                 return bytes(r.read())
             time.sleep(0.3)
-        raise AssertionError(f"worker {path} did not answer in {timeout}s: {self.log_tail()}")
+        raise AssertionError(f"{self.command} {path} did not answer in {timeout}s: {self.log_tail()}")
+
+    def get_json(self, path: str) -> Any:
+        """The JSON of a path on the process' web port (retried until it answers 200)."""
+        return orjson.loads(self.wait_http(path, timeout=15))
 
     def metric(self, name: str, labels: str = "") -> float:
         """The current value of one sample on /metrics (0 when absent)."""
@@ -244,16 +266,36 @@ def start_worker(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callabl
     """Start workers sharing ``worker_env`` (same topics and group); all are stopped at teardown."""
     started: list[WorkerProcess] = []
 
-    def _start(**overrides: str) -> WorkerProcess:
+    def _start(module: str = "streams", **overrides: str) -> WorkerProcess:
         env = dict(worker_env)
         port = free_port()
         env["FIGUREWATCH_WEB_PORT"] = str(port)
         env["FIGUREWATCH_DATA_DIR"] = str(tmp_path / f"state-{len(started)}")
         env.update(overrides)
-        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log", port)
+        worker = WorkerProcess(env, tmp_path / f"worker-{len(started)}.log", port, module)
         started.append(worker)
         return worker.start()
 
     yield _start
     for worker in started:
         worker.stop()
+
+
+@pytest.fixture
+def start_serve(worker_env: dict[str, str], tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start ``figurewatch serve`` processes on ``worker_env``'s topics, each with its own port; the database
+    is ``tmp_path/serve.sqlite3`` unless overridden; all are stopped at teardown."""
+    started: list[WorkerProcess] = []
+
+    def _start(**overrides: str) -> WorkerProcess:
+        env = dict(worker_env)
+        port = free_port()
+        env.update({"FIGUREWATCH_SERVE_PORT": str(port), "FIGUREWATCH_SERVE_DB": str(tmp_path / "serve.sqlite3")})
+        env.update(overrides)
+        serve = WorkerProcess(env, tmp_path / f"serve-{len(started)}.log", port, command="serve")
+        started.append(serve)
+        return serve.start()
+
+    yield _start
+    for serve in started:
+        serve.stop()

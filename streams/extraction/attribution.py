@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from streams.extraction.dates import RELATIVE_DAYS, WEEKDAYS
 from streams.extraction.reading import Sentence
-from streams.extraction.sentences import CLAUSE_BREAKS, MAX_SENTENCE_CHARS, aside_opening, sentence_bounds
+from streams.extraction.sentences import CLAUSE_BREAKS, aside_opening, sentence_bounds
 from streams.extraction.vocabulary import Gazetteer
 from streams.numbers import NUMBER_WORDS, Tokens
 from streams.phrases import Phrases
@@ -61,6 +61,7 @@ class Attribution:
 
     gazetteer: Gazetteer
     _ctx: Mapping[str, Phrases[bool]]
+    max_sentence_chars: int
 
     def _source(self, context: Sentence, first: int, last: int, clause: tuple[int, int]) -> str | None:
         sentence, tokens = context.text, context.tokens
@@ -162,7 +163,7 @@ class Attribution:
         lo, hi = context.read_to, sentence.offset
         context.read_to = max(lo, hi)
         for start, end in sentence_bounds(context.body[lo:hi]) if lo < hi else ():
-            text = context.body[lo + start : lo + min(end, start + MAX_SENTENCE_CHARS)].rstrip()
+            text = context.body[lo + start : lo + min(end, start + self.max_sentence_chars)].rstrip()
             tokens = Tokens(text)
             earlier = replace(sentence, text=text, offset=lo + start, tokens=tokens, terms=[], dates=[], memo={})
             earlier.start_dates, earlier.numbers = [], []

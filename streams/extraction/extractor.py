@@ -8,9 +8,9 @@ The noun class and the trigger's event pick the metric; the words around it give
 basis (total or incident), source, dates and revision flag. All vocabulary is in
 ``streams/data/taxonomy.json`` and ``streams/data/gazetteer.json``.
 
-Work is bounded: only the first :data:`MAX_BODY_CHARS` characters of a body and the first
-:data:`~streams.extraction.sentences.MAX_SENTENCE_CHARS` of a sentence are read, and every step is
-linear in what is read.
+Work is bounded: only the first ``max_body_chars`` characters of a body (:data:`MAX_BODY_CHARS` unless set)
+and the first ``max_sentence_chars`` of a sentence (:data:`~streams.extraction.sentences.MAX_SENTENCE_CHARS`)
+are read, and every step is linear in what is read.
 """
 
 from __future__ import annotations
@@ -33,7 +33,14 @@ from streams.extraction.lists import ListRules, labelled
 from streams.extraction.place import place_of
 from streams.extraction.readable import Readable
 from streams.extraction.reading import Figure, Heading, ItemReading, Sentence
-from streams.extraction.sentences import CLAUSE_BREAKS, MAX_ASIDE_TOKENS, breaks, clause_of, figure_sentences
+from streams.extraction.sentences import (
+    CLAUSE_BREAKS,
+    MAX_ASIDE_TOKENS,
+    MAX_SENTENCE_CHARS,
+    breaks,
+    clause_of,
+    figure_sentences,
+)
 from streams.extraction.target import Targets
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
@@ -172,7 +179,10 @@ _PLURAL_COPULAS = frozenset({"are", "were"})
 class Extractor(Attribution):
     """Extracts :class:`~streams.claims.Claim` objects from news items with one vocabulary."""
 
-    def __init__(self, gazetteer: Gazetteer, taxonomy: Taxonomy, numbers: NumberParser) -> None:
+    def __init__(self, gazetteer: Gazetteer, taxonomy: Taxonomy, numbers: NumberParser, *,
+                 max_body_chars: int = MAX_BODY_CHARS, max_sentence_chars: int = MAX_SENTENCE_CHARS) -> None:
+        self.max_body_chars = max_body_chars
+        self.max_sentence_chars = max_sentence_chars
         self.gazetteer = gazetteer
         self.taxonomy = taxonomy
         self.numbers = numbers
@@ -189,9 +199,11 @@ class Extractor(Attribution):
         self._lists = ListRules(taxonomy, numbers, self._bases)
 
     @classmethod
-    def from_files(cls, user_gazetteer: Path | None = None) -> Extractor:
+    def from_files(cls, user_gazetteer: Path | None = None, *, max_body_chars: int = MAX_BODY_CHARS,
+                   max_sentence_chars: int = MAX_SENTENCE_CHARS) -> Extractor:
         """The extractor over the shipped vocabulary, with ``user_gazetteer`` merged in when given."""
-        return cls(load_gazetteer(user_gazetteer), load_taxonomy(), default_parser())
+        return cls(load_gazetteer(user_gazetteer), load_taxonomy(), default_parser(), max_body_chars=max_body_chars,
+                   max_sentence_chars=max_sentence_chars)
 
     # -- item level ---------------------------------------------------------------------------
 
@@ -203,7 +215,7 @@ class Extractor(Attribution):
             published = parse_timestamp(item.published_at).date()
         except (ValueError, AttributeError, TypeError) as exc:
             raise InputError(f"item {item.id!r}: bad published_at {item.published_at!r}") from exc
-        readable = Readable(item.body[:MAX_BODY_CHARS])
+        readable = Readable(item.body[: self.max_body_chars])
         body = readable.text
         terms = self.gazetteer.scan(body)
         dominant = self._dominant(self._weights(self.gazetteer.scan(item.title) + terms))
@@ -213,7 +225,7 @@ class Extractor(Attribution):
         context = ItemReading(item, published, body, terms, [at for at, _ in terms], key, {}, readable,
                               lines="\n" in body)
         claims: list[Claim] = []
-        for start, end in figure_sentences(body):
+        for start, end in figure_sentences(body, self.max_sentence_chars):
             claims.extend(self._sentence(context, start, end, dominant))
         return claims
 

@@ -67,9 +67,14 @@ def _ascii(body: str) -> str:
     return body
 
 
-def figure_sentences(body: str) -> list[tuple[int, int]]:
-    """The ``(start, end)`` of the sentences of ``body`` that may state a figure, each cut at
-    :data:`MAX_SENTENCE_CHARS`.
+def long_sentences(body: str, max_chars: int = MAX_SENTENCE_CHARS) -> int:
+    """How many sentences of ``body`` are longer than ``max_chars`` (and so read only in part)."""
+    return sum(1 for start, end in sentence_bounds(body) if end - start > max_chars)
+
+
+def figure_sentences(body: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of the sentences of ``body`` that may state a figure, each cut at ``max_chars``
+    (:data:`MAX_SENTENCE_CHARS` unless set).
 
     Most sentences of a report state no figure; one without a digit or a number word delimited by
     punctuation or white space ("twenty-one", "(three)") is not read further. Both tests read a copy of
@@ -83,7 +88,7 @@ def figure_sentences(body: str) -> list[tuple[int, int]]:
     aligned = len(words) == len(body)
     kept: list[tuple[int, int]] = []
     for start, stop in sentence_bounds(body):
-        end = min(stop, start + MAX_SENTENCE_CHARS)
+        end = min(stop, start + max_chars)
         if (words.find("0", start, end) == -1) if ascii_digits else (_DIGIT.search(body, start, end) is None):
             text = words[start:end] if aligned else body[start:end].lower().translate(_HINTS)
             if NUMBER_WORDS.isdisjoint(text.split()):

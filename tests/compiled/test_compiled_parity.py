@@ -74,6 +74,11 @@ def test_the_wheel_carries_the_folders_it_reads(compiled: Path) -> None:
     names = sorted(p.name for p in (REPO / "schemas").glob("*.json"))
     assert sorted(p.name for p in Path(schemas).glob("*.json")) == names
     assert version == (REPO / "deploy/kafka/pom.xml").read_text().split("<kafka.version>")[1].split("<")[0]
+    def page_files(package: Path) -> list[str]:
+        return sorted(str(p.relative_to(package)) for p in (package / "web").rglob("*") if p.is_file())
+
+    page, shipped = page_files(REPO / "streams"), page_files(compiled / "streams")
+    assert shipped == page and "web/index.html" in page, "the wheel carries the page figurewatch serve serves"
 
 
 def test_compiled_claims_equal_pure_python_claims(compiled: Path, tmp_path: Path) -> None:

@@ -70,6 +70,18 @@ def test_port_taken(env: dict[str, str]) -> None:
     assert f"port {env['FIGUREWATCH_KAFKA_PORT']}" in line and "taken" in line
 
 
+def test_a_taken_port_of_any_node_leaves_no_node_running(env: dict[str, str]) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        env.update({"FIGUREWATCH_KAFKA_PORT": str(port - 4), "FIGUREWATCH_KAFKA_CONTROLLER_PORT": str(port - 3)})
+        line = one_error_line(run(env, "start", "--nodes", "3"))  # node 3's client port is taken
+    assert f"port {port} on 127.0.0.1 is taken" in line and "FIGUREWATCH_KAFKA_PORT" in line
+    status = run(env, "status", "--nodes", "3")
+    assert status.stdout.count("not running") == 3, status.stdout
+
+
 def test_broker_that_does_not_come_up_in_time_names_its_log(env: dict[str, str]) -> None:
     env["FIGUREWATCH_KAFKA_START_TIMEOUT"] = "0.1"
     line = one_error_line(run(env, "start"))

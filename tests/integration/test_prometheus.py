@@ -45,6 +45,7 @@ class Prometheus:
     def __init__(self, binary: str, folder: Path, target: str) -> None:
         config = yaml.safe_load((PROMETHEUS_DIR / "prometheus.yml").read_text())
         config["global"].update({"scrape_interval": "1s", "evaluation_interval": "1s"})
+        config["scrape_configs"] = config["scrape_configs"][:1]  # the worker's job; no figurewatch serve runs here
         config["scrape_configs"][0]["static_configs"][0]["targets"] = [target]
         (folder / "prometheus.yml").write_text(yaml.safe_dump(config))
         for name in config["rule_files"]:
@@ -176,7 +177,8 @@ def test_prometheus_loads_the_alert_rules_and_evaluates_the_dashboard_queries(
         time.sleep(0.5)
     assert {rule["name"] for rule in rules} == {
         "FigurewatchWorkerDown", "FigurewatchNoProgress", "FigurewatchDeadLetterRate",
-        "FigurewatchContradictionSpike", "FigurewatchRecoveryStuck",
+        "FigurewatchContradictionSpike", "FigurewatchRecoveryStuck", "FigurewatchBrokerUnreachable",
+        "FigurewatchOutputsFailing",
     }
     assert all(rule["health"] == "ok" for rule in rules), [(r["name"], r.get("lastError")) for r in rules]
 

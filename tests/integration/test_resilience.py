@@ -10,40 +10,16 @@ import random
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-import orjson
 import pytest
 
 from streams.broker import LocalBroker
-from streams.demo import SAMPLE_CORPUS
 from streams.kafkaio import produce_lines, read_topic
 from streams.settings import Settings
 from tests.conftest import WorkerProcess, free_port
-from tests.integration.support import corpus_lines, offline, state_diff, wait_for_state
+from tests.integration.support import first_occurrences, offline, state_diff, stream_lines, wait_for_state
 
 pytestmark = pytest.mark.integration
-
-
-def stream_lines(rounds: int) -> list[bytes]:
-    """The sample corpus several times over, each round with its own item ids, days and figures."""
-    lines = []
-    for r in range(rounds):
-        for line in corpus_lines(SAMPLE_CORPUS):
-            item = orjson.loads(line)
-            item["id"] = f"{item['id']}-r{r}"
-            item["body"] = item["body"] + f" Round {r} of reporting."
-            lines.append(orjson.dumps(item))
-    return lines
-
-
-def first_occurrences(events: list[Any]) -> list[Any]:
-    """Events de-duplicated on event_id, keeping the first; a repeated id must carry the same event."""
-    seen: dict[str, Any] = {}
-    for event in events:
-        earlier = seen.setdefault(event["event_id"], event)
-        assert earlier == event, f"event {event['event_id']} emitted twice with different content"
-    return list(seen.values())
 
 
 def test_sigkill_at_random_points_loses_nothing(start_worker: Callable[..., WorkerProcess]) -> None:

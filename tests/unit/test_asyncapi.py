@@ -42,6 +42,7 @@ def test_channel_matches_topic_spec(document: dict[str, Any], spec: Any) -> None
     config = channel["bindings"]["kafka"]["topicConfiguration"]
     assert config["cleanup.policy"] == [spec.cleanup_policy]
     assert config["retention.ms"] == spec.retention_ms
+    assert config.get("max.message.bytes") == spec.max_message_bytes
     assert channel["bindings"]["kafka"]["partitions"] == streams.Settings().partitions
     [message_ref] = [m["$ref"] for m in channel["messages"].values()]
     message = _resolve(document, message_ref)

@@ -2198,3 +2198,14 @@ def test_a_sentence_beyond_any_incident_s_toll_states_running_totals() -> None:
     ]
     strike = claims("An Israeli strike killed 45 people in Rafah and wounded 12,000, officials said.")
     assert {c.basis for c in strike} == {"incident"}  # an incident named: its figures, however large
+
+
+def test_body_and_sentence_read_bounds_are_settable() -> None:
+    long_sentence = ("In a long account of the events of a terrible week in the south of the strip, medics said on "
+                     "Tuesday that an Israeli strike killed 12 people in Khan Younis.")
+    assert [c.value for c in EXTRACTOR.extract(item(long_sentence))] == [12]
+    short_sentences = Extractor.from_files(max_sentence_chars=60)
+    assert short_sentences.extract(item(long_sentence)) == [], "the figure lies past the 60th character"
+    late = "Gaza. " + "Nothing to report. " * 20 + "An Israeli strike killed 12 people in Khan Younis on Tuesday."
+    assert [c.value for c in EXTRACTOR.extract(item(late))] == [12]
+    assert Extractor.from_files(max_body_chars=200).extract(item(late)) == [], "the figure lies past the 200th"

@@ -74,3 +74,20 @@ def test_a_mapping_store_over_any_mutable_mapping_behaves_like_the_memory_store(
         assert len(store) == 2
     assert results[0] == results[1]
     assert set(backing) == {state["series_key"] for state in results[1][1]}
+
+
+def test_replay_rejects_a_publication_time_outside_the_calendar_in_utc_and_goes_on() -> None:
+    """Such an item passed validation before, then the ledger raised OverflowError and replay died."""
+
+    def extract_at_publication(item: NewsItem) -> list[Claim]:
+        return [claim(f"{item.id}#0", published_at=item.published_at, value=46700 + len(item.id))]
+
+    edge = [orjson.dumps({**orjson.loads(ITEMS[0]), "id": f"edge{i}", "published_at": stamp})
+            for i, stamp in enumerate(("9999-12-31T23:59:59-12:00", "0001-01-01T00:30:00+01:00"))]
+    ledger = Ledger(MemoryStore(), KINDS)
+    rejected = []
+    events = list(replay([*edge, ITEMS[0]], extract_at_publication, ledger, max_bytes=10_000,
+                         on_reject=rejected.append))
+    assert [r.reason for r in rejected] == ["schema", "schema"]
+    assert all("outside years 1-9999 in UTC" in r.detail for r in rejected)
+    assert [e["claim"]["claim_id"] for e in events] == ["n3#0"]

@@ -1,6 +1,7 @@
 """The Prometheus alert rules and the Grafana dashboard parse, hang together, and use only real metric names.
 
-Every ``figurewatch_*`` name in an alert expression or a dashboard query must be one the worker exports
+Every ``figurewatch_*`` name in an alert expression or a dashboard query must be one the worker or
+``figurewatch serve`` exports
 (listed below, as in docs/operations.md), so the deploy files cannot drift silently from the code.
 ``promtool`` checks of the same files are in tests/unit/test_alert_rules.py (integration: needs promtool).
 """
@@ -27,6 +28,13 @@ COUNTERS_AND_GAUGES = {
     "figurewatch_items_accepted_total",
     "figurewatch_items_rejected_total",
     "figurewatch_items_duplicate_total",
+    "figurewatch_items_forwarded_total",
+    "figurewatch_dead_lettered_total",
+    "figurewatch_dead_letters_truncated_total",
+    "figurewatch_send_failures_total",
+    "figurewatch_bounds_cut_total",
+    "figurewatch_implausible_arrivals_total",
+    "figurewatch_broker_reachable",
     "figurewatch_claims_extracted_total",
     "figurewatch_change_events_total",
     "figurewatch_contradictions_total",
@@ -39,8 +47,17 @@ COUNTERS_AND_GAUGES = {
     "figurewatch_stalls_total",
     "figurewatch_worker_up",
     "figurewatch_worker_ready",
+    "figurewatch_serve_requests_total",
+    "figurewatch_serve_consumer_lag",
+    "figurewatch_serve_sse_clients",
+    "figurewatch_serve_series",
+    "figurewatch_serve_changes_stored",
+    "figurewatch_serve_records_read_total",
+    "figurewatch_serve_records_skipped_total",
+    "figurewatch_serve_ready",
 }
-HISTOGRAMS = {"figurewatch_extraction_seconds", "figurewatch_processing_seconds", "figurewatch_end_to_end_seconds"}
+HISTOGRAMS = {"figurewatch_extraction_seconds", "figurewatch_processing_seconds", "figurewatch_end_to_end_seconds",
+              "figurewatch_serve_request_seconds"}
 KNOWN_SERIES = COUNTERS_AND_GAUGES | {h + s for h in HISTOGRAMS for s in ("_bucket", "_sum", "_count")}
 NAME = re.compile(r"\bfigurewatch_[a-z0-9_]+")
 EXPECTED_ALERTS = {
@@ -49,6 +66,8 @@ EXPECTED_ALERTS = {
     "FigurewatchDeadLetterRate",
     "FigurewatchContradictionSpike",
     "FigurewatchRecoveryStuck",
+    "FigurewatchBrokerUnreachable",
+    "FigurewatchOutputsFailing",
 }
 
 
@@ -130,11 +149,12 @@ def test_dashboard_covers_the_operator_views() -> None:
         "figurewatch_processing_seconds_bucket", "figurewatch_end_to_end_seconds_bucket",
         "figurewatch_consumer_lag", "figurewatch_contradictions_total", "figurewatch_table_series",
         "figurewatch_table_history_entries", "figurewatch_worker_up", "figurewatch_worker_ready",
+        "figurewatch_dead_lettered_total", "figurewatch_broker_reachable",
     ]:
         assert name in text, f"no panel queries {name}"
     for q in ("0.5", "0.95", "0.99"):
         assert f"histogram_quantile({q}," in text
-    assert "sum by (reason)" in text
+    assert "sum by (stage, reason)" in text
     assert "sum by (topic, partition)" in text
     assert "sum by (conflict)" in text
 

@@ -37,6 +37,7 @@ def test_environment_is_converted_to_types() -> None:
         {"FIGUREWATCH_PARTITONS": "4"},
         {"FIGUREWATCH_PARTITIONS": "four"},
         {"FIGUREWATCH_PARTITIONS": "0"},
+        {"FIGUREWATCH_REPLICATION_FACTOR": "0"},
         {"FIGUREWATCH_STORE": "redis://"},
         {"FIGUREWATCH_PROCESSING_GUARANTEE": "at_most_once"},
     ],
@@ -91,3 +92,11 @@ def test_good_values_at_the_edges_pass() -> None:
                            "DEBUG", "FIGUREWATCH_KAFKA_SASL_PORT": "0", "FIGUREWATCH_APP_ID": "fw.prod_1-a"})
     assert (s.web_port, s.bootstrap_servers, s.kafka_sasl_port) == (65535, ["kafka", "b:1"], 0)
     assert s.state_dir == s.data_dir.resolve() / "worker" / "fw.prod_1-a"
+
+
+def test_serve_listens_on_loopback_and_keeps_its_database_in_the_data_folder() -> None:
+    s = Settings.from_env({"FIGUREWATCH_DATA_DIR": "/var/lib/fw"})
+    assert (s.serve_host, s.serve_port, s.serve_db_path) == ("127.0.0.1", 6067, Path("/var/lib/fw/serve.sqlite3"))
+    assert Settings.from_env({"FIGUREWATCH_SERVE_DB": "/tmp/x.db"}).serve_db_path == Path("/tmp/x.db")
+    with pytest.raises(ConfigError):
+        Settings.from_env({"FIGUREWATCH_SERVE_PORT": "0"})
