@@ -26,6 +26,7 @@ from streams.ledger import render_tables
 from streams.ledger.evaluate import main as evaluate_ledger
 from streams.logs import configure
 from streams.pipeline import Accepted, Rejected, ingest
+from streams.rebuild import rebuild
 from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
 from streams.serve import run_serve
@@ -124,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the evaluator")
     evaluate.set_defaults(func=cmd_evaluate)
 
+    rebuild = sub.add_parser("rebuild", help="after an upgrade that changes series keys, with every worker "
+                                             "stopped: rebuild figures.current from news.items, empty claims")
+    rebuild.add_argument("--yes", action="store_true", required=True,
+                         help="confirm: old keys are deleted from figures.current and the claims topic is emptied")
+    rebuild.set_defaults(func=cmd_rebuild)
+
     demo = sub.add_parser("demo", help="local broker + worker + sample corpus; show tables and events")
     demo.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="news items to feed in")
     demo.add_argument("--serve", action="store_true",
@@ -209,6 +216,14 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         out.flush()
         sys.stdout.write(render_tables(ledger.tables()))
     return lines.status()
+
+
+def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    done = rebuild(settings)
+    print(f"replayed {done.items} items: wrote {done.states} series states and {done.tombstones} tombstones to "
+          f"figures.current, dropped {done.claims_dropped} claims; now start the workers with a new "
+          f"FIGUREWATCH_APP_ID (current: {settings.app_id})")
+    return 0
 
 
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:

@@ -93,7 +93,10 @@ class BasisRules:
                 return "incident"
         # "the death toll from Saturday's strike rose to 45" is the toll of one incident
         toll = ctx["toll_of_incident"].find(lows, lo, hi)
-        if toll is not None and self.incident_cue(sentence, toll[1], hi):
+        # ... but not "Death toll in Gaza climbs to 1,900 as Israeli strikes continue": an "as" clause after the
+        # figure tells what goes on, not what the toll counts
+        after = next((k for k in range(last, hi) if lows[k] == "as"), hi)
+        if toll is not None and self.incident_cue(sentence, toll[1], after):
             return "incident"
         if ctx["total"].find(lows, lo, hi) or any(
             d.precision == YEAR and lo <= d.i < hi and _from_year_start(lows, d.i) for d in sentence.dates
