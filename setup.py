@@ -45,6 +45,7 @@ COMPILED = [
     "streams/extraction/readable.py",
     "streams/extraction/reading.py",
     "streams/extraction/sentences.py",
+    "streams/extraction/target.py",
     "streams/extraction/vocabulary.py",
 ]
 """The extraction core's modules that are compiled; tests/compiled/ checks that each is compiled in the

@@ -26,6 +26,7 @@ from streams.codecs import OrjsonCodec
 from streams.deadletter import MIN_LIMIT, Origin, dead_letter, dlq_key, encode
 from streams.delivery import Delivery
 from streams.errors import ProcessingErrorCallback, skip_and_log
+from streams.hierarchy import Hierarchy
 from streams.kafkaio import GroupLag
 from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.logs import get_logger, logging_config
@@ -64,8 +65,10 @@ def create_app(
     metric_kinds: Mapping[str, str],
     *,
     on_error: ProcessingErrorCallback = skip_and_log,
+    hierarchy: Hierarchy | None = None,
 ) -> faust.App:
-    """Build the Faust app for ``settings``: ``extract`` finds claims, ``metric_kinds`` drives the ledger."""
+    """Build the Faust app for ``settings``: ``extract`` finds claims, ``metric_kinds`` and ``hierarchy``
+    (canonical populations and places) drive the ledger."""
     metrics = Metrics()
     codec = OrjsonCodec()
     app = faust.App(
@@ -105,7 +108,7 @@ def create_app(
     series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(app.Table("series", partitions=settings.partitions,
                                                                      key_type=str, extra_topic_configs=replicated))
     bounds = item_bounds(settings)
-    ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings))
+    ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings), hierarchy)
     news_items_name = news_items.get_topic_name()
     sources = {news_items_name, claims.get_topic_name()}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
@@ -449,7 +452,7 @@ def item_bounds(settings: Settings) -> Bounds:
 
 def ledger_settings(settings: Settings) -> LedgerSettings:
     """The ledger's rules and bounds as the settings state them."""
-    return LedgerSettings(same_period_days=settings.same_period_days)
+    return LedgerSettings(same_period_days=settings.same_period_days, restatement_days=settings.restatement_days)
 
 
 def _arrival_ms(message: Any) -> int | None:

@@ -22,6 +22,9 @@ class Claim:
     ``value`` is the best point estimate inside it. Dates are ISO ``YYYY-MM-DD`` strings.
     ``since`` is the start of the count for a total and None for an incident figure.
     ``revision`` is True when the text says the figure corrects an earlier one downwards.
+    ``target`` is, for an incident figure, what its event hit when the text says ("school", "hospital",
+    "aid_distribution": ``targets`` in ``data/taxonomy.json``), or ``day`` for a day's toll over its place
+    ("in the past 24 hours"); None otherwise.
     """
 
     claim_id: str
@@ -45,6 +48,7 @@ class Claim:
     as_of: str
     since: str | None
     revision: bool = False
+    target: str | None = None
 
     @property
     def source(self) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -26,10 +27,12 @@ from streams.ledger import render_tables
 from streams.ledger.evaluate import main as evaluate_ledger
 from streams.logs import configure
 from streams.pipeline import Accepted, Rejected, ingest
+from streams.rebuild import rebuild
 from streams.replay import replay
 from streams.runtime import build_extractor, offline_ledger, run_worker
 from streams.serve import run_serve
 from streams.settings import Settings
+from streams.stream_evaluate import Scope, load_truth, measure, render, run_stream
 from streams.topics import NEWS_ITEMS, create_topics
 from streams.usage import ArgumentParser, print_error
 
@@ -70,63 +73,125 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--broker", help="Kafka bootstrap servers (default: $FIGUREWATCH_BROKER)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    broker = sub.add_parser("broker", help="run a local Kafka (one node, or a cluster) from Maven Central jars")
-    broker.add_argument("action", choices=("start", "stop", "status"))
+    broker = _command(sub, "broker", help="run a local Kafka (one node, or a cluster) from Maven Central jars")
+    broker.add_argument("action", choices=("start", "stop", "status"),
+                        help="start the broker (or cluster), stop it, or say whether it answers")
     broker.add_argument("--nodes", type=int, choices=range(1, 10), metavar="N",
                         help="nodes of the local KRaft cluster, 1 to 9 (default: as many as its data folder "
                              "holds, else 1)")
     broker.set_defaults(func=cmd_broker)
 
-    topics = sub.add_parser("topics", help="create figurewatch's topics if missing")
+    topics = _command(sub, "topics", help="create figurewatch's topics if missing")
     topics.set_defaults(func=cmd_topics)
 
-    worker = sub.add_parser("worker", help="run the stream-processing worker")
+    worker = _command(sub, "worker", help="run the stream-processing worker")
     worker.set_defaults(func=cmd_worker)
 
-    serve = sub.add_parser(
-        "serve", help="serve the page, the JSON API and CSV exports of the current figures and changes",
-        description="Consume figures.current and figures.changes into a read model (kept in a SQLite file, so a "
-                    "restart resumes where it stopped) and serve the page at /, the API described at "
-                    "/api/openapi.json, and /metrics. Example: figurewatch serve --port 6067",
-    )
+    serve = _command(sub, "serve", help="serve the page, the JSON API and CSV exports of the current figures and "
+                                        "changes")
     serve.add_argument("--host", help="bind address (default: $FIGUREWATCH_SERVE_HOST, 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default: $FIGUREWATCH_SERVE_PORT, 6067)")
     serve.add_argument("--db", type=Path, help="the read model's SQLite file (default: $FIGUREWATCH_SERVE_DB)")
     serve.set_defaults(func=cmd_serve)
 
-    produce = sub.add_parser("produce", help="load news items (JSON Lines) onto news.items")
+    produce = _command(sub, "produce", help="load news items (JSON Lines) onto news.items")
     produce.add_argument("file", help="a JSON Lines file, or - for stdin")
     produce.set_defaults(func=cmd_produce)
 
-    tail = sub.add_parser("tail", help="print a topic's messages as JSON lines")
+    tail = _command(sub, "tail", help="print a topic's messages as JSON lines")
     tail.add_argument("topic", help="topic name, without the configured prefix")
     tail.add_argument("--follow", "-f", action="store_true", help="keep waiting for new messages")
     tail.add_argument("--envelope", action="store_true", help="print partition, offset and key too")
     tail.set_defaults(func=cmd_tail)
 
-    figures = sub.add_parser("figures", help="print the current figure tables from figures.current")
+    figures = _command(sub, "figures", help="print the current figure tables from figures.current")
     figures.add_argument("--conflict", help="only this conflict (a gazetteer slug)")
     figures.set_defaults(func=cmd_figures)
 
-    extract = sub.add_parser("extract", help="extract claims from news items (JSON Lines) offline")
+    extract = _command(sub, "extract", help="extract claims from news items (JSON Lines) offline")
     extract.add_argument("file", help="a JSON Lines file of news items, or - for stdin")
     extract.set_defaults(func=cmd_extract)
 
-    replay = sub.add_parser("replay", help="run extraction and the ledger offline, print change events")
+    replay = _command(sub, "replay", help="run extraction and the ledger offline, print change events")
     replay.add_argument("file", help="a JSON Lines file of news items, or - for stdin")
     replay.add_argument("--tables", action="store_true", help="print the final figure tables too")
     replay.set_defaults(func=cmd_replay)
 
-    evaluate = sub.add_parser("evaluate", help="measure extraction or the ledger on a labeled corpus")
-    evaluate.add_argument("what", choices=("extraction", "ledger"))
+    evaluate = _command(sub, "evaluate", help="measure extraction or the ledger on a labeled corpus, "
+                                               "or series resolution on a stream (evaluate stream -h)")
+    evaluate.add_argument("what", choices=("extraction", "ledger", "stream"), help="what to measure")
     evaluate.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the evaluator")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    demo = sub.add_parser("demo", help="local broker + worker + sample corpus; show tables and events")
+    rebuild = _command(sub, "rebuild", help="after an upgrade that changes series keys, with every worker "
+                                             "stopped: rebuild figures.current from news.items, empty claims")
+    rebuild.add_argument("--yes", action="store_true", required=True,
+                         help="confirm: old keys are deleted from figures.current and the claims topic is emptied")
+    rebuild.set_defaults(func=cmd_rebuild)
+
+    demo = _command(sub, "demo", help="local broker + worker + sample corpus; show tables and events")
     demo.add_argument("--corpus", default=str(SAMPLE_CORPUS), help="news items to feed in")
     demo.add_argument("--serve", action="store_true",
                       help="then run figurewatch serve and leave the page up until Ctrl-C (make demo does)")
     demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+
+_ABOUT = {
+    "broker": "Start, stop or ask about a local Kafka on 127.0.0.1 in KRaft mode, one node or a cluster, from the "
+              "Maven Central jars pinned in deploy/kafka/pom.xml (fetched on first use into "
+              "FIGUREWATCH_CACHE_DIR); its data and logs live in FIGUREWATCH_DATA_DIR.",
+    "topics": "Create news.items, news.items.dlq, claims, figures.current and figures.changes (after "
+              "FIGUREWATCH_TOPIC_PREFIX) where they are missing; existing topics are left as they are.",
+    "worker": "Run the stream-processing worker: read news.items, extract claims, keep the figure tables, publish "
+              "figures.current and figures.changes, dead-letter what it cannot use. It serves /metrics, /healthz "
+              "and /readyz on FIGUREWATCH_WEB_HOST:FIGUREWATCH_WEB_PORT and stops on SIGTERM or Ctrl-C.",
+    "serve": "Consume figures.current and figures.changes into a read model (kept in a SQLite file, so a restart "
+             "resumes where it stopped) and serve the page at /, the API described at /api/openapi.json, CSV "
+             "exports and /metrics.",
+    "produce": "Send news items, one JSON object a line (schemas/news-item.schema.json), to news.items, keyed by "
+               "item id.",
+    "tail": "Print a topic's messages from the beginning as JSON Lines: values, or with --envelope their "
+            "partition, offset and key too.",
+    "figures": "Read figures.current to its end and print the current figure of every series as a table.",
+    "extract": "Extract the claims of news items (JSON Lines) without a broker and print them as JSON Lines. A bad "
+               "line is reported on stderr with its line number, the others are still read, and the exit status "
+               "is then 1.",
+    "replay": "Run news items (JSON Lines) through extraction and the figure ledger offline, as the worker would, "
+              "and print the change events as JSON Lines (bad lines as for extract).",
+    "evaluate": "Measure extraction (precision and recall on a labeled corpus), the ledger (events on labeled "
+                "scenarios) or series resolution on a news stream against an official daily series; "
+                "'figurewatch evaluate WHAT -h' lists each evaluator's options.",
+    "rebuild": "After an upgrade that changes series keys, with every worker stopped: rebuild figures.current from "
+               "the retained news.items (old keys get tombstones) and empty the claims topic.",
+    "demo": "Start a local broker and a worker, feed the sample news, print the change events and figure tables, "
+            "then stop both; with --serve, leave the page up until Ctrl-C first (make demo does).",
+}
+
+_EXAMPLE = {
+    "broker": "figurewatch broker start --nodes 3     # later: figurewatch broker status; figurewatch broker stop",
+    "topics": "FIGUREWATCH_BROKER=kafka1:9092,kafka2:9092 figurewatch topics",
+    "worker": "FIGUREWATCH_BROKER=127.0.0.1:9092 FIGUREWATCH_WEB_PORT=6066 figurewatch worker",
+    "serve": "figurewatch serve --port 6067            # then open http://127.0.0.1:6067/",
+    "produce": "figurewatch produce corpus/sample-news.jsonl",
+    "tail": "figurewatch tail figures.changes -f",
+    "figures": "figurewatch figures --conflict sudan",
+    "extract": "figurewatch extract corpus/sample-news.jsonl | head -3",
+    "replay": "figurewatch replay corpus/sample-news.jsonl --tables",
+    "evaluate": "figurewatch evaluate stream corpus/stream/dev-stream.jsonl \\\n"
+                "      --truth ../shared/data/official-series/gaza-casualties-daily.json",
+    "rebuild": "figurewatch rebuild --yes",
+    "demo": "figurewatch demo --serve",
+}
+
+
+def _command(sub: Any, name: str, help: str) -> argparse.ArgumentParser:
+    """A subcommand with its one-line help, a paragraph on what it does, and an example."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help, description=textwrap.fill(_ABOUT[name], 100), epilog=f"example:\n  {_EXAMPLE[name]}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     return parser
 
 
@@ -209,9 +274,48 @@ def cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     return lines.status()
 
 
+def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    done = rebuild(settings)
+    print(f"replayed {done.items} items: wrote {done.states} series states and {done.tombstones} tombstones to "
+          f"figures.current, dropped {done.claims_dropped} claims; now start the workers with a new "
+          f"FIGUREWATCH_APP_ID (current: {settings.app_id})")
+    return 0
+
+
 def cmd_evaluate(args: argparse.Namespace, settings: Settings) -> int:
+    if args.what == "stream":
+        return evaluate_stream(args.args, settings)
     evaluator = evaluate_extraction if args.what == "extraction" else evaluate_ledger
     return evaluator(args.args)
+
+
+def evaluate_stream(argv: Sequence[str], settings: Settings) -> int:
+    """``figurewatch evaluate stream FILE --truth SERIES.json``: the measures of :mod:`streams.stream_evaluate`."""
+    parser = ArgumentParser(prog="figurewatch evaluate stream",
+                            description="replay a news stream and measure its series against a truth")
+    parser.add_argument("file", help="a JSON Lines file of news items in time order, or - for stdin")
+    parser.add_argument("--truth", required=True, type=Path, help="official daily series (JSON list of records)")
+    parser.add_argument("--field", default="killed_cum", help="the truth's field (default killed_cum)")
+    default = Scope()
+    parser.add_argument("--conflict", default=default.conflict, help=f"default {default.conflict}")
+    parser.add_argument("--metric", default=default.metric, help=f"default {default.metric}")
+    parser.add_argument("--examples", type=int, default=3, help="examples of each failure to show (default 3)")
+    parser.add_argument("--json", action="store_true", help="print the measures as one JSON object")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    opts = parser.parse_args(list(argv))
+    lines = _Lines(opts.file)
+    for readable in (lines, _Lines(str(opts.truth))):
+        readable.open().close()  # both readable, before the stream is replayed
+    truth = load_truth(opts.truth, opts.field)
+    extractor = build_extractor(settings)
+    run = run_stream(lines, extractor.extract, offline_ledger(settings), max_bytes=settings.max_item_bytes,
+                     bounds=item_bounds(settings))
+    report = measure(run, truth, Scope(opts.conflict, opts.metric), extractor.gazetteer.territory, opts.examples)
+    if opts.json:
+        sys.stdout.buffer.write(orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        sys.stdout.write(render(report))
+    return 1 if opts.strict and not all(report.target_met().values()) else 0
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -104,6 +104,15 @@ def produce_lines(
     settings: Settings, topic: str, lines: Iterable[bytes], on_sent: Callable[[int], None] | None = None
 ) -> int:
     """Send each line as one message keyed by :func:`item_key`; return how many were acknowledged."""
+    return produce_records(settings, topic, ((item_key(line), line, None) for line in lines), on_sent)
+
+
+def produce_records(
+    settings: Settings, topic: str, records: Iterable[tuple[bytes | None, bytes | None, int | None]],
+    on_sent: Callable[[int], None] | None = None,
+) -> int:
+    """Send each (key, value, partition) record (a None value is a tombstone, a None partition is the
+    producer's choice by key); return how many were acknowledged."""
     check_login(settings)
     try:
         producer = KafkaProducer(
@@ -114,7 +123,8 @@ def produce_lines(
         raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
     sent = 0
     try:
-        futures = [producer.send(topic, key=item_key(line), value=line) for line in lines]
+        futures = [producer.send(topic, key=key, value=value, partition=partition)
+                   for key, value, partition in records]
         for future in futures:
             future.get(timeout=60)
             sent += 1
@@ -183,6 +193,29 @@ def read_topic(settings: Settings, topic: str, *, idle_timeout: float = 2.0, fol
         raise BrokerError(f"reading {topic} failed: {exc}") from exc
     finally:
         consumer.close()
+
+
+def truncate_topic(settings: Settings, topic: str) -> int:
+    """Delete every record ``topic`` holds now (its partitions start at their current end); return how many."""
+    with admin_client(settings) as admin:
+        try:
+            consumer = KafkaConsumer(bootstrap_servers=settings.bootstrap_servers, group_id=None,
+                                     **kafka_python_options(settings))
+        except (KafkaError, OSError) as exc:
+            raise BrokerError(f"cannot reach Kafka at {settings.broker}: {exc}") from exc
+        try:
+            partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+            if not partitions:
+                raise BrokerError(f"topic {topic} does not exist on {settings.broker}")
+            start, end = consumer.beginning_offsets(partitions), consumer.end_offsets(partitions)
+            ahead = {tp: end[tp] for tp in partitions if end[tp] > start[tp]}
+            if ahead:
+                admin.delete_records(ahead)
+            return sum(end[tp] - start[tp] for tp in ahead)
+        except KafkaError as exc:
+            raise BrokerError(f"cannot truncate {topic}: {exc}") from exc
+        finally:
+            consumer.close()
 
 
 class GroupLag:

@@ -36,6 +36,8 @@ class Series:
     basis: str
     since: str | None
     day: str | None
+    event: str | None = None
+    """an incident's event (its target, or ``unnamed-...`` for one of the whole theatre); absent before issue 10"""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], key: str | None = None) -> Self:
@@ -57,6 +59,8 @@ class Related:
     outlet: str
     url: str | None
     item_id: str
+    series_key: str | None = None
+    """the series of the claim when it is not the event's (a ``part-exceeds-whole``'s whole or part)"""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:

@@ -11,14 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from streams.ledger import Ledger
+from streams.claims import Claim
+from streams.ledger import Ledger, Outcome
 from streams.pipeline import Accepted, Bounds, Extract, Rejected, ingest
 
 
 def replay(lines: Iterable[bytes], extract: Extract, ledger: Ledger, *, max_bytes: int,
            bounds: Bounds | None = None,
-           on_reject: Callable[[Rejected], None] | None = None) -> Iterator[dict[str, Any]]:
-    """Apply every claim of every accepted line, in order, and yield the change events they raise."""
+           on_reject: Callable[[Rejected], None] | None = None,
+           on_outcome: Callable[[Claim, Outcome], None] | None = None) -> Iterator[dict[str, Any]]:
+    """Apply every claim of every accepted line, in order, and yield the change events they raise.
+
+    ``on_outcome`` sees every claim with what applying it did (its series, even when it raises no event).
+    """
     seen: dict[str, str] = {}
     for line in lines:
         result = ingest(line, seen, max_bytes=max_bytes, extract=extract, bounds=bounds)
@@ -26,6 +31,9 @@ def replay(lines: Iterable[bytes], extract: Extract, ledger: Ledger, *, max_byte
             on_reject(result)
         elif isinstance(result, Accepted):
             for claim in result.claims:
-                event = ledger.apply(claim).event
+                outcome = ledger.apply(claim)
+                if on_outcome is not None:
+                    on_outcome(claim, outcome)
+                event = outcome.event
                 if event is not None:
                     yield event

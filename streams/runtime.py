@@ -10,7 +10,8 @@ from faust.worker import Worker as FaustWorker
 
 from streams.app import create_app, ledger_settings
 from streams.extraction import Extractor
-from streams.extraction.vocabulary import load_taxonomy
+from streams.extraction.vocabulary import load_hierarchy, load_taxonomy
+from streams.hierarchy import Hierarchy
 from streams.kafkaio import admin_client
 from streams.ledger import Ledger, MemoryStore
 from streams.pipeline import Extract
@@ -30,9 +31,14 @@ def metric_kinds() -> dict[str, str]:
     return load_taxonomy().metric_kinds
 
 
+def hierarchy(settings: Settings) -> Hierarchy:
+    """Canonical populations and places from our vocabulary and the user's gazetteer file, if one is set."""
+    return load_hierarchy(settings.gazetteer)
+
+
 def offline_ledger(settings: Settings) -> Ledger:
     """A ledger over an in-memory store, for replay and evaluation."""
-    return Ledger(MemoryStore(), metric_kinds(), ledger_settings(settings))
+    return Ledger(MemoryStore(), metric_kinds(), ledger_settings(settings), hierarchy(settings))
 
 
 def run_worker(settings: Settings, extract: Extract | None = None) -> int:
@@ -44,6 +50,6 @@ def run_worker(settings: Settings, extract: Extract | None = None) -> int:
     with admin_client(settings) as admin:
         check_session_timeout(admin, settings)
     create_topics(settings)
-    app = create_app(settings, extract, metric_kinds())
+    app = create_app(settings, extract, metric_kinds(), hierarchy=hierarchy(settings))
     FaustWorker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
     return 0

@@ -32,6 +32,7 @@ FIGUREWATCH_SERVE_DB                (data dir)/serve.sqlite3         the read mo
 FIGUREWATCH_LOG_LEVEL               info                             worker log level
 FIGUREWATCH_PROCESSING_GUARANTEE    at_least_once                    or exactly_once
 FIGUREWATCH_SAME_PERIOD_DAYS        0                                as_of days apart that count as one period
+FIGUREWATCH_RESTATEMENT_DAYS        3                                days a running total may be restated late
 FIGUREWATCH_SESSION_TIMEOUT         30                               seconds before a silent worker loses its partitions
 FIGUREWATCH_STALL_SECONDS           60                               pending work not moving this long is a stall
 FIGUREWATCH_SECURITY_PROTOCOL       PLAINTEXT                        or SSL, SASL_PLAINTEXT, SASL_SSL
@@ -53,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from streams._exceptions import ConfigError
+from streams.ledger.ledger import RESTATEMENT_DAYS
 
 PREFIX = "FIGUREWATCH_"
 GUARANTEES = ("at_least_once", "exactly_once")
@@ -93,6 +95,7 @@ class Settings:
     log_level: str = "info"
     processing_guarantee: str = "at_least_once"
     same_period_days: int = 0
+    restatement_days: int = RESTATEMENT_DAYS
     session_timeout: float = 30.0
     stall_seconds: float = 60.0
     security_protocol: str = "PLAINTEXT"

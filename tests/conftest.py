@@ -33,6 +33,8 @@ from streams.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_KAFKA_PORT = int(os.environ.get("FIGUREWATCH_TEST_KAFKA_PORT", "19092"))
+"""The session broker's client port (its controller port is the next one). When the default pair is taken
+and no port was asked for, the broker takes two free ports instead."""
 
 
 def setup_constant(name: str) -> Any:
@@ -56,6 +58,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def _docker_answers() -> bool:
@@ -82,10 +93,11 @@ def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             yield container.get_bootstrap_server()
         return
     data_dir = tmp_path_factory.mktemp("kafka")
-    settings = Settings(
-        data_dir=data_dir, kafka_port=TEST_KAFKA_PORT, kafka_controller_port=TEST_KAFKA_PORT + 1,
-        kafka_sasl_port=free_port(),
-    )
+    port, controller = TEST_KAFKA_PORT, TEST_KAFKA_PORT + 1
+    if "FIGUREWATCH_TEST_KAFKA_PORT" not in os.environ and not (_port_free(port) and _port_free(controller)):
+        port, controller = free_port(), free_port()
+    settings = Settings(data_dir=data_dir, kafka_port=port, kafka_controller_port=controller,
+                        kafka_sasl_port=free_port())
     broker = LocalBroker(settings)
     bootstrap = broker.start()
     _LOCAL_BROKERS.append(broker)

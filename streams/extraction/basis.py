@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from streams.extraction.dates import DAY, MONTH, MONTHS, WEEKDAYS, YEAR
+from streams.extraction.dates import DAY, MONTH, MONTHS, WEEKDAYS, YEAR, DateExpr
 from streams.extraction.reading import Figure, Sentence
 from streams.extraction.sentences import aside_opening, clause_of
 from streams.extraction.vocabulary import Gazetteer, Taxonomy
@@ -93,7 +93,10 @@ class BasisRules:
                 return "incident"
         # "the death toll from Saturday's strike rose to 45" is the toll of one incident
         toll = ctx["toll_of_incident"].find(lows, lo, hi)
-        if toll is not None and self.incident_cue(sentence, toll[1], hi):
+        # ... but not "Death toll in Gaza climbs to 1,900 as Israeli strikes continue": an "as" clause after the
+        # figure tells what goes on, not what the toll counts
+        after = next((k for k in range(last, hi) if lows[k] == "as"), hi)
+        if toll is not None and self.incident_cue(sentence, toll[1], after):
             return "incident"
         if ctx["total"].find(lows, lo, hi) or any(
             d.precision == YEAR and lo <= d.i < hi and _from_year_start(lows, d.i) for d in sentence.dates
@@ -270,7 +273,7 @@ class BasisRules:
                     # "since Oct. 7, 2023" for Lebanon (its count starts on the 8th): a day within the margin of the
                     # conflict's start names its start, as the month does, so both reports meet in one series
                     near = d.precision == DAY and abs((d.value - date.fromisoformat(default)).days) <= _START_MARGIN
-                    return default if same_month or near else d.value.isoformat()
+                    return default if same_month or near or _anniversary(lows, d, default) else d.value.isoformat()
             if "year" in lows and self._ctx["year_start"].find(lows, lo, hi) is not None:
                 # "since the start of the year", "this year"
                 return date(sentence.context.published.year, 1, 1).isoformat()
@@ -280,3 +283,15 @@ class BasisRules:
                 if d.precision == YEAR and lo <= d.i < hi and _from_year_start(lows, d.i):
                     return d.value.isoformat()
         return default
+
+
+def _anniversary(lows: list[str], d: DateExpr, start: str) -> bool:
+    """True for a start day stated without its year ("since October 7") that falls on the conflict's start day
+    (within the margin): journalists drop the year of the day the war began, which the date reader then places
+    in the latest year before publication ("since October 7" in a 2026 report is not 7 October 2025)."""
+    if d.precision != DAY or any(len(low) == 4 and low.isdigit() for low in lows[d.i:d.j]):
+        return False
+    began = date.fromisoformat(start)
+    if (began.month, began.day) == (2, 29):
+        return False
+    return abs((d.value - began.replace(year=d.value.year)).days) <= _START_MARGIN

@@ -41,6 +41,7 @@ from streams.extraction.sentences import (
     clause_of,
     figure_sentences,
 )
+from streams.extraction.target import Targets
 from streams.extraction.vocabulary import Gazetteer, Taxonomy, load_gazetteer, load_taxonomy
 from streams.items import NewsItem, parse_timestamp
 from streams.numbers import NumberParser, Quantity, Tokens, default_parser
@@ -172,6 +173,9 @@ def _incident_day(sentence: Sentence) -> date | None:
     return None
 
 
+_PLURAL_COPULAS = frozenset({"are", "were"})
+
+
 class Extractor(Attribution):
     """Extracts :class:`~streams.claims.Claim` objects from news items with one vocabulary."""
 
@@ -191,6 +195,7 @@ class Extractor(Attribution):
         self._hostage_words = frozenset(k[0] for k, v in taxonomy.nouns.table.items() if v == "hostage" and len(k) == 1)
         self._prisoner_words = frozenset(k[-1] for k, v in taxonomy.nouns.table.items() if v == "prisoner")
         self._bases = BasisRules(gazetteer, taxonomy)
+        self._targets = Targets(gazetteer, taxonomy)
         self._lists = ListRules(taxonomy, numbers, self._bases)
 
     @classmethod
@@ -426,7 +431,12 @@ class Extractor(Attribution):
             head = self._noun_at(text, tokens, j, adjective)
             if head is not None:
                 head = self._coordinated(text, tokens, head, adjective)
-                return _Head(head.kind, head.noun, head.event, head.group, head.end, head.explicit, subset)
+                group = head.group
+                if subset and group is None and tokens.low(head.end) in _PLURAL_COPULAS:
+                    # "12,000 of the dead are children": the part's group is the predicate's
+                    named = self.taxonomy.group_nouns.at(lows, head.end + 1)
+                    group = named[0] if named else None
+                return _Head(head.kind, head.noun, head.event, group, head.end, head.explicit, subset)
             adjective_hit = self.taxonomy.group_adjectives.at(lows, j)
             if adjective_hit is not None:
                 adjective = adjective_hit[0]
@@ -1000,7 +1010,20 @@ class Extractor(Attribution):
             as_of=as_of.isoformat(),
             since=since,
             revision=sentence.revision,
+            target=self._target(sentence, lows, clause, first, basis) if modality == "reported" else None,
         )
+
+    def _target(
+        self, sentence: Sentence, lows: list[str], clause: tuple[int, int], first: int, basis: str
+    ) -> str | None:
+        """What the figure's event hit, or ``day`` for a day's toll (streams/extraction/target.py); an entry of a
+        list under "In the past 24 hours:" is the day's toll its heading names."""
+        found = self._targets.of(sentence.conflict, lows, clause, first, basis)
+        heading = sentence.memo.get("heading")
+        if found is None and basis == "incident" and isinstance(heading, Heading):
+            words = list(heading.words)
+            found = self._targets.of(sentence.conflict, words, (0, len(words)), 0, basis)
+        return found
 
     def _names_the_start(self, sentence: Sentence) -> bool:
         """True when a yearless day names an attack: "the October 7 attack", "the Oct. 7 attacks"."""

@@ -202,8 +202,8 @@ class ListRules:
             return None
         stated = [d for d in dates if d.precision in (DAY, MONTH) and d not in starts]
         if not stated:
-            return Heading(read[0], read[1], None)
+            return Heading(read[0], read[1], None, tuple(lows))
         day = stated[0].value
         if stated[0].precision == MONTH:  # "In May 2025:" dates its entries to the month's last day (or publication)
             day = min(context.published, day.replace(day=calendar.monthrange(day.year, day.month)[1]))
-        return Heading(read[0], read[1], day)
+        return Heading(read[0], read[1], day, tuple(lows))

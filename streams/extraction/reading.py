@@ -39,6 +39,8 @@ class Heading(NamedTuple):
     basis: str
     since: str | None
     as_of: date | None
+    words: tuple[str, ...] = ()
+    """the heading's lower-cased tokens, where a day's toll is named ("in the past 24 hours": a claim's target)"""
 
 
 class Entry(NamedTuple):

@@ -17,6 +17,7 @@ from typing import Any
 
 from streams._exceptions import DataFileError
 from streams.datafiles import checked_object, read_json
+from streams.hierarchy import PEOPLE, Hierarchy, Theatre
 from streams.numbers import Tokens
 from streams.phrases import Phrases
 
@@ -28,7 +29,10 @@ METRIC_KINDS = ("cumulative", "stock")
 NOUN_CLASSES = ("person", "hostage", "prisoner", "truck")
 CONFLICT_KEYS = {
     "slug", "name", "start", "start_note", "aliases", "parties", "places", "sources", "territory", "population",
+    "hierarchy",
 }  # fmt: skip
+HIERARCHY_KEYS = {"place", "people", "within"}
+GROUP_KEYS = {"nouns", "adjectives", "within"}
 CONTEXT_KEYS = {
     "description", "auxiliaries", "skip_before", "function_words", "partitives", "inclusions", "planned",
     "total", "incident", "incident_local", "perfect", "revision", "speech_verbs", "by_verbs", "not_conflict",
@@ -145,6 +149,10 @@ class Taxonomy:
     group_nouns: Phrases[str]
     group_adjectives: Phrases[str]
     context: Mapping[str, Phrases[bool]]
+    targets: Phrases[str] = field(default_factory=lambda: Phrases({}))
+    """phrase -> what an incident hit ("school") or ``day`` for a day's toll ("in the past 24 hours")"""
+    parts_of_people: frozenset[str] = frozenset()
+    """groups whose ``within`` is ``people``: parts of a theatre's whole population (children, civilians)"""
 
     @property
     def metric_kinds(self) -> dict[str, str]:
@@ -199,6 +207,11 @@ def _conflict_entries(where: str, data: Any) -> list[dict[str, Any]]:
         if unknown:
             raise DataFileError(f"{at}.territory: {sorted(unknown)} are not places of the conflict")
         _strings(f"{at}.population", entry.get("population", []))
+        hierarchy = checked_object(f"{at}.hierarchy", entry.get("hierarchy", {}), HIERARCHY_KEYS, set())
+        _strings(f"{at}.hierarchy.people", hierarchy.get("people", []))
+        within = checked_object(f"{at}.hierarchy.within", hierarchy.get("within", {}), set(hierarchy.get("within", {})))
+        if not all(isinstance(v, str) for v in [hierarchy.get("place", ""), *within.values()]):
+            raise DataFileError(f"{at}.hierarchy: place and the places of 'within' must be strings")
         if "start" in entry:
             _iso_date(f"{at}.start", entry["start"])
         entries.append(entry)
@@ -222,11 +235,18 @@ def _merge(base: list[dict[str, Any]], extra: list[dict[str, Any]]) -> list[dict
         for key in ("name", "start", "start_note"):
             if key in entry:
                 known[key] = entry[key]
+        if "hierarchy" in entry:
+            mine, theirs = known.get("hierarchy", {}), entry["hierarchy"]
+            known["hierarchy"] = {
+                "place": theirs.get("place", mine.get("place")),
+                "people": [*mine.get("people", []), *theirs.get("people", [])],
+                "within": {**mine.get("within", {}), **theirs.get("within", {})},
+            }
     return list(merged.values())
 
 
-def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
-    """The shipped gazetteer, extended by ``user_file`` when given."""
+def _entries(user_file: Path | None) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+    """The conflict entries and top-level sources of the shipped gazetteer, with ``user_file`` merged over them."""
     shipped = read_json(GAZETTEER_FILE)
     entries = _conflict_entries(GAZETTEER_FILE.name, shipped)
     common = _global_sources(GAZETTEER_FILE.name, shipped)
@@ -235,6 +255,12 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
         entries = _merge(entries, _conflict_entries(str(user_file), user))
         for name, aliases in _global_sources(str(user_file), user).items():
             common[name] = [*common.get(name, []), *aliases]
+    return entries, common
+
+
+def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
+    """The shipped gazetteer, extended by ``user_file`` when given."""
+    entries, common = _entries(user_file)
     conflicts: dict[str, Conflict] = {}
     terms: dict[str, tuple[tuple[str, ...], str | None]] = {}
     sources: dict[str, dict[str, str]] = {}
@@ -285,6 +311,36 @@ def load_gazetteer(user_file: Path | None = None) -> Gazetteer:
     return Gazetteer(conflicts, terms, firsts, other, sources, places_only, territories, populations)
 
 
+# -- hierarchy ---------------------------------------------------------------------------------
+
+
+def load_hierarchy(user_file: Path | None = None, taxonomy: Taxonomy | None = None) -> Hierarchy:
+    """Each conflict's theatre (default place, names of its whole population, which place lies in which) from
+    the gazetteer extended by ``user_file``, and the groups that are parts of a whole population from the
+    taxonomy. Every place named must be a place of the conflict, and no place may lie in itself."""
+    entries, _ = _entries(user_file)
+    theatres: dict[str, Theatre] = {}
+    for entry in entries:
+        slug = entry["slug"]
+        at = f"gazetteer: conflict {slug!r}.hierarchy"
+        places = set(entry.get("places", {}))
+        territory = frozenset(entry.get("territory", []))
+        spec = entry.get("hierarchy", {})
+        default = spec.get("place", next(iter(sorted(territory)), None))
+        within = dict(spec.get("within", {}))
+        unknown = ({default} | set(within) | set(within.values())) - places - {None}
+        if unknown:
+            raise DataFileError(f"{at}: {sorted(unknown)} are not places of the conflict")
+        people = frozenset([*entry.get("population", []), *spec.get("people", [])])
+        theatre = Theatre(default, people, territory, within)
+        for place in within:
+            if place in theatre.ancestors(place):
+                raise DataFileError(f"{at}.within: {place!r} lies in itself")
+        theatres[slug] = theatre
+    parts = (taxonomy or load_taxonomy()).parts_of_people
+    return Hierarchy(theatres, parts)
+
+
 # -- taxonomy ----------------------------------------------------------------------------------
 
 
@@ -293,7 +349,9 @@ def load_taxonomy(path: Path = TAXONOMY_FILE) -> Taxonomy:
 
 
 def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
-    top = checked_object(where, data, {"description", "metrics", "nouns", "modifiers", "events", "groups", "context"})
+    top = checked_object(
+        where, data, {"description", "metrics", "nouns", "modifiers", "events", "groups", "context", "targets"}
+    )
     events_raw = checked_object(f"{where}: events", top["events"], set(top["events"]))
     event_names = set(events_raw) - {"description"}
     events: dict[tuple[str, ...], str] = {}
@@ -331,11 +389,16 @@ def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
 
     group_nouns: dict[tuple[str, ...], str] = {}
     group_adjectives: dict[tuple[str, ...], str] = {}
+    parts: set[str] = set()
     groups_raw = checked_object(f"{where}: groups", top["groups"], set(top["groups"]))
     for group, spec in groups_raw.items():
         if group == "description":
             continue
-        entry = checked_object(f"{where}: groups.{group}", spec, {"nouns", "adjectives"})
+        entry = checked_object(f"{where}: groups.{group}", spec, GROUP_KEYS, {"nouns", "adjectives"})
+        if entry.get("within", PEOPLE) != PEOPLE:
+            raise DataFileError(f"{where}: groups.{group}.within: {entry['within']!r} is not {PEOPLE!r}")
+        if "within" in entry:
+            parts.add(group)
         for phrase in _strings(f"{where}: groups.{group}.nouns", entry["nouns"]):
             group_nouns[words_of(phrase)] = group
         for phrase in entry["adjectives"]:
@@ -347,6 +410,11 @@ def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
         for key, value in context_raw.items()
         if key != "description"
     }
+    targets: dict[tuple[str, ...], str] = {}
+    for kind, phrases in checked_object(f"{where}: targets", top["targets"], set(top["targets"])).items():
+        if kind != "description":
+            for phrase in _strings(f"{where}: targets.{kind}", phrases):
+                targets[words_of(phrase)] = kind
     return Taxonomy(
         metrics=metrics,
         signatures=signatures,
@@ -357,4 +425,6 @@ def parse_taxonomy(data: Any, where: str = "taxonomy.json") -> Taxonomy:
         group_nouns=Phrases(group_nouns),
         group_adjectives=Phrases(group_adjectives),
         context=context,
+        targets=Phrases(targets),
+        parts_of_people=frozenset(parts),
     )

@@ -21,6 +21,7 @@ import orjson
 
 from streams._exceptions import DataFileError
 from streams.claims import Claim
+from streams.hierarchy import Hierarchy
 from streams.items import NewsItem
 from streams.ledger.events import EVENT_KINDS
 from streams.ledger.ledger import Ledger, LedgerSettings
@@ -108,9 +109,9 @@ def claim_from_spec(item: NewsItem, spec: Mapping[str, Any], index: int,
 
 
 def run_scenario(scenario: Mapping[str, Any], extract: Extract, metric_kinds: Mapping[str, str],
-                 settings: LedgerSettings | None = None) -> list[Label]:
+                 settings: LedgerSettings | None = None, hierarchy: Hierarchy | None = None) -> list[Label]:
     """The (item id, metric, kind) of every event a fresh ledger raises over the scenario's items."""
-    ledger = Ledger(MemoryStore(), metric_kinds, settings)
+    ledger = Ledger(MemoryStore(), metric_kinds, settings, hierarchy)
     raised: list[Label] = []
     for entry in scenario["items"]:
         item = NewsItem.from_dict(entry["item"])
@@ -122,7 +123,7 @@ def run_scenario(scenario: Mapping[str, Any], extract: Extract, metric_kinds: Ma
 
 
 def score(scenarios: Sequence[Mapping[str, Any]], extract_for: Callable[[Mapping[str, Any]], Extract],
-          metric_kinds: Mapping[str, str]) -> Score:
+          metric_kinds: Mapping[str, str], hierarchy: Hierarchy | None = None) -> Score:
     """Match raised events against expected ones, scenario by scenario, as multisets."""
     expected: Counter[str] = Counter()
     raised: Counter[str] = Counter()
@@ -131,7 +132,7 @@ def score(scenarios: Sequence[Mapping[str, Any]], extract_for: Callable[[Mapping
     misses: list[str] = []
     for scenario in scenarios:
         want = Counter((e["item_id"], e["metric"], e["kind"]) for e in scenario["expected"])
-        got = Counter(run_scenario(scenario, extract_for(scenario), metric_kinds))
+        got = Counter(run_scenario(scenario, extract_for(scenario), metric_kinds, hierarchy=hierarchy))
         for label, count in want.items():
             expected[label[2]] += count
         for label, count in got.items():
@@ -173,6 +174,13 @@ def metric_kinds_from_taxonomy() -> dict[str, str]:
     return load_taxonomy().metric_kinds
 
 
+def shipped_hierarchy() -> Hierarchy:
+    """Canonical populations and places from the shipped vocabulary."""
+    from streams.extraction.vocabulary import load_hierarchy  # noqa: PLC0415 - only the CLI needs it
+
+    return load_hierarchy()
+
+
 def real_extractor() -> Extract:
     """The production extractor's extract function."""
     from streams.extraction import Extractor  # noqa: PLC0415 - only the extraction mode needs it
@@ -190,11 +198,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     scenarios = load_scenarios(args.scenarios)
     kinds = metric_kinds_from_taxonomy()
+    hierarchy = shipped_hierarchy()
     if args.claims:
-        result = score(scenarios, labeled_claims, kinds)
+        result = score(scenarios, labeled_claims, kinds, hierarchy)
     else:
         extract = real_extractor()
-        result = score(scenarios, lambda _: extract, kinds)
+        result = score(scenarios, lambda _: extract, kinds, hierarchy)
     print(report(result, "labeled claims" if args.claims else "real extractor", len(scenarios), args.verbose))
     return 0 if result.meets_targets else 1
 

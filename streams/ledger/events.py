@@ -20,6 +20,7 @@ _REASONS = {
     "cumulative-decrease": "a cumulative total cannot fall",
     "late-above-later": "a cumulative total cannot be higher than a later count",
     "same-period-disjoint": "both figures cannot hold for the same period",
+    "part-exceeds-whole": "a part cannot exceed its whole for the same period",
 }
 
 
@@ -28,16 +29,20 @@ def event_id(series_key: str, claim_id: str, kind: str) -> str:
     return hashlib.sha256(f"{series_key}\n{claim_id}\n{kind}".encode()).hexdigest()[:32]
 
 
-def related_entry(claim: Claim) -> dict[str, Any]:
-    """What an event says about an earlier claim it conflicts or agrees with."""
+def related_entry(claim: Claim, series_key: str | None = None) -> dict[str, Any]:
+    """What an event says about an earlier claim it conflicts or agrees with (and its series, when it is
+    another series than the event's: the whole or the part of a ``part-exceeds-whole``)."""
     data = claim.to_dict()
     keys = ("claim_id", "value", "low", "high", "qualifier", "as_of", "sentence", "outlet", "url", "item_id")
-    return {"source": claim.source, **{key: data[key] for key in keys}}
+    return {"source": claim.source, **{key: data[key] for key in keys}, "series_key": series_key}
 
 
 def build_event(kind: str, rule: str, claim: Claim, *, series_key: str, series: dict[str, Any],
-                previous: Claim | None, related: Sequence[Claim]) -> dict[str, Any]:
-    """The change-event dict for ``claim``; ``related`` must already be in a deterministic order."""
+                previous: Claim | None, related: Sequence[Claim],
+                related_keys: Sequence[str] | None = None) -> dict[str, Any]:
+    """The change-event dict for ``claim``; ``related`` must already be in a deterministic order;
+    ``related_keys`` names their series when they are of other series."""
+    keys: Sequence[str | None] = [None] * len(related) if related_keys is None else related_keys
     return {
         "event_id": event_id(series_key, claim.claim_id, kind),
         "kind": kind,
@@ -47,7 +52,7 @@ def build_event(kind: str, rule: str, claim: Claim, *, series_key: str, series: 
         "series": {"key": series_key, **series},
         "claim": claim.to_dict(),
         "previous": None if previous is None else previous.to_dict(),
-        "related": [related_entry(c) for c in related],
+        "related": [related_entry(c, k) for c, k in zip(related, keys, strict=True)],
         "explanation": explain(kind, rule, claim, previous, related),
     }
 
@@ -56,6 +61,10 @@ def explain(kind: str, rule: str, claim: Claim, previous: Claim | None, related:
     """One sentence saying what happened, naming the sources and figures involved, as a newsroom writes it."""
     source = subject(claim.source)
     said = f"{source} {agreeing(claim.source, 'says', 'say')} {_what(claim)}"
+    if rule == "part-exceeds-whole":
+        first, count = related[0], len(related) - 1
+        more = f" (and {count} other report{'s' if count > 1 else ''})" if count else ""
+        return f"{said}, but {_who(claim, first)} said {_what(first)}{more}: {_REASONS[rule]}."
     if kind == "new" or previous is None:
         return f"{said}."
     if kind == "update":
@@ -84,7 +93,10 @@ def _what(claim: Claim) -> str:
     if claim.basis == "total":
         since = f" since {day(claim.since)}," if claim.since else ","
         return f"{placed}{since} as of {day(claim.as_of)}"
-    return f"{figure(claim)} {where or 'in one incident'} on {day(claim.as_of)}"
+    if claim.target == "day":
+        return f"{figure(claim)} {where + ' ' if where else ''}in the day to {day(claim.as_of)}"
+    target = f" at a {claim.target.replace('_', ' ')}" if claim.target else ""
+    return f"{figure(claim)}{target} {where or 'in one incident'} on {day(claim.as_of)}"
 
 
 def _who(claim: Claim, other: Claim) -> str:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from streams.claims import Claim
+from streams.ledger.series import DAY_TOLL, UNNAMED
 from streams.ledger.wording import amount
 
 _HEADERS = ("conflict", "metric", "group", "place", "basis/period", "figure", "source", "as_of",
@@ -34,7 +35,11 @@ def _row(state: dict[str, Any]) -> tuple[str, ...]:
     if series["modality"] == "planned":
         period = "planned"
     elif incident:
-        period = f"incident {series['day']}"
+        event = series.get("event")
+        named = f" ({event.replace('_', ' ')})" if event and not event.startswith(UNNAMED) else ""
+        period = f"incident {series['day']}{named}"
+    elif series["basis"] == DAY_TOLL:
+        period = f"day {series['day']}"
     else:
         period = f"since {series['since']}" if series["since"] else "total"
     return (

@@ -19,6 +19,15 @@ Rules, from the point of view of claim ``a`` judged against an earlier-held clai
 * ``same-period-overlap``: different sources, same period, overlapping intervals (a corroboration).
   A plan has no period (its series carries no day), so another source's overlapping figure for it
   corroborates whenever it is announced; plans that differ stay updates, as for any stock.
+* ``restates-recent``: cumulative metric, different sources, overlapping intervals, as_of days at most
+  ``restate_days`` apart: a running total restated a few days late or rounded ("more than 20,000") agrees
+  with the figure it restates (a corroboration).
+
+Reporting lag (:func:`excused`): outlets restate a running total a few days late, so a cumulative
+contradiction between a lower, later-or-same-dated claim and a higher one is dropped when the lower claim is
+consistent with (not wholly below) another figure the series held in the ``restate_days`` before it: it
+restates that earlier figure. A cumulative contradiction stands only when the lower figure is inconsistent
+with every figure of that window. This is a property of the set of claims, so counts stay order-free.
 
 A would-be contradiction between a higher claim and a lower, later-or-same-dated one is also dropped
 when a third claim, a revision, lowered the higher figure in between (the higher claim was superseded):
@@ -30,10 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 from functools import lru_cache
 
 from streams.claims import Claim
+from streams.items import parse_timestamp
 
 METRIC_KINDS = ("cumulative", "stock")
 CONTRADICTION = "contradiction"
@@ -62,13 +72,18 @@ def wholly_below(a: Claim, b: Claim) -> bool:
     return a.high is not None and a.high < b.low
 
 
+def overlaps(a: Claim, b: Claim) -> bool:
+    """True when the two claims' intervals share a value."""
+    return not (wholly_below(a, b) or wholly_below(b, a))
+
+
 def same_figure(a: Claim, b: Claim) -> bool:
     """True when both claims state the same interval and point value."""
     return (a.value, a.low, a.high) == (b.value, b.low, b.high)
 
 
 def relate(a: Claim, b: Claim, cumulative: bool, window_days: int,
-           revisions: Sequence[Claim] = ()) -> Relation | None:
+           revisions: Sequence[Claim] = (), *, restate_days: int = 0) -> Relation | None:
     """The relation of ``a`` to ``b`` (two claims of one series), or None when there is nothing to say.
 
     ``revisions`` are the series' claims that say they revise a figure down (others are ignored).
@@ -77,8 +92,12 @@ def relate(a: Claim, b: Claim, cumulative: bool, window_days: int,
     same_period = abs(gap) <= window_days
     a_below = wholly_below(a, b)
     if not (a_below or wholly_below(b, a)):
-        if (same_period or a.modality == "planned") and a.source != b.source:
+        if a.source == b.source:
+            return None
+        if same_period or a.modality == "planned":
             return Relation(CORROBORATION, "same-period-overlap")
+        if cumulative and abs(gap) <= restate_days:
+            return Relation(CORROBORATION, "restates-recent")
         return None
     lower_gap = gap if a_below else -gap  # days from the higher claim to the lower one
     if cumulative and lower_gap > 0:
@@ -96,9 +115,10 @@ def relate(a: Claim, b: Claim, cumulative: bool, window_days: int,
 
 
 def _unplaced_incident(claim: Claim) -> bool:
-    """A reported incident figure with no place: two of them on one day are as likely two strikes as one, so
-    their disagreement is no evidence of a contradiction (reports of one strike name where it hit)."""
-    return claim.basis == "incident" and claim.place is None and claim.modality == "reported"
+    """A reported incident figure with no place and no target: two of them on one day are as likely two strikes
+    as one, so their disagreement is no evidence of a contradiction (reports of one strike name where it hit or
+    what). With a hierarchy such figures do not even share a series (:mod:`streams.ledger.series`)."""
+    return claim.basis == "incident" and claim.place is None and claim.modality == "reported" and claim.target is None
 
 
 def _superseded(higher: Claim, lower: Claim, revisions: Sequence[Claim]) -> bool:
@@ -111,15 +131,83 @@ def _superseded(higher: Claim, lower: Claim, revisions: Sequence[Claim]) -> bool
     )
 
 
-def count_relations(claims: Sequence[Claim], cumulative: bool, window_days: int) -> dict[str, int]:
+def excused(a: Claim, b: Claim, claims: Iterable[Claim], restate_days: int) -> bool:
+    """True when the cumulative contradiction between ``a`` and ``b`` is reporting lag: the lower of the two,
+    dated on or after the higher, is consistent with (not wholly below) another figure the series held in the
+    ``restate_days`` before its own day (:func:`held`), so it restates that earlier figure."""
+    lower, higher = (a, b) if wholly_below(a, b) else (b, a)
+    end = day_number(lower.as_of)
+    if restate_days <= 0 or end < day_number(higher.as_of):
+        return False
+    return any(
+        other.claim_id not in (lower.claim_id, higher.claim_id) and not wholly_below(lower, other)
+        for other in held(claims, end, restate_days)
+    )
+
+
+def held(claims: Iterable[Claim], end: int, restate_days: int) -> list[Claim]:
+    """The figures a series held in the ``restate_days`` before day ``end``: those dated in that window, and
+    those of the latest day before it when no figure is dated on the window's first day (the series still
+    held them when the window opened)."""
+    start = end - restate_days
+    inside: list[Claim] = []
+    before: list[Claim] = []
+    latest: int | None = None
+    for claim in claims:
+        number = day_number(claim.as_of)
+        if start <= number < end:
+            inside.append(claim)
+        elif number < start:
+            before.append(claim)
+            latest = number if latest is None else max(latest, number)
+    if any(day_number(claim.as_of) == start for claim in inside):
+        return inside
+    return inside + [claim for claim in before if day_number(claim.as_of) == latest]
+
+
+def restates(claim: Claim, claims: Iterable[Claim], restate_days: int) -> bool:
+    """True when ``claim`` (of a running total) is no news against another of ``claims`` dated in the
+    ``restate_days`` up to its own day: it says no more than the other, its interval containing the other's
+    ("more than 20,000" or a bare "20,000" after 20,057; the same figure again, then the earlier-ranked one is
+    the original), or it lies wholly below the other without saying it revises it (a figure of a few days
+    before, restated late). Such a claim is not the series' current figure."""
+    end = day_number(claim.as_of)
+    claims = list(claims)
+    revisions = revisions_among(claims)
+    for other in claims:
+        if other.claim_id == claim.claim_id or not end - restate_days <= day_number(other.as_of) <= end:
+            continue
+        if _contains(claim, other) and (not _contains(other, claim) or rank(other) < rank(claim)):
+            return True
+        if wholly_below(claim, other) and not claim.revision and not _superseded(other, claim, revisions):
+            return True
+    return False
+
+
+def _contains(a: Claim, b: Claim) -> bool:
+    """True when ``a``'s interval contains ``b``'s."""
+    return a.low <= b.low and (a.high is None or (b.high is not None and b.high <= a.high))
+
+
+def rank(claim: Claim) -> tuple[str, str, str]:
+    """The order that picks the current figure: latest as_of, then latest publication, then claim id."""
+    published = parse_timestamp(claim.published_at).astimezone(UTC).isoformat()
+    return (claim.as_of, published, claim.claim_id)
+
+
+def count_relations(claims: Sequence[Claim], cumulative: bool, window_days: int,
+                    restate_days: int = 0) -> dict[str, int]:
     """How many unordered pairs of ``claims`` corroborate, contradict or revise one another."""
     revisions = revisions_among(claims)
     counts = {CORROBORATION: 0, CONTRADICTION: 0, REVISION: 0}
     for i, a in enumerate(claims):
         for b in claims[i + 1:]:
-            relation = relate(a, b, cumulative, window_days, revisions)
-            if relation is not None:
-                counts[relation.kind] += 1
+            relation = relate(a, b, cumulative, window_days, revisions, restate_days=restate_days)
+            if relation is None:
+                continue
+            if relation.kind == CONTRADICTION and cumulative and excused(a, b, claims, restate_days):
+                continue
+            counts[relation.kind] += 1
     return counts
 
 

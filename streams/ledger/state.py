@@ -2,26 +2,22 @@
 
 The state is a function of the *set* of claims seen: the history keeps the ``history_max`` claims of
 highest rank (latest ``as_of``, then latest publication, then claim id), the current figure is the
-top-ranked one, and the counts are recomputed from the retained history as relations between pairs of
-claims (see :mod:`streams.ledger.rules`), so neither arrival order nor replays change them. States
-travel as JSON-ready dicts (``to_dict``/``from_dict``) because a faust Table holds them.
+top-ranked one that does not merely restate an earlier figure of a running total (see
+:func:`streams.ledger.rules.restates`: "more than 20,000" two days after 20,057 is that figure again, not a
+new one), and the counts are recomputed from the retained history as relations between pairs of claims (see
+:mod:`streams.ledger.rules`), so neither arrival order nor replays change them. States travel as JSON-ready
+dicts (``to_dict``/``from_dict``) because a faust Table holds them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC
 from typing import Any
 
 from streams.claims import Claim
-from streams.items import parse_timestamp
-from streams.ledger.rules import CONTRADICTION, CORROBORATION, REVISION, count_relations
+from streams.ledger.rules import CONTRADICTION, CORROBORATION, REVISION, count_relations, rank, restates
 
-
-def rank(claim: Claim) -> tuple[str, str, str]:
-    """The order that picks the current figure: latest as_of, then latest publication, then claim id."""
-    published = parse_timestamp(claim.published_at).astimezone(UTC).isoformat()
-    return (claim.as_of, published, claim.claim_id)
+__all__ = ["SeriesState", "rank"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +28,13 @@ class SeriesState:
     fields: dict[str, Any]
     history: tuple[Claim, ...]
 
-    @property
-    def current(self) -> Claim:
+    def current(self, restate_days: int = 0) -> Claim:
+        """The current figure: the top-ranked claim that restates no figure of the ``restate_days`` before it
+        (``restate_days`` 0: the top-ranked claim; the top-ranked when every claim restates another)."""
+        if restate_days > 0:
+            for claim in self.history:
+                if not restates(claim, self.history, restate_days):
+                    return claim
         return self.history[0]
 
     def holds(self, claim_id: str) -> bool:
@@ -51,18 +52,19 @@ class SeriesState:
         history = sorted((*self.history, claim), key=rank, reverse=True)
         return replace(self, history=tuple(history[:history_max]))
 
-    def to_dict(self, kind: str, window_days: int) -> dict[str, Any]:
+    def to_dict(self, kind: str, window_days: int, restate_days: int = 0) -> dict[str, Any]:
         """The JSON-ready state (the value of ``figures.current``) for a metric of ``kind``.
 
         ``counts.reports`` is the number of retained claims; the other counts are unordered pairs of
-        retained claims in that relation under the same-period window ``window_days``.
+        retained claims in that relation under the same-period window ``window_days`` and the restatement
+        window ``restate_days`` (which also picks the current figure of a running total).
         """
-        pairs = count_relations(self.history, kind == "cumulative", window_days)
+        pairs = count_relations(self.history, kind == "cumulative", window_days, restate_days)
         return {
             "series_key": self.key,
             "series": dict(self.fields),
             "kind": kind,
-            "current": self.current.to_dict(),
+            "current": self.current(restate_days).to_dict(),
             "sources": [_source_entry(source, claim) for source, claim in self.latest_by_source().items()],
             "counts": {
                 "reports": len(self.history),

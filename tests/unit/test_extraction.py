@@ -1550,7 +1550,8 @@ def test_a_part_before_its_whole_and_hospitalized(body: str, expected: list[tupl
     ("body", "place"),
     [
         ("An Israeli strike on a residential building in central Beirut killed 22 people.", "Beirut"),
-        ("Shelling killed four people in the northern Gaza Strip on Monday, medics said.", "Gaza Strip"),
+        ("Shelling killed four people in the southern Gaza Strip on Monday, medics said.", "Gaza Strip"),
+            ("Shelling killed four people in the northern Gaza Strip on Monday, medics said.", "North Gaza"),
         ("Russian shelling killed two civilians in southern Kherson, the governor said.", "Kherson"),
         ("A drone strike killed three people in north-eastern Syria, a monitor said.", "Syria"),
     ],
@@ -1726,7 +1727,7 @@ def test_a_campaign_in_the_perfect_counts_a_running_total(body: str, title: str,
         (
             "Israeli strikes on northern Gaza have killed at least 18 Palestinians, among them a medic, doctors say.",
             "Gaza",
-            ("killed", 18, "incident", None, "Gaza Strip"),
+            ("killed", 18, "incident", None, "North Gaza"),
         ),
         (
             "Russian shelling has killed 14 civilians in Ukraine, the regional governor said.",
@@ -2208,3 +2209,21 @@ def test_body_and_sentence_read_bounds_are_settable() -> None:
     late = "Gaza. " + "Nothing to report. " * 20 + "An Israeli strike killed 12 people in Khan Younis on Tuesday."
     assert [c.value for c in EXTRACTOR.extract(item(late))] == [12]
     assert Extractor.from_files(max_body_chars=200).extract(item(late)) == [], "the figure lies past the 200th"
+
+
+@pytest.mark.parametrize(("body", "published", "title", "since"), [
+    # the war's start day without its year is the war's start, in any later year
+    ("The Gaza health ministry said 56,000 people have been killed since October 7.", "2026-06-20T10:00:00Z",
+     "Gaza", "2023-10-07"),
+    ("The UN said 12,600 civilians have been killed in Ukraine since February 24.", "2025-03-20T10:00:00Z",
+     "Ukraine war", "2022-02-24"),
+    # any other yearless day is the latest such day, and a stated year is kept
+    ("The Gaza health ministry said 137 people have been killed since June 5 in Rafah.", "2024-06-20T10:00:00Z",
+     "Gaza", "2024-06-05"),
+    ("Officials said 40 people have been killed in Rafah since October 7, 2025.", "2026-06-20T10:00:00Z",
+     "Gaza", "2025-10-07"),
+])
+def test_a_yearless_start_on_the_wars_first_day_is_the_wars_start(body: str, published: str, title: str,
+                                                                   since: str) -> None:
+    [got] = claims(body, published=published, title=title)
+    assert (got.basis, got.since) == ("total", since)

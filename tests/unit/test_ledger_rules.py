@@ -140,8 +140,9 @@ def test_window_setting_widens_the_same_period() -> None:
 
 def test_incident_figures_never_meet_totals() -> None:
     incident = claim("b", basis="incident", since=None, value=12)
-    assert series_key(incident) == "israel-hamas|killed|-|-|reported|incident|2025-01-14"
-    assert series_key(claim("a")) == "israel-hamas|killed|-|-|reported|total|2023-10-07"
+    # an unplaced incident that names no target is an event of its own
+    assert series_key(incident) == "israel-hamas|killed|-|-|reported|incident|2025-01-14|unnamed-b"
+    assert series_key(claim("a")) == "israel-hamas|killed|-|-|reported|total|2023-10-07|-"
     assert kinds([claim("a"), incident]) == ["new", "new"]
     next_day = claim("c", basis="incident", since=None, value=3, as_of="2025-01-15")
     assert kinds([incident, next_day]) == ["new", "new"]
@@ -151,7 +152,7 @@ def test_planned_figures_are_their_own_series() -> None:
     planned = claim("b", metric="hostages_held", modality="planned", value=33)
     reported = claim("a", metric="hostages_held", value=98)
     assert kinds([reported, planned]) == ["new", "new"]
-    assert series_key(planned).endswith("|planned|total|2023-10-07")
+    assert series_key(planned).endswith("|planned|total|2023-10-07|-")
 
 
 def test_announcements_of_one_plan_on_different_days_meet_and_may_change() -> None:
@@ -160,7 +161,7 @@ def test_announcements_of_one_plan_on_different_days_meet_and_may_change() -> No
                      value=value, as_of=as_of, **extra)
 
     first, later, smaller = plan("a", 33, "2025-01-15"), plan("b", 33, "2025-01-17"), plan("c", 25, "2025-01-20")
-    assert series_key(first) == series_key(later) == "israel-hamas|hostages_released|-|-|planned|incident|-"
+    assert series_key(first) == series_key(later) == "israel-hamas|hostages_released|-|-|planned|incident|-|-"
     assert kinds([first, smaller]) == ["new", "update"], "a smaller plan is news, not a falling count"
     assert kinds([first, plan("d", 33, "2025-01-15", attributed_to="Qatar")]) == ["new", "corroboration"]
     # a plan has no day: another source confirming it days later corroborates it, the same source is silent
@@ -176,7 +177,7 @@ def test_unplaced_incident_figures_of_one_day_do_not_contradict() -> None:
         return claim(claim_id, basis="incident", since=None, value=value, place=place, attributed_to=source)
 
     assert kinds([strike("a", 70, None, "WHO"), strike("b", 5, None, "Sudan Doctors Network")]) == [
-        "new", None], "two strikes on one day, neither placed: no evidence they are one event"
+        "new", "new"], "two strikes on one day, neither placed: no evidence they are one event, so two series"
     assert kinds([strike("a", 70, "El Fasher", "WHO"), strike("b", 5, "El Fasher", "Sudan Doctors Network")]) == [
         "new", "contradiction"]
 

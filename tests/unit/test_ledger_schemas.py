@@ -17,17 +17,20 @@ from streams.claims import Claim
 from streams.ledger import Ledger, LedgerSettings, MemoryStore
 from streams.schemas import SCHEMA_DIR, validator_for
 from tests.unit.ledger_claims import KINDS, claim
-from tests.unit.test_ledger_properties import claim_sets, ledger_settings
+from tests.unit.test_ledger_properties import HIERARCHY, claim_sets, ledger_settings
 
 pytestmark = pytest.mark.unit
 
-_EVENT_FILES = {"new": "new", "contradiction": "contradiction-cumulative-decrease", "revision": "revision",
-                "update": "update", "corroboration": "corroboration"}
+_EVENT_FILES = {  # rule -> example file
+    "first-in-series": "new", "cumulative-decrease": "contradiction-cumulative-decrease", "revised-down": "revision",
+    "later-figure": "update", "same-period-overlap": "corroboration",
+    "restates-recent": "corroboration-restates-recent", "part-exceeds-whole": "contradiction-part-exceeds-whole",
+}
 
 
 def example_outputs() -> dict[str, dict[str, Any]]:
     """Example file path (under schemas/examples) -> the event or state the ledger produces for it."""
-    ledger = Ledger(MemoryStore(), KINDS)
+    ledger = Ledger(MemoryStore(), KINDS, hierarchy=HIERARCHY)
     outputs: dict[str, dict[str, Any]] = {}
     state = None
     for item in [
@@ -41,18 +44,30 @@ def example_outputs() -> dict[str, dict[str, Any]]:
         claim("ex-4", as_of="2025-01-16", value=46800, published_at="2025-01-16T09:00:00Z",
               sentence="The Gaza health ministry said 46,800 people have been killed."),
         claim("ex-5", as_of="2025-01-16", value=46790, low=46791, high=None, qualifier="more_than",
-              attributed_to=None, outlet="Al Jazeera", published_at="2025-01-16T15:00:00Z",
+              attributed_to=None, outlet="Al Jazeera", published_at="2025-01-16T15:00:00Z", place="Gaza Strip",
               sentence="More than 46,790 people have been killed in Gaza, according to local officials."),
+        claim("ex-7", as_of="2025-01-18", value=46000, low=46001, high=None, qualifier="more_than",
+              attributed_to=None, outlet="AFP", published_at="2025-01-18T08:00:00Z", group="Palestinians",
+              sentence="More than 46,000 Palestinians have been killed in the war, according to the ministry."),
     ]:
         outcome = ledger.apply(item)
         assert outcome.event is not None
-        outputs[f"change-event/valid/{_EVENT_FILES[outcome.event['kind']]}.json"] = outcome.event
+        outputs[f"change-event/valid/{_EVENT_FILES[outcome.event['rule']]}.json"] = outcome.event
         state = outcome.state
     assert state is not None
     outputs["figure-state/valid/killed-total.json"] = state
-    incident = Ledger(MemoryStore(), KINDS).apply(claim(
+    parts = Ledger(MemoryStore(), KINDS, hierarchy=HIERARCHY)
+    parts.apply(claim("ex-2", url="https://example.org/b",
+                      sentence="The Gaza health ministry said 46,645 people have been killed."))
+    children = parts.apply(claim(
+        "ex-8", value=47000, group="children", outlet="Example Times", attributed_to=None,
+        published_at="2025-01-14T18:00:00Z", sentence="Some 47,000 children have been killed in Gaza.")).event
+    assert children is not None
+    outputs[f"change-event/valid/{_EVENT_FILES[children['rule']]}.json"] = children
+    incident = Ledger(MemoryStore(), KINDS, hierarchy=HIERARCHY).apply(claim(
         "ex-6", basis="incident", since=None, place="Khan Younis", value=12, attributed_to="medics",
-        sentence="An Israeli strike on a house in Khan Younis killed 12 people, medics said.")).state
+        target="apartment_block",
+        sentence="An Israeli strike on a residential building in Khan Younis killed 12 people, medics said.")).state
     assert incident is not None
     outputs["figure-state/valid/incident-one-claim.json"] = incident
     return outputs
@@ -81,7 +96,7 @@ def test_invalid_examples_fail(path: Path) -> None:
 @settings(max_examples=100, deadline=None)
 @given(claims=claim_sets(), config=ledger_settings)
 def test_every_event_and_state_validates(claims: list[Claim], config: LedgerSettings) -> None:
-    ledger = Ledger(MemoryStore(), KINDS, config)
+    ledger = Ledger(MemoryStore(), KINDS, config, HIERARCHY)
     for item in claims:
         outcome = ledger.apply(item)
         if outcome.event is not None:
