@@ -15,8 +15,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# At a terminal the demo then leaves the page up until Ctrl-C; run without one (a script, CI) it ends.
 demo: $(STAMP)
-	$(BIN)/figurewatch demo --serve
+	$(BIN)/figurewatch demo $$([ -t 0 ] && echo --serve)
 
 test: $(STAMP) lint
 	$(BIN)/pytest -p no:cacheprovider

@@ -98,7 +98,8 @@ class BasisRules:
         after = next((k for k in range(last, hi) if lows[k] == "as"), hi)
         if toll is not None and self.incident_cue(sentence, toll[1], after):
             return "incident"
-        if ctx["total"].find(lows, lo, hi) or any(
+        # (likewise a total cue in it: "killed 22 on Sunday as residents tried to return under the ceasefire")
+        if ctx["total"].find(lows, lo, after) or any(
             d.precision == YEAR and lo <= d.i < hi and _from_year_start(lows, d.i) for d in sentence.dates
         ):
             return "total"  # "since the war began", "the death toll", "so far", "in 2026"

@@ -2227,3 +2227,15 @@ def test_a_yearless_start_on_the_wars_first_day_is_the_wars_start(body: str, pub
                                                                    since: str) -> None:
     [got] = claims(body, published=published, title=title)
     assert (got.basis, got.since) == ("total", since)
+
+
+def test_a_total_cue_in_an_as_clause_after_the_figure_does_not_make_it_a_total() -> None:
+    # the "as" clause tells what went on that day; the figure is the day's toll, not the running total
+    got = claims("Israeli forces killed 22 people and wounded 124 in southern Lebanon on Sunday as residents tried "
+                 "to return to their villages on the day Israeli troops had been due to withdraw under the "
+                 "ceasefire, Lebanon's health ministry said.", published="2025-01-26T21:30:00Z", title="Lebanon")
+    assert [(c.metric, c.value, c.basis) for c in got] == [("killed", 22, "incident"), ("injured", 124, "incident")]
+    # before the "as", the cue still counts
+    [total] = claims("Israeli fire killed 83 people in southern Lebanon during the ceasefire as strikes went on, the "
+                     "health ministry said.", published="2025-03-26T21:30:00Z", title="Lebanon")
+    assert total.basis == "total"
