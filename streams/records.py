@@ -23,6 +23,16 @@ def _known(cls: type[Any], data: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key in names}
 
 
+class _Flat:
+    """A record of plain fields only, built from its JSON object by name."""
+
+    __slots__ = ()
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        return cls(**_known(cls, data))
+
+
 @dataclass(frozen=True, slots=True)
 class Series:
     """What identifies a series: its key and the parts the key is made of."""
@@ -45,7 +55,7 @@ class Series:
 
 
 @dataclass(frozen=True, slots=True)
-class Related:
+class Related(_Flat):
     """An earlier claim that an event's claim conflicts with, revises or agrees with."""
 
     claim_id: str
@@ -61,10 +71,6 @@ class Related:
     item_id: str
     series_key: str | None = None
     """the series of the claim when it is not the event's (a ``part-exceeds-whole``'s whole or part)"""
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        return cls(**_known(cls, data))
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +103,7 @@ class ChangeEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class SourceFigure:
+class SourceFigure(_Flat):
     """One source's latest figure in a series."""
 
     source: str
@@ -108,23 +114,15 @@ class SourceFigure:
     qualifier: str
     as_of: str
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        return cls(**_known(cls, data))
-
 
 @dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(_Flat):
     """Retained reports, and pairs of them that corroborate, contradict or revise one another."""
 
     reports: int
     corroborations: int
     contradictions: int
     revisions: int
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        return cls(**_known(cls, data))
 
 
 @dataclass(frozen=True, slots=True)
