@@ -156,7 +156,11 @@ class Ledger:
         return len(state.history) >= self.settings.history_max and rank(claim) < rank(state.history[-1])
 
     def _make_room(self) -> tuple[str, ...]:
-        if self.sizes()[0] < self.settings.max_series:
+        # The kept count when there is one; else the store's own count of keys. Never sizes() here: it reads
+        # every state, and inside the worker's event a Faust table reads only the event's partition, so the
+        # states of the other partitions raise KeyError (every claim of a takeover was dead-lettered).
+        series = self._sizes[0] if self._sizes is not None else len(self.store)
+        if series < self.settings.max_series:
             return ()
         count = ceil(self.settings.max_series / 10)
         by_staleness = sorted(self.store.items(), key=lambda pair: _current_rank(pair[1]))[:count]
