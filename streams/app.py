@@ -42,9 +42,10 @@ from streams.topics import (
     MAX_REQUEST_BYTES,
     NEWS_ITEMS,
     NEWS_ITEMS_DLQ,
+    claim_address,
     item_partition,
-    partition_for,
     replication_configs,
+    series_partition,
 )
 from streams.watchdog import Watchdog
 from streams.writebuffer import WriteBuffer
@@ -215,7 +216,8 @@ def create_app(
                     result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract, bounds=bounds,
                                     here=_here(message))
                 if isinstance(result, Accepted):  # encode here, so a claim that cannot be sent is caught too
-                    outputs = [(claims, c.conflict.encode(), orjson.dumps(c.to_dict()), None) for c in result.claims]
+                    outputs = [(claims, key, orjson.dumps(c.to_dict()), partition) for c in result.claims
+                               for key, partition in [claim_address(c, settings.partitions)]]
             except Exception as exc:
                 seen.rollback()
                 if not on_error(exc, origin):
@@ -343,7 +345,7 @@ def create_app(
             metrics.end_to_end_seconds.observe(latency)
 
     def _partition_of(series_key: str) -> int:
-        return partition_for(series_key.split("|", 1)[0], settings.partitions)
+        return series_partition(series_key, settings.partitions)
 
     recovery: Any = app.tables.recovery  # type: ignore[attr-defined]  # on TableManager, not its interface
     watchdog = Watchdog(after_seconds=settings.stall_seconds)
