@@ -11,11 +11,13 @@ from collections.abc import Callable
 
 import orjson
 import pytest
+from kafka.admin import ConfigResource, ConfigResourceType
 
 from streams.claims import Claim
 from streams.demo import SAMPLE_CORPUS, latest_states
-from streams.kafkaio import produce_lines, produce_records, read_topic
+from streams.kafkaio import admin_client, produce_lines, produce_records, read_topic
 from streams.metrics import drained, scrape
+from streams.settings import Settings
 from streams.topics import series_partition
 from tests.conftest import REPO, WorkerProcess
 from tests.integration.support import corpus_lines, offline, state_diff
@@ -23,6 +25,12 @@ from tests.integration.support import corpus_lines, offline, state_diff
 pytestmark = pytest.mark.integration
 
 _OLD_KEY = "israel-hamas|killed|Palestinians|-|reported|total|2023-10-07"  # a key of the version before issue 10
+
+
+def _cleanup_policy(settings: Settings, topic: str) -> str:
+    with admin_client(settings) as admin:
+        found = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)], config_filter="all")
+    return str(found["topic"][topic]["cleanup.policy"]["value"])
 
 
 def _drain(worker: WorkerProcess, items: int) -> None:
@@ -61,6 +69,7 @@ def test_rebuild_then_a_fresh_app_id_gives_the_new_tables(start_worker: Callable
     assert f"replayed {len(lines)} items" in done.stdout
     assert latest_states(settings) == expected, state_diff(latest_states(settings), expected)
     assert not list(read_topic(settings, settings.topic("claims"))), "the old claims are gone"
+    assert _cleanup_policy(settings, settings.topic("figures.current")) == "compact", "compacted again after emptying"
 
     fresh = start_worker(FIGUREWATCH_PARTITIONS="2", FIGUREWATCH_APP_ID=f"{settings.app_id}-2")
     _drain(fresh, len(lines))
