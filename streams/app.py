@@ -207,8 +207,7 @@ def create_app(
             if attempts[0]:
                 buffer.apply(writes, _as_event)
             attempts[0] += 1
-            for future in table.take_sent():
-                await future
+            await table.flush()
 
         return await delivery.deliver(flush, agent, _all_owned(messages), _failed(agent, messages, "state change"))
 
@@ -617,23 +616,46 @@ class Step:
 
 
 class ChangelogTable(faust.Table[str, Any]):
-    """A Faust table that keeps the futures of its changelog records until :meth:`take_sent`, so the worker
-    can wait for the broker's acknowledgement of each one (``app.producer.flush()`` returns as soon as its
-    buffer makes no progress for 0.1 s, with records still unsent)."""
+    """A Faust table whose changelog records are held until :meth:`flush`, which hands them to the producer
+    at once, waits for the broker's acknowledgement of each, and then records each partition's last persisted
+    offset once. Faust would pass every record through its producer buffer and write the persisted offset to
+    the store once per record; and ``app.producer.flush()`` returns as soon as that buffer makes no progress
+    for 0.1 s, with records still unsent. Writes happen only in the agents' commit, which flushes. (The
+    tables have no expiry, so Faust's key-TTL bookkeeping on set and delete has nothing to do.)"""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._sent: list[Awaitable[Any]] = []
+        self._held: list[tuple[int | None, bytes | None, bytes | None]] = []
 
-    def send_changelog(self, *args: Any, **kwargs: Any) -> Any:
-        future = super().send_changelog(*args, **kwargs)
-        self._sent.append(future)
-        return future
+    def on_key_set(self, key: Any, value: Any) -> None:
+        self._hold(self.partition_for_key(key), key, value, self.value_serializer)
 
-    def take_sent(self) -> list[Awaitable[Any]]:
-        """The changelog records sent since the last call (futures resolved by the broker's acknowledgement)."""
-        sent, self._sent = self._sent, []
-        return sent
+    def on_key_del(self, key: Any) -> None:
+        self._hold(self.partition_for_key(key), key, None, "raw")
+
+    def _hold(self, partition: int | None, key: Any, value: Any, value_serializer: Any) -> None:
+        topic = self.changelog_topic
+        key_bytes, _ = topic.prepare_key(key, self.key_serializer)
+        value_bytes, _ = topic.prepare_value(value, value_serializer)
+        self._held.append((partition, key_bytes, value_bytes))
+
+    async def flush(self) -> None:
+        """Send the held changelog records and wait until the broker has acknowledged every one."""
+        held, self._held = self._held, []
+        if not held:
+            return
+        name = self.changelog_topic.get_topic_name()
+        send = self.app.producer.send
+        futures = [await send(name, key, value, partition, None, None) for partition, key, value in held]
+        last: dict[TP, int] = {}
+        for future in futures:
+            metadata = await future
+            last[metadata.topic_partition] = max(metadata.offset, last.get(metadata.topic_partition, -1))
+        for tp, offset in last.items():  # what recovery may skip on this worker's next start
+            if self.app.in_transaction:
+                self.app.tables.persist_offset_on_commit(self.data, tp, offset)
+            else:
+                self.data.set_persisted_offset(tp, offset)
 
 
 @dataclass(frozen=True, slots=True)
