@@ -9,7 +9,10 @@ generated items (``bench/e2e_items.py``) into fresh topics for every run, and ti
 * ``faust-noop``: a plain Faust agent that reads every item and does nothing;
 * ``worker-rocksdb`` / ``worker-memory``: ``figurewatch worker`` with either table store, until every item is
   read and every claim applied; with ``--baseline DIR`` (a checkout of older code, e.g. from ``git archive``)
-  also ``base-rocksdb`` / ``base-memory``, that checkout's worker, for a before/after in the same turns.
+  also ``base-rocksdb`` / ``base-memory``, that checkout's worker, for a before/after in the same turns;
+  with ``--compiled DIR`` (the mypyc-compiled build, ``deploy/build-compiled.sh DIR``, built first when DIR
+  does not exist) also ``compiled-raw-extract`` / ``compiled-rocksdb`` / ``compiled-memory``: the raw loop and
+  the worker running the compiled build (what the Docker image runs).
 
 Every variant runs in its own process on items already in the topic; the rate is items over the time from
 the first item read to the last one done; CPU is the process's own CPU time per item. Then a latency run
@@ -53,6 +56,8 @@ VARIANTS = ("raw-pass", "raw-extract", "faust-noop", "worker-rocksdb", "worker-m
 BASELINE_VARIANTS = ("base-rocksdb", "base-memory")
 POLL_SECONDS = 0.1
 BASELINE: list[Path] = []  # the older checkout whose worker the base-* variants run
+COMPILED_VARIANTS = ("compiled-raw-extract", "compiled-rocksdb", "compiled-memory")
+COMPILED: list[Path] = []  # the compiled build the compiled-* variants run
 RUN_TIMEOUT = 900.0
 
 
@@ -74,9 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=5000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--partitions", type=int, default=4)
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS + BASELINE_VARIANTS)
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS),
+                        choices=VARIANTS + BASELINE_VARIANTS + COMPILED_VARIANTS)
     parser.add_argument("--baseline", type=Path, default=None,
                         help="a checkout of older code: adds base-rocksdb and base-memory, its worker, to the turns")
+    parser.add_argument("--compiled", type=Path, default=None,
+                        help="the mypyc-compiled build (built there if missing): adds the compiled-* variants")
     parser.add_argument("--rate", type=float, default=None, help="offered items/s of the latency run")
     parser.add_argument("--latency-seconds", type=float, default=30.0, help="0 skips the latency run")
     parser.add_argument("--profile", type=Path, default=None,
@@ -91,6 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.baseline:
         BASELINE.append(args.baseline.resolve())
         args.variants = [*args.variants, *(v for v in BASELINE_VARIANTS if v not in args.variants)]
+    if args.compiled and not args.child:
+        if not args.compiled.exists():
+            subprocess.run(["bash", str(REPO / "deploy/build-compiled.sh"), str(args.compiled)], check=True)
+        COMPILED.append(args.compiled.resolve())
+        args.variants = [*args.variants, *(v for v in COMPILED_VARIANTS if v not in args.variants)]
     if args.child:
         return _child(settings, args.child[0], args.child[1], Path(args.child[2]), args.items)
     root = settings.data_dir.resolve() / "bench-e2e" / time.strftime("%Y%m%d-%H%M%S")
@@ -139,12 +152,12 @@ def measure(settings: Settings, variant: str, items: list[bytes], profile: Path 
     create_topics(settings)
     produce_lines(settings, settings.topic("news.items"), items)
     load = os.getloadavg()[0]
-    if variant.startswith(("worker-", "base-")):
-        store = variant.split("-", 1)[1]
-        seconds, cpu = _time_worker(settings, store, len(items), profile, BASELINE[0] if variant.startswith("base-")
-                                    else None)
+    kind, _, rest = variant.partition("-")
+    code = BASELINE[0] if kind == "base" else COMPILED[0] if kind == "compiled" else None
+    if kind in ("worker", "base") or (kind == "compiled" and rest in ("rocksdb", "memory")):
+        seconds, cpu = _time_worker(settings, variant.rsplit("-", 1)[1], len(items), profile, code)
     else:
-        seconds, cpu = _time_child(settings, variant, len(items))
+        seconds, cpu = _time_child(settings, rest if kind == "compiled" else variant, len(items), code)
     return Run(variant, len(items), seconds, cpu, (load + os.getloadavg()[0]) / 2)
 
 
@@ -222,10 +235,12 @@ def _time_worker(settings: Settings, store: str, count: int, profile: Path | Non
         stop(proc)
 
 
-def _time_child(settings: Settings, kind: str, count: int) -> tuple[float, float]:
+def _time_child(settings: Settings, kind: str, count: int, code: Path | None = None) -> tuple[float, float]:
     result = settings.data_dir / "result.json"
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     env = worker_env(settings, "memory")
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
     log = (settings.data_dir / "child.log").open("ab")
     proc = subprocess.Popen([sys.executable, __file__, "--items", str(count), "--partitions", str(settings.partitions),
                              "--child", kind, settings.topic_prefix, str(result)],
@@ -339,16 +354,19 @@ def table(runs: list[Run], count: int) -> str:
     by_variant: dict[str, list[Run]] = {}
     for run in runs:
         by_variant.setdefault(run.variant, []).append(run)
-    base = statistics.median(r.rate for r in by_variant.get("raw-extract", [])) if "raw-extract" in by_variant else None
+    bases = {name: statistics.median(r.rate for r in by_variant[name])
+             for name in ("raw-extract", "compiled-raw-extract") if name in by_variant}
     lines = [f"\n{count:,} items, {len(runs) // max(1, len(by_variant))} alternating runs each; medians "
              f"(load average 1 min: {min(r.load for r in runs):.2f}-{max(r.load for r in runs):.2f}, "
              f"{os.cpu_count()} cores)",
-             "| variant | items/s (median) | min-max | CPU ms/item | % of raw-extract |", "|---|---|---|---|---|"]
-    for variant in VARIANTS + BASELINE_VARIANTS:
+             "| variant | items/s (median) | min-max | CPU ms/item | % of the raw loop with the same extraction |",
+             "|---|---|---|---|---|"]
+    for variant in VARIANTS + BASELINE_VARIANTS + COMPILED_VARIANTS:
         if variant not in by_variant:
             continue
         rates = [r.rate for r in by_variant[variant]]
         cpu = statistics.median(1000 * r.cpu_seconds / r.items for r in by_variant[variant])
+        base = bases.get("compiled-raw-extract" if variant.startswith("compiled-") else "raw-extract")
         share = f"{100 * statistics.median(rates) / base:.0f} %" if base else "-"
         lines.append(f"| {variant} | {statistics.median(rates):,.0f} | {min(rates):,.0f}-{max(rates):,.0f} | "
                      f"{cpu:.2f} | {share} |")
