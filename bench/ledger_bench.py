@@ -15,8 +15,8 @@ every claim, in order, to a fresh copy of the pre-filled store; the ledger count
 worker's gauge does, untimed). It prints claims/s (wall) and CPU microseconds per claim (process CPU time),
 medians of the passes, with the time the pre-fill took.
 
-``--evict`` measures instead the claims that evict: the store filled with N series of one conflict (the
-first claim's) and ``max_series`` set to N, so the next claim that opens a series of that conflict evicts;
+``--evict N`` measures instead the claims that evict: the store filled with N series of one conflict and
+metric (the first claim's) and ``max_series`` set to N, so the next claim that opens a series there evicts;
 it prints the CPU time of the first evicting claim and the median of the later ones.
 
 ``--outcomes FILE`` writes what applying each claim did (series key, event, state, evicted keys; one JSON line
@@ -199,30 +199,35 @@ def measure(store: str, fill: int, claims: list[Claim], passes: int, settings: S
 
 
 def evict(store: str, fill: int, claims: list[Claim], settings: Settings) -> None:
-    """The CPU time of the claims that evict, with the store full of ``fill`` series of one conflict."""
+    """The CPU time of the claims that evict, with the store full of ``fill`` series of one scope: once after
+    the ledger counted the store (as the worker's gauge does after a rebalance), once with nothing counted."""
     kinds, ledger_hierarchy = metric_kinds(), hierarchy(settings)
-    conflict = claims[0].conflict
-    scopes = sorted({(c.conflict, c.metric) for c in claims if c.conflict == conflict})
-    data, fill_seconds = prefill(store, fill, scopes, claims[0], kinds)
+    scope = (claims[0].conflict, claims[0].metric)
+    data, fill_seconds = prefill(store, fill, [scope], claims[0], kinds)
     bounds = LedgerSettings(same_period_days=settings.same_period_days, max_series=fill,
                             restatement_days=settings.restatement_days)
-    ledger = Ledger(make_store(store, data), kinds, bounds, ledger_hierarchy)
-    started = time.process_time()
-    ledger.sizes()
-    count_seconds = time.process_time() - started
-    evicting: list[float] = []
-    evicted = 0
-    for claim in claims:
-        cpu = time.process_time()
-        outcome = ledger.apply(claim)
-        if outcome.evicted:
-            evicting.append(time.process_time() - cpu)
-            evicted += len(outcome.evicted)
-    print(f"\n{store} store, {fill:,} series of {conflict} (pre-fill {fill_seconds:.1f} s, count {count_seconds:.1f} s"
-          f" CPU), max_series {fill:,}: {len(evicting)} of {len(claims)} claims evicted {evicted:,} series")
-    if evicting:
-        rest = f"; later ones median {statistics.median(evicting[1:]) * 1e3:.3f} ms" if len(evicting) > 1 else ""
-        print(f"first evicting claim: {evicting[0] * 1e3:.1f} ms CPU{rest}")
+    print(f"\n{store} store, {fill:,} series of {'/'.join(scope)} (pre-fill {fill_seconds:.1f} s), max_series {fill:,}")
+    for counted in (True, False):
+        ledger = Ledger(make_store(store, dict(data)), kinds, bounds, ledger_hierarchy)
+        started = time.process_time()
+        if counted:
+            ledger.sizes()
+        count_seconds = time.process_time() - started
+        evicting: list[float] = []
+        evicted = 0
+        started = time.process_time()
+        for claim in claims:
+            cpu = time.process_time()
+            outcome = ledger.apply(claim)
+            if outcome.evicted:
+                evicting.append(time.process_time() - cpu)
+                evicted += len(outcome.evicted)
+        total = time.process_time() - started
+        how = f"counted first ({count_seconds:.1f} s CPU)" if counted else "not counted"
+        first = f"first {evicting[0] * 1e3:,.1f} ms CPU" if evicting else "none"
+        rest = f", later ones median {statistics.median(evicting[1:]) * 1e3:.3f} ms" if len(evicting) > 1 else ""
+        print(f"  {how}: {len(evicting)} of {len(claims)} claims evicted {evicted:,} series; evicting claims: "
+              f"{first}{rest}; all claims {total:.1f} s CPU", flush=True)
 
 
 def outcomes(store: str, claims: list[Claim], settings: Settings, path: Path) -> None:

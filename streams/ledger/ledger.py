@@ -21,7 +21,8 @@ Bounds (all in :class:`LedgerSettings`):
 Cost per claim does not grow with the store: the series counts per scope are counted once from the store's
 keys (no state read) and the history entries once by a scan (:meth:`Ledger.sizes`, which the worker's gauge
 calls outside any event), then both are kept up to date by :meth:`Ledger.apply`; a scope's eviction order is
-read once, from that scope's states only, when it first fills, and then kept as a heap (O(log n) per claim);
+read by that scan when the scope is within a tenth of the bound, else once, from that scope's states only,
+by the first claim that evicts there, and then kept as a heap (O(log n) per claim);
 the ledger keeps the decoded states of the series it used last and remembers the keys it found absent, so a
 hot series and the neighbours of its parts and wholes are not read and decoded again for every claim.
 Whoever changes the store behind the ledger's back (a rebalance, a rolled-back write) calls
@@ -61,6 +62,7 @@ from streams.ledger.rules import (
     relate,
     revisions_among,
     same_figure,
+    utc_time,
 )
 from streams.ledger.series import DAY_TOLL, key_of, series_fields
 from streams.ledger.state import SeriesState, rank
@@ -124,15 +126,24 @@ class Ledger:
         self._neighbours: _Recent[Neighbours] = _Recent(KEYS_KEPT)
 
     def sizes(self) -> tuple[int, int]:
-        """How many series the store holds and how many claims their histories keep (one scan, then kept)."""
+        """How many series the store holds and how many claims their histories keep (one scan of every state,
+        then kept: call it outside a partitioned store's events, as the worker's gauge does)."""
         if self._entries is None:
+            # The scopes within a tenth of the bound take their eviction order from this scan, so that no claim
+            # has to read a scope's states to evict.
+            near = self.settings.max_series - self.settings.max_series // 10
+            orders = {scope: _Stalest() for scope, count in self._counted().items()
+                      if count >= near and scope not in self._stalest}
             scopes: dict[str, int] = {}
             entries = 0
             for key, state in self.store.items():
                 scope = self.store.scope(key)
                 scopes[scope] = scopes.get(scope, 0) + 1
                 entries += len(state["history"])
+                if scope in orders:
+                    orders[scope].set(key, _current_rank(state), len(state["history"]))
             self._scopes, self._entries = scopes, entries
+            self._stalest.update(orders)
         return sum(self._counted().values()), self._entries
 
     def recount(self) -> None:
@@ -345,7 +356,9 @@ def _matching(relations: list[tuple[Claim, Relation | None]],
 
 
 def _current_rank(state: dict[str, Any]) -> tuple[str, str, str]:
-    return rank(Claim.from_dict(state["current"]))
+    """The :func:`~streams.ledger.rules.rank` of a stored state's current figure, read from its dict."""
+    current = state["current"]
+    return (current["as_of"], utc_time(current["published_at"]), current["claim_id"])
 
 
 class _Stalest:
