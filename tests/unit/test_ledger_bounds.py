@@ -69,7 +69,7 @@ def _scopes(ledger: Ledger) -> dict[str, list[tuple[tuple[str, str, str], str]]]
     return found
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(claims=claim_sets(), max_series=st.integers(1, 3), history_max=st.integers(1, 4),
        forget=st.sets(st.integers(0, 12)), count=st.sets(st.integers(0, 12)))
 def test_a_claim_opening_a_series_in_a_full_scope_evicts_its_stalest_series(
@@ -93,7 +93,7 @@ def test_a_claim_opening_a_series_in_a_full_scope_evicts_its_stalest_series(
         assert all(len(keys) <= max_series for keys in _scopes(ledger).values())
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(claims=claim_sets(), config=st.builds(LedgerSettings, same_period_days=st.integers(0, 2),
                                                history_max=st.integers(1, 6), max_series=st.integers(1, 4),
                                                restatement_days=st.integers(0, 3)))
