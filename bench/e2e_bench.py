@@ -46,7 +46,7 @@ from streams.broker import LocalBroker, answers
 from streams.kafkaio import produce_lines
 from streams.metrics import drained, scrape
 from streams.settings import Settings
-from streams.topics import create_topics
+from streams.topics import claim_address, create_topics
 
 REPO = Path(__file__).resolve().parents[1]
 VARIANTS = ("raw-pass", "raw-extract", "faust-noop", "worker-rocksdb", "worker-memory")
@@ -293,9 +293,10 @@ async def _raw_loop(settings: Settings, kind: str, result: Path, count: int) -> 
                     outcome = ingest(record.value, seen, max_bytes=settings.max_item_bytes, extract=extract,
                                      bounds=bounds)
                     if isinstance(outcome, Accepted):
-                        for claim in outcome.claims:
-                            futures.append(await producer.send(target, orjson.dumps(claim.to_dict()),
-                                                               key=claim.conflict.encode()))
+                        for claim in outcome.claims:  # keyed and placed as the worker does
+                            key, partition = claim_address(claim, settings.partitions)
+                            futures.append(await producer.send(target, orjson.dumps(claim.to_dict()), key=key,
+                                                               partition=partition))
             if futures:
                 await asyncio.gather(*futures)
             if batch:

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from typing import Any
+import weakref
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import faust
 import orjson
+from faust.streams import _current_event
 from faust.types import TP
 from faust.web import Request, Response, View
 from mode import BaseSignalT
@@ -31,7 +35,17 @@ from streams.kafkaio import GroupLag
 from streams.ledger import Ledger, LedgerSettings, MappingStore, Outcome
 from streams.logs import get_logger, logging_config
 from streams.metrics import Metrics
-from streams.pipeline import Accepted, Bounds, Duplicate, Extract, Misplaced, Rejected, ingest, plausible_latency
+from streams.pipeline import (
+    Accepted,
+    Bounds,
+    Duplicate,
+    Extract,
+    IngestResult,
+    Misplaced,
+    Rejected,
+    ingest,
+    plausible_latency,
+)
 from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.topics import (
@@ -42,9 +56,10 @@ from streams.topics import (
     MAX_REQUEST_BYTES,
     NEWS_ITEMS,
     NEWS_ITEMS_DLQ,
+    claim_address,
     item_partition,
-    partition_for,
     replication_configs,
+    series_partition,
 )
 from streams.watchdog import Watchdog
 from streams.writebuffer import WriteBuffer
@@ -101,33 +116,30 @@ def create_app(
     claims = app.topic(settings.topic(CLAIMS.name), key_serializer="raw", value_serializer="raw")
     current = app.topic(settings.topic(FIGURES_CURRENT.name), key_serializer="raw", value_serializer="raw")
     changes = app.topic(settings.topic(FIGURES_CHANGES.name), key_serializer="raw", value_serializer="raw")
-    # Table writes go through write buffers, committed only once the message's outputs are acknowledged.
+    # Table writes go through write buffers, committed only once the batch's outputs are acknowledged.
     replicated = replication_configs(settings)  # the changelogs' min.insync.replicas
-    seen: WriteBuffer[str, str] = WriteBuffer(app.Table("item-versions", partitions=settings.partitions,
-                                                        key_type=str, extra_topic_configs=replicated))
-    series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(app.Table("series", partitions=settings.partitions,
-                                                                     key_type=str, extra_topic_configs=replicated))
+    seen_table = _table(app, "item-versions", settings.partitions, replicated)
+    series_table = _table(app, "series", settings.partitions, replicated)
+    seen: WriteBuffer[str, str] = WriteBuffer(seen_table)
+    series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(series_table)
     bounds = item_bounds(settings)
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings), hierarchy)
-    news_items_name = news_items.get_topic_name()
-    sources = {news_items_name, claims.get_topic_name()}
+    news_items_name, claims_name = news_items.get_topic_name(), claims.get_topic_name()
+    dlq_name, current_name, changes_name = (topic.get_topic_name() for topic in (dlq, current, changes))
+    sources = {news_items_name, claims_name}
     processed: dict[tuple[str, int], int] = {}  # (topic, partition) -> next offset to process
 
     handled = [0]  # messages finished by this worker, all agents and partitions
 
-    def _progress(agent: str, message: Any) -> None:
-        processed[(message.topic, message.partition)] = message.offset + 1
-        handled[0] += 1
-        metrics.last_progress.labels(agent).set(time.time())
-
-    async def _skipped_ahead(message: Any) -> bool:
+    async def _skipped_ahead(message: Any, expected: int | None) -> bool:
         """True when ``message`` lies past the next offset this partition owes us: earlier records were
         dropped unseen (Faust discards fetched records of a partition it left out of its active set, and then
         treats the jump as a gap). The partition is sought back to the missing offset and the message is left
         for the re-fetch, so nothing is lost. Our topics are never compacted, so a real gap cannot occur."""
         key = (message.topic, message.partition)
         committed = getattr(app.consumer, "_committed_offset", {})
-        expected = processed.get(key)
+        if expected is None:
+            expected = processed.get(key)
         if expected is None:
             expected = committed.get(TP(message.topic, message.partition))
         if expected is None or message.offset <= expected:
@@ -147,48 +159,91 @@ def create_app(
         return bool(message.tp in app.consumer.assignment()
                     and message.generation_id == app.consumer_generation_id)
 
-    async def _publish(agent: str, message: Any, outputs: list[tuple[Any, bytes | None, bytes | None, int | None]],
-                       headers: dict[str, bytes] | None = None, timestamp: float | None = None) -> bool:
-        """Send ``outputs`` (topic, key, value, partition) and wait for the broker's acks, retrying what fails
-        (see :mod:`streams.delivery`); False when the partition was lost meanwhile."""
+    def _all_owned(messages: Sequence[Any]) -> Callable[[], bool]:
+        return lambda: all(_owned(message) for message in messages)
 
-        async def send() -> None:
-            await _deliver([await topic.send(key=key, value=value, partition=partition, headers=headers,
-                                             timestamp=timestamp, force=True)
-                            for topic, key, value, partition in outputs])
-
+    def _failed(agent: str, messages: Sequence[Any], what: str) -> Callable[[Exception, int], None]:
         def failed(exc: Exception, attempt: int) -> None:
             metrics.send_failures.labels(agent).inc()
-            log.error("output not acknowledged; retrying", extra={
-                "agent": agent, "topic": message.topic, "partition": message.partition, "offset": message.offset,
-                "attempt": attempt, "error": f"{type(exc).__name__}: {exc}"[:300]})
+            first = messages[0]
+            log.error(f"{what} not acknowledged; retrying", extra={
+                "agent": agent, "topic": first.topic, "partition": first.partition, "offset": first.offset,
+                "messages": len(messages), "attempt": attempt, "error": f"{type(exc).__name__}: {exc}"[:300]})
+        return failed
 
-        return await delivery.deliver(send, (message.topic, message.partition), lambda: _owned(message), failed)
+    async def _publish(agent: str, messages: Sequence[Any], outputs: Sequence[Output],
+                       acked: set[Output] | None = None) -> bool:
+        """Send ``outputs`` (the messages' records, in order) without waiting between them, then wait for every
+        acknowledgement, retrying what failed (see :mod:`streams.delivery`); False when a message's partition
+        was lost meanwhile. Raises OutputRefused when a record is too large for good. Records already in
+        ``acked`` are not sent again, and each record the broker acknowledges is added to it."""
+        acked = set() if acked is None else acked
+        if all(out in acked for out in outputs):
+            return True
 
-    async def _dead_letter(agent: str, message: Any, raw: bytes, reason: str, detail: str) -> bool:
-        """Put the message on the dead-letter topic, as a smaller (truncated) record each time the broker refuses
-        one as too large; False when the partition was lost meanwhile."""
+        async def send() -> None:
+            pending = [out for out in outputs if out not in acked]
+            futures = [await app.producer.send(out.topic, out.key, out.value, out.partition, out.timestamp,
+                                               list(out.headers) if out.headers else None) for out in pending]
+            results = await asyncio.gather(*futures, return_exceptions=True)
+            failures = [result for result in results if isinstance(result, BaseException)]
+            acked.update(out for out, result in zip(pending, results, strict=True)
+                         if not isinstance(result, BaseException))
+            if failures:
+                raise failures[0]
+
+        return await delivery.deliver(send, agent, _all_owned(messages), _failed(agent, messages, "output"))
+
+    async def _commit(agent: str, buffer: WriteBuffer[str, Any], table: ChangelogTable,
+                      messages: Sequence[Any]) -> bool:
+        """Write the held state changes, each as its message's event, and wait for the broker to acknowledge
+        their changelog records (made again when one fails); only then may the messages' offsets commit."""
+        writes = buffer.commit(_as_event)
+        if not writes:
+            return True
+        attempts = [0]
+
+        async def flush() -> None:
+            if attempts[0]:
+                buffer.apply(writes, _as_event)
+            attempts[0] += 1
+            await table.flush()
+
+        return await delivery.deliver(flush, agent, _all_owned(messages), _failed(agent, messages, "state change"))
+
+    def _dead_letter_output(stage: str, message: Any, raw: bytes, rejected: Rejected,
+                            limit: int = DLQ_RECORD_BYTES) -> tuple[Output, bool]:
+        """The dead-letter record of ``message`` at most ``limit`` bytes, and whether it had to be truncated."""
         origin = Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))
+        record = dead_letter(raw, rejected.reason, rejected.detail, origin, message.key, stage=stage, limit=limit)
+        return Output(dlq_name, dlq_key(message.key), encode(record), None), bool(record["truncated"])
+
+    def _dead_lettered(stage: str, message: Any, rejected: Rejected, truncated: bool) -> None:
+        metrics.dead_lettered.labels(stage, rejected.reason).inc()
+        if truncated:
+            metrics.dead_letters_truncated.inc()
+        log.warning("dead-lettered", extra={
+            "stage": stage, "reason": rejected.reason, "detail": rejected.detail[:300], "topic": message.topic,
+            "partition": message.partition, "offset": message.offset, "truncated": truncated})
+
+    async def _dead_letter(stage: str, message: Any, raw: bytes, rejected: Rejected, acked: set[Output]) -> bool:
+        """Put one message on the dead-letter topic (unless its record is in ``acked``), as a smaller
+        (truncated) record each time the broker refuses one as too large; False when the partition was lost."""
         limit = DLQ_RECORD_BYTES
         while True:
-            record = dead_letter(raw, reason, detail, origin, message.key, stage=agent, limit=limit)
-            value = encode(record)
+            output, truncated = _dead_letter_output(stage, message, raw, rejected, limit)
             try:
-                done = await _publish(agent, message, [(dlq, dlq_key(message.key), value, None)])
+                done = await _publish(stage, [message], [output], acked)
             except OutputRefused as exc:
                 log.error("dead-letter record refused as too large; truncating", extra={
-                    "size": len(value), "partition": message.partition, "offset": message.offset, "error": str(exc)})
+                    "size": len(output.value or b""), "partition": message.partition, "offset": message.offset,
+                    "error": str(exc)})
                 if limit <= MIN_LIMIT:
                     await asyncio.sleep(delivery.max_retry_seconds)
-                limit = max(MIN_LIMIT, len(value) // 2)
+                limit = max(MIN_LIMIT, len(output.value or b"") // 2)
                 continue
             if done:
-                metrics.dead_lettered.labels(agent, reason).inc()
-                if record["truncated"]:
-                    metrics.dead_letters_truncated.inc()
-                log.warning("dead-lettered", extra={
-                    "stage": agent, "reason": reason, "detail": detail[:300], "topic": message.topic,
-                    "partition": message.partition, "offset": message.offset, "truncated": record["truncated"]})
+                _dead_lettered(stage, message, rejected, truncated)
             return done
 
     def _home(item_id: str) -> int:
@@ -199,64 +254,84 @@ def create_app(
         """Whether an item id lives where ``message`` was read: its key is the id, on the id's partition."""
         return lambda item_id: message.key == item_id.encode() and message.partition == _home(item_id)
 
+    def _ingest_step(event: Any) -> Step:
+        """Ingest one item (its ``seen`` write held in the buffer, kept under its event): what it publishes."""
+        message = event.message
+        raw = _raw(event)
+        try:
+            with _as_event(event), metrics.extraction_seconds.time():
+                result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract, bounds=bounds,
+                                here=_here(message))
+            outputs: list[Output] = []
+            if isinstance(result, Accepted):  # encode here, so a claim that cannot be sent is caught too
+                arrival = ((ARRIVAL_HEADER, str(_timestamp_ms(message) or int(time.time() * 1000)).encode()),)
+                outputs = [Output(claims_name, key, orjson.dumps(c.to_dict()), partition, arrival)
+                           for c in result.claims for key, partition in [claim_address(c, settings.partitions)]]
+        except Exception as exc:
+            seen.rollback()
+            if not on_error(exc, Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))):
+                raise
+            result = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
+        seen.keep(event)
+        if isinstance(result, Misplaced):
+            outputs = [Output(news_items_name, result.item_id.encode(), raw, _home(result.item_id), None,
+                              message.timestamp)]
+        elif isinstance(result, Rejected):
+            output, truncated = _dead_letter_output("ingest", message, raw, result)
+            return Step(event, raw, [output], result, truncated)
+        return Step(event, raw, outputs, result)
+
+    def _ingest_done(step: Step) -> None:
+        """Count what one finished item did."""
+        result, message = step.result, step.event.message
+        if isinstance(result, Misplaced):
+            metrics.items_forwarded.inc()
+            log.info("item forwarded to the partition of its id", extra={
+                "item_id": result.item_id[:200], "partition": message.partition, "offset": message.offset,
+                "to": _home(result.item_id)})
+        elif isinstance(result, Accepted):
+            metrics.items_accepted.inc()
+            _count_cuts(result)
+            for claim in result.claims:
+                metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
+        elif isinstance(result, Duplicate):
+            metrics.items_duplicate.inc()
+        elif isinstance(result, Rejected):
+            metrics.items_rejected.labels(result.reason).inc()
+            _dead_lettered("ingest", message, result, step.truncated)
+
+    async def _ingest_alone(step: Step, acked: set[Output]) -> bool:
+        """Publish one item's outputs (those not in ``acked``) and commit its state on its own: an output refused
+        as too large makes the item a dead letter (truncated as needed). False when its partition was lost."""
+        message = step.event.message
+        result = step.result
+        if isinstance(result, Rejected):
+            done = await _dead_letter("ingest", message, step.raw, result, acked)
+            if done:
+                metrics.items_rejected.labels(result.reason).inc()
+            return done
+        try:
+            done = await _publish("ingest", [message], step.outputs, acked)
+        except OutputRefused as exc:
+            seen.discard()
+            rejected = Rejected("output_too_large", str(exc))
+            done = await _dead_letter("ingest", message, step.raw, rejected, acked)
+            if done:
+                metrics.items_rejected.labels(rejected.reason).inc()
+            return done
+        if done and await _commit("ingest", seen, seen_table, [message]):
+            _ingest_done(step)
+            return True
+        seen.discard()
+        return False
+
+    ingesting = Stage("ingest", _ingest_step, _ingest_done, _ingest_alone, seen, seen_table)
+
     @app.agent(news_items, name="ingest")
-    async def ingest_agent(stream: faust.StreamT[bytes]) -> AsyncIterator[None]:
-        async for event in stream.events():
-            started = time.perf_counter()
-            raw: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
-            message = event.message
-            if await _skipped_ahead(message):
-                continue
-            origin = Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))
-            metrics.items_received.inc()
-            outputs: list[tuple[Any, bytes | None, bytes | None, int | None]] = []
-            try:
-                with metrics.extraction_seconds.time():
-                    result = ingest(raw, seen, max_bytes=settings.max_item_bytes, extract=extract, bounds=bounds,
-                                    here=_here(message))
-                if isinstance(result, Accepted):  # encode here, so a claim that cannot be sent is caught too
-                    outputs = [(claims, c.conflict.encode(), orjson.dumps(c.to_dict()), None) for c in result.claims]
-            except Exception as exc:
-                seen.rollback()
-                if not on_error(exc, origin):
-                    raise
-                result = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
-            done = True
-            if isinstance(result, Misplaced):
-                home = _home(result.item_id)
-                done = await _publish("ingest", message, [(news_items, result.item_id.encode(), raw, home)],
-                                      timestamp=message.timestamp)
-                if done:
-                    metrics.items_forwarded.inc()
-                    log.info("item forwarded to the partition of its id", extra={
-                        "item_id": result.item_id[:200], "partition": message.partition, "offset": message.offset,
-                        "to": home})
-            elif isinstance(result, Accepted):
-                arrival = str(origin.timestamp_ms or int(time.time() * 1000)).encode()
-                try:
-                    done = await _publish("ingest", message, outputs, {ARRIVAL_HEADER: arrival})
-                except OutputRefused as exc:
-                    seen.rollback()
-                    result = Rejected("output_too_large", str(exc))
-                else:
-                    if done:
-                        metrics.items_accepted.inc()
-                        _count_cuts(result)
-                        for claim in result.claims:
-                            metrics.claims_extracted.labels(claim.conflict, claim.metric).inc()
-                        await _commit(seen)
-            elif isinstance(result, Duplicate):
-                metrics.items_duplicate.inc()
-            if isinstance(result, Rejected):
-                done = await _dead_letter("ingest", message, raw, result.reason, result.detail)
-                if done:
-                    metrics.items_rejected.labels(result.reason).inc()
-            if not done:  # the partition moved to another worker, which reads this message again
-                seen.rollback()
-                continue
-            metrics.processing_seconds.labels("ingest").observe(time.perf_counter() - started)
-            _progress("ingest", message)
-            yield None
+    async def ingest_agent(stream: Any) -> None:
+        async for events in stream.take_events(settings.batch_max, settings.batch_seconds):
+            metrics.items_received.inc(len(events))
+            await _in_batch(ingesting, events)
 
     def _count_cuts(result: Accepted) -> None:
         for bound in result.cut:
@@ -265,67 +340,139 @@ def create_app(
             log.warning("claims per item cut", extra={"item_id": result.item.id[:200], "kept": len(result.claims),
                                                       "cut": result.claims_cut})
 
-    async def _deliver(futures: list[Awaitable[Any]]) -> None:
-        """Wait until the broker has acknowledged every output of the current message."""
-        for future in futures:
-            await future
+    async def _in_batch(stage: Stage, events: Sequence[Any]) -> None:
+        """Process a batch: every message's step (state changes held), then all their outputs sent at once and
+        acknowledged, then the state changes written and their changelog records acknowledged; only then are
+        the messages done (``take_events`` acks them after this returns). When a record is refused as too
+        large or a partition is lost, the batch is done again a message at a time (``alone``), so only the
+        message at fault is dead-lettered and only the lost partition's messages are left to their new owner."""
+        agent, buffer = stage.name, stage.buffer
+        started = time.perf_counter()
+        batch, advanced = await _in_order(events)
+        if not batch:
+            return
+        steps = [stage.step(event) for event in batch]
+        messages = [event.message for event in batch]
+        outputs = _latest_states([output for step in steps for output in step.outputs])
+        acked: set[Output] = set()
+        try:
+            published = await _publish(agent, messages, outputs, acked)
+        except OutputRefused as exc:
+            log.warning("a record of the batch refused as too large; one message at a time", extra={
+                "agent": agent, "messages": len(batch), "error": str(exc)[:300]})
+            published = False
+        if published and await _commit(agent, buffer, stage.table, messages):
+            for step in steps:
+                stage.done(step)
+            _finish(agent, len(batch), started, advanced)
+            return
+        if buffer.discard() and buffer is series:
+            ledger.recount()
+        for step in steps:
+            if not _owned(step.event.message):
+                advanced.pop((step.event.message.topic, step.event.message.partition), None)
+                continue
+            if await stage.alone(stage.step(step.event), acked):  # once more, from the state the batch left unchanged
+                _finish(agent, 1, started, {})
+            else:
+                advanced.pop((step.event.message.topic, step.event.message.partition), None)
+        processed.update(advanced)
 
-    async def _commit(buffer: WriteBuffer[Any, Any]) -> None:
-        """Write the message's state change and flush it to the changelog before its offset can commit."""
-        if buffer.commit():
-            await app.producer.flush()
+    def _finish(agent: str, count: int, started: float, advanced: dict[tuple[str, int], int]) -> None:
+        """Each message of the batch took the batch's time, from its start to its outputs' acknowledgement."""
+        processed.update(advanced)
+        elapsed = time.perf_counter() - started
+        histogram = metrics.processing_seconds.labels(agent)
+        for _ in range(count):
+            histogram.observe(elapsed)
+        handled[0] += count
+        metrics.last_progress.labels(agent).set(time.time())
+
+    async def _in_order(events: Sequence[Any]) -> tuple[list[Any], dict[tuple[str, int], int]]:
+        """The batch's events to process (none of a partition past the next offset it owes us), and the next
+        offset of each partition once they are done (``processed`` moves only when the batch is settled)."""
+        kept: list[Any] = []
+        sought: set[tuple[str, int]] = set()
+        advanced: dict[tuple[str, int], int] = {}
+        for event in events:
+            message = event.message
+            key = (message.topic, message.partition)
+            if key in sought or await _skipped_ahead(message, advanced.get(key)):
+                sought.add(key)
+                continue
+            advanced[key] = message.offset + 1
+            kept.append(event)
+        return kept, advanced
+
+    def _ledger_step(event: Any) -> Step:
+        """Apply one claim (its series writes held in the buffer, kept under its event): what it publishes."""
+        message = event.message
+        raw = _raw(event)
+        try:
+            with _as_event(event):
+                outcome = ledger.apply(Claim.from_dict(orjson.loads(raw)))
+            outputs = _encode(outcome)
+        except Exception as exc:
+            if series.rollback():
+                ledger.recount()  # the ledger counted the forgotten writes
+            if not on_error(exc, Origin(message.topic, message.partition, message.offset, _timestamp_ms(message))):
+                raise
+            rejected = Rejected("processing_error", f"{type(exc).__name__}: {exc}")
+            series.keep(event)
+            output, truncated = _dead_letter_output("ledger", message, raw, rejected)
+            return Step(event, raw, [output], rejected, truncated)
+        series.keep(event)
+        return Step(event, raw, outputs, outcome)
+
+    def _ledger_done(step: Step) -> None:
+        if isinstance(step.result, Rejected):
+            _dead_lettered("ledger", step.event.message, step.result, step.truncated)
+        elif isinstance(step.result, Outcome):
+            _count(step.result.event, _arrival_ms(step.event.message))
+
+    async def _ledger_alone(step: Step, acked: set[Output]) -> bool:
+        message = step.event.message
+        if isinstance(step.result, Rejected):
+            return await _dead_letter("ledger", message, step.raw, step.result, acked)
+        try:
+            done = await _publish("ledger", [message], step.outputs, acked)
+        except OutputRefused as exc:
+            if series.discard():
+                ledger.recount()
+            return await _dead_letter("ledger", message, step.raw, Rejected("output_too_large", str(exc)), acked)
+        if done and await _commit("ledger", series, series_table, [message]):
+            _ledger_done(step)
+            return True
+        if series.discard():
+            ledger.recount()
+        return False
+
+    applying = Stage("ledger", _ledger_step, _ledger_done, _ledger_alone, series, series_table)
 
     @app.agent(claims, name="ledger")
-    async def ledger_agent(stream: faust.StreamT[Any]) -> AsyncIterator[None]:
-        async for event in stream.events():
-            started = time.perf_counter()
-            message = event.message
-            if await _skipped_ahead(message):
-                continue
-            raw: bytes = event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
-            try:
-                outcome = ledger.apply(Claim.from_dict(orjson.loads(raw)))
-                outputs = _encode(outcome)
-            except Exception as exc:
-                _discard()
-                if not on_error(exc, Origin(message.topic, message.partition, message.offset,
-                                            _timestamp_ms(message))):
-                    raise
-                done = await _dead_letter("ledger", message, raw, "processing_error", f"{type(exc).__name__}: {exc}")
-            else:
-                try:
-                    done = await _publish("ledger", message, outputs)
-                except OutputRefused as exc:
-                    _discard()
-                    done = await _dead_letter("ledger", message, raw, "output_too_large", str(exc))
-                else:
-                    if done:
-                        _count(outcome.event, _arrival_ms(message))
-                        await _commit(series)
-            if not done:
-                _discard()
-                continue
-            metrics.processing_seconds.labels("ledger").observe(time.perf_counter() - started)
-            _progress("ledger", message)
-            yield None
+    async def ledger_agent(stream: Any) -> None:
+        async for events in stream.take_events(settings.batch_max, settings.batch_seconds):
+            await _in_batch(applying, events)
 
-    def _discard() -> None:
-        """Forget the message's held series writes; the ledger counted them, so it counts the store again."""
-        if series.rollback():
-            ledger.recount()
-
-    def _encode(outcome: Outcome) -> list[tuple[Any, bytes | None, bytes | None, int | None]]:
+    def _encode(outcome: Outcome) -> list[Output]:
         """The outcome's messages, encoded: tombstones for evicted series, the new state, the event."""
         partition = _partition_of(outcome.series_key)
         key = outcome.series_key.encode()
-        outputs: list[tuple[Any, bytes | None, bytes | None, int | None]] = [
-            (current, evicted.encode(), None, _partition_of(evicted)) for evicted in outcome.evicted
-        ]
+        outputs = [Output(current_name, evicted.encode(), None, _partition_of(evicted))
+                   for evicted in outcome.evicted]
         if outcome.state is not None:
-            outputs.append((current, key, orjson.dumps(outcome.state), partition))
+            outputs.append(Output(current_name, key, orjson.dumps(outcome.state), partition))
         if outcome.event is not None:
-            outputs.append((changes, key, orjson.dumps(outcome.event), partition))
+            outputs.append(Output(changes_name, key, orjson.dumps(outcome.event), partition))
         return outputs
+
+    def _latest_states(outputs: list[Output]) -> list[Output]:
+        """A batch's outputs with only the last record of each series on figures.current (a compacted topic
+        of current states: the earlier ones of the batch would be superseded at once)."""
+        last = {out.key: index for index, out in enumerate(outputs) if out.topic == current_name}
+        if len(last) == sum(1 for out in outputs if out.topic == current_name):
+            return outputs
+        return [out for index, out in enumerate(outputs) if out.topic != current_name or last[out.key] == index]
 
     def _count(event: dict[str, Any] | None, arrival_ms: int | None) -> None:
         if event is None:
@@ -343,7 +490,7 @@ def create_app(
             metrics.end_to_end_seconds.observe(latency)
 
     def _partition_of(series_key: str) -> int:
-        return partition_for(series_key.split("|", 1)[0], settings.partitions)
+        return series_partition(series_key, settings.partitions)
 
     recovery: Any = app.tables.recovery  # type: ignore[attr-defined]  # on TableManager, not its interface
     watchdog = Watchdog(after_seconds=settings.stall_seconds)
@@ -443,6 +590,109 @@ def create_app(
         return web.json({"status": "alive"})
 
     return app
+
+
+class Output(NamedTuple):
+    """One record to publish: topic name, key, value (None: a tombstone), partition (None: by key)."""
+
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    partition: int | None
+    headers: tuple[tuple[str, bytes], ...] | None = None
+    timestamp: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What one message of a batch asks for: the records to publish, and what it came to (counted once done)."""
+
+    event: Any
+    raw: bytes
+    outputs: list[Output]
+    result: IngestResult | Outcome
+    truncated: bool = False
+    """Whether its dead-letter record (when it is one) keeps only the first bytes of the original."""
+
+
+class ChangelogTable(faust.Table[str, Any]):
+    """A Faust table whose changelog records are held until :meth:`flush`, which hands them to the producer
+    at once, waits for the broker's acknowledgement of each, and then records each partition's last persisted
+    offset once. Faust would pass every record through its producer buffer and write the persisted offset to
+    the store once per record; and ``app.producer.flush()`` returns as soon as that buffer makes no progress
+    for 0.1 s, with records still unsent. Writes happen only in the agents' commit, which flushes. (The
+    tables have no expiry, so Faust's key-TTL bookkeeping on set and delete has nothing to do.)"""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held: list[tuple[int | None, bytes | None, bytes | None]] = []
+
+    def on_key_set(self, key: Any, value: Any) -> None:
+        self._hold(self.partition_for_key(key), key, value, self.value_serializer)
+
+    def on_key_del(self, key: Any) -> None:
+        self._hold(self.partition_for_key(key), key, None, "raw")
+
+    def _hold(self, partition: int | None, key: Any, value: Any, value_serializer: Any) -> None:
+        topic = self.changelog_topic
+        key_bytes, _ = topic.prepare_key(key, self.key_serializer)
+        value_bytes, _ = topic.prepare_value(value, value_serializer)
+        self._held.append((partition, key_bytes, value_bytes))
+
+    async def flush(self) -> None:
+        """Send the held changelog records and wait until the broker has acknowledged every one."""
+        held, self._held = self._held, []
+        if not held:
+            return
+        name = self.changelog_topic.get_topic_name()
+        send = self.app.producer.send
+        futures = [await send(name, key, value, partition, None, None) for partition, key, value in held]
+        last: dict[TP, int] = {}
+        for future in futures:
+            metadata = await future
+            last[metadata.topic_partition] = max(metadata.offset, last.get(metadata.topic_partition, -1))
+        for tp, offset in last.items():  # what recovery may skip on this worker's next start
+            if self.app.in_transaction:
+                self.app.tables.persist_offset_on_commit(self.data, tp, offset)
+            else:
+                self.data.set_persisted_offset(tp, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One agent's part in :func:`create_app`'s batch loop: its name (the agent's, and the dead-letter stage),
+    the step of one message, what is counted once it is done, how it is done on its own, and its state."""
+
+    name: str
+    step: Callable[[Any], Step]
+    done: Callable[[Step], None]
+    alone: Callable[[Step, set[Output]], Awaitable[bool]]
+    buffer: WriteBuffer[str, Any]
+    table: ChangelogTable
+
+
+def _table(app: faust.App, name: str, partitions: int, topic_configs: Mapping[str, Any]) -> ChangelogTable:
+    """A :class:`ChangelogTable` registered with the app, as ``app.Table`` registers its own."""
+    table = ChangelogTable(app, name=name, partitions=partitions, key_type=str, beacon=app.tables.beacon,
+                           extra_topic_configs=dict(topic_configs))
+    app.tables.add(table)
+    return table
+
+
+@contextmanager
+def _as_event(event: Any) -> Iterator[None]:
+    """Make ``event`` Faust's current event: a table write goes to its message's changelog partition and
+    RocksDB store, and a read looks in that store only. ``take_events`` leaves the current event unset, and
+    Faust offers no public way to set it, hence its private context variable."""
+    token = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
+
+
+def _raw(event: Any) -> bytes:
+    return event.value if isinstance(event.value, bytes) else bytes(event.value or b"")
 
 
 def item_bounds(settings: Settings) -> Bounds:

@@ -123,10 +123,10 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("args", nargs=argparse.REMAINDER, help="passed on to the evaluator")
     evaluate.set_defaults(func=cmd_evaluate)
 
-    rebuild = _command(sub, "rebuild", help="after an upgrade that changes series keys, with every worker "
-                                             "stopped: rebuild figures.current from news.items, empty claims")
+    rebuild = _command(sub, "rebuild", help="after an upgrade that changes series keys or partitions, with every "
+                                             "worker stopped: rebuild figures.current from news.items, empty claims")
     rebuild.add_argument("--yes", action="store_true", required=True,
-                         help="confirm: old keys are deleted from figures.current and the claims topic is emptied")
+                         help="confirm: figures.current is emptied and rewritten, the claims topic is emptied")
     rebuild.set_defaults(func=cmd_rebuild)
 
     demo = _command(sub, "demo", help="local broker + worker + sample corpus; show tables and events")
@@ -163,8 +163,9 @@ _ABOUT = {
     "evaluate": "Measure extraction (precision and recall on a labeled corpus), the ledger (events on labeled "
                 "scenarios) or series resolution on a news stream against an official daily series; "
                 "'figurewatch evaluate WHAT -h' lists each evaluator's options.",
-    "rebuild": "After an upgrade that changes series keys, with every worker stopped: rebuild figures.current from "
-               "the retained news.items (old keys get tombstones) and empty the claims topic.",
+    "rebuild": "After an upgrade that changes series keys or partitions, with every worker stopped: rebuild "
+               "figures.current from the retained news.items (emptied first; old keys get tombstones) and empty "
+               "the claims topic.",
     "demo": "Start a local broker and a worker, feed the sample news, print the change events and figure tables, "
             "then stop both; with --serve, leave the page up until Ctrl-C first (make demo does).",
 }

@@ -18,7 +18,7 @@ from aiokafka.conn import create_conn
 from aiokafka.errors import AuthenticationFailedError, SaslAuthenticationFailed
 from aiokafka.errors import KafkaError as AioKafkaError
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import OffsetSpec
+from kafka.admin import ConfigResource, ConfigResourceType, OffsetSpec
 from kafka.errors import KafkaError
 
 from streams._exceptions import BrokerError, ConfigError
@@ -216,6 +216,37 @@ def truncate_topic(settings: Settings, topic: str) -> int:
             raise BrokerError(f"cannot truncate {topic}: {exc}") from exc
         finally:
             consumer.close()
+
+
+def empty_compacted_topic(settings: Settings, topic: str, *, timeout: float = 30.0) -> int:
+    """Delete every record a compacted ``topic`` holds now; return how many. Kafka deletes records only of a topic
+    whose cleanup policy includes ``delete``, so the policy is ``compact,delete`` meanwhile and ``compact`` again
+    after, whatever happens (retention.ms -1 keeps the added policy from deleting anything by age)."""
+    with admin_client(settings) as admin:
+        _cleanup_policy(admin, topic, "compact,delete")
+        try:
+            deadline = time.monotonic() + timeout
+            while True:  # the brokers apply a config change a moment after acknowledging it
+                try:
+                    return truncate_topic(settings, topic)
+                except BrokerError as exc:
+                    # one partition's PolicyViolationError, or several named in a BrokerResponseError
+                    if "PolicyViolation" not in str(exc.__cause__) or time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.5)
+        finally:
+            _cleanup_policy(admin, topic, "compact")
+
+
+def _cleanup_policy(admin: KafkaAdminClient, topic: str, policy: str) -> None:
+    resource = ConfigResource(ConfigResourceType.TOPIC, topic, {"cleanup.policy": policy})
+    try:
+        result = admin.alter_configs([resource], incremental=True)
+    except KafkaError as exc:
+        raise BrokerError(f"cannot set the cleanup policy of {topic}: {exc}") from exc
+    outcome = result.get("topic", {}).get(topic)
+    if outcome != "OK":
+        raise BrokerError(f"cannot set the cleanup policy of {topic}: {outcome}")
 
 
 class GroupLag:

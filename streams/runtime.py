@@ -51,5 +51,9 @@ def run_worker(settings: Settings, extract: Extract | None = None) -> int:
         check_session_timeout(admin, settings)
     create_topics(settings)
     app = create_app(settings, extract, metric_kinds(), hierarchy=hierarchy(settings))
-    FaustWorker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    worker = FaustWorker(app, loglevel=settings.log_level, quiet=True)
+    # No terminal spinner: at a level of warning or above Faust installs one that sets the root logger to
+    # DEBUG, so every debug call of Faust and aiokafka (several per message sent) would build a log record.
+    worker.spinner = None
+    worker.execute_from_commandline()
     return 0

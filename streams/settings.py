@@ -35,6 +35,8 @@ FIGUREWATCH_SAME_PERIOD_DAYS        0                                as_of days 
 FIGUREWATCH_RESTATEMENT_DAYS        3                                days a running total may be restated late
 FIGUREWATCH_SESSION_TIMEOUT         30                               seconds before a silent worker loses its partitions
 FIGUREWATCH_STALL_SECONDS           60                               pending work not moving this long is a stall
+FIGUREWATCH_BATCH_MAX               500                              messages an agent processes together at most
+FIGUREWATCH_BATCH_SECONDS           0.005                            how long an agent waits to fill a batch
 FIGUREWATCH_SECURITY_PROTOCOL       PLAINTEXT                        or SSL, SASL_PLAINTEXT, SASL_SSL
 FIGUREWATCH_SASL_MECHANISM          PLAIN                            or SCRAM-SHA-256, SCRAM-SHA-512
 FIGUREWATCH_SASL_USERNAME           (none)                           SASL user
@@ -98,6 +100,8 @@ class Settings:
     restatement_days: int = RESTATEMENT_DAYS
     session_timeout: float = 30.0
     stall_seconds: float = 60.0
+    batch_max: int = 500
+    batch_seconds: float = 0.005
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "PLAIN"
     sasl_username: str | None = None
@@ -137,7 +141,8 @@ class Settings:
         if not self.store.startswith(("rocksdb://", "memory://")):
             raise ConfigError("FIGUREWATCH_STORE must be rocksdb:// or memory://")
         for name in ("partitions", "replication_factor", "max_item_bytes", "max_claims_per_item", "max_body_chars",
-                     "max_sentence_chars", "session_timeout", "stall_seconds", "kafka_start_timeout"):
+                     "max_sentence_chars", "session_timeout", "stall_seconds", "kafka_start_timeout", "batch_max",
+                     "batch_seconds"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive, not {getattr(self, name)}")
         optional = ("kafka_sasl_port",) if self.kafka_sasl_port else ()  # 0: no SASL listener

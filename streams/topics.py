@@ -1,8 +1,13 @@
 """Our Kafka topics in one place: names, partitions, retention, cleanup policy and keys, and their creation.
 
-Keys are chosen so that everything about one conflict lands in one partition: ``news.items`` is keyed
-by item id (ingest de-duplicates per item), ``claims`` by conflict, and ``figures.*`` by series key but
-partitioned explicitly by conflict (:func:`partition_for`).
+Keys are chosen so that everything one ledger rule reads lands in one partition: ``news.items`` is keyed by
+item id (ingest de-duplicates per item); ``claims`` by the claim's *ledger key*, its conflict and metric
+(:func:`ledger_key`, :func:`claim_address`); ``figures.*`` by series key, each on the partition of its
+series' ledger key (:func:`series_partition`). The worker's ``series`` table follows the ``claims``
+partition, so a worker holds every series of the (conflict, metric) pairs of its partitions, which is all
+a rule reads (a series' own claims, the same metric's wholes and parts, and earlier days of one toll), and
+the busiest conflict spreads over partitions by metric. Both the claims and the figures use the one
+function :func:`ledger_partition`, so they cannot disagree.
 
 Every topic we create, and the worker's changelog topics, get ``FIGUREWATCH_REPLICATION_FACTOR`` replicas
 and the ``min.insync.replicas`` derived from it (:func:`replication_configs`).
@@ -11,7 +16,6 @@ and the ``min.insync.replicas`` derived from it (:func:`replication_configs`).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from dataclasses import dataclass
 
 from kafka import KafkaAdminClient
@@ -20,7 +24,9 @@ from kafka.errors import InvalidReplicationFactorError, KafkaError, TopicAlready
 from kafka.partitioner.default import murmur2
 
 from streams._exceptions import BrokerError
+from streams.claims import Claim
 from streams.kafkaio import admin_client
+from streams.ledger.series import key_part
 from streams.settings import Settings
 
 DAY_MS = 24 * 3600 * 1000
@@ -56,24 +62,52 @@ MAX_REQUEST_BYTES = DLQ_RECORD_BYTES + 64 * 2**10
 NEWS_ITEMS = TopicSpec("news.items", "delete", 7 * DAY_MS, "item id", "news-item")
 NEWS_ITEMS_DLQ = TopicSpec("news.items.dlq", "delete", 30 * DAY_MS, "item id if known, else none", "dlq-record",
                            MAX_REQUEST_BYTES)
-CLAIMS = TopicSpec("claims", "delete", 30 * DAY_MS, "conflict", "claim")
-FIGURES_CURRENT = TopicSpec("figures.current", "compact", -1, "series key (partitioned by conflict)", "figure-state")
-FIGURES_CHANGES = TopicSpec("figures.changes", "delete", 90 * DAY_MS, "series key (partitioned by conflict)",
+CLAIMS = TopicSpec("claims", "delete", 30 * DAY_MS, "conflict|metric (the ledger key)", "claim")
+FIGURES_CURRENT = TopicSpec("figures.current", "compact", -1, "series key (partitioned by conflict|metric)",
+                            "figure-state")
+FIGURES_CHANGES = TopicSpec("figures.changes", "delete", 90 * DAY_MS, "series key (partitioned by conflict|metric)",
                             "change-event")
 
 ALL_TOPICS = (NEWS_ITEMS, NEWS_ITEMS_DLQ, CLAIMS, FIGURES_CURRENT, FIGURES_CHANGES)
 
 
-def partition_for(conflict: str, partitions: int) -> int:
-    """The partition every message about ``conflict`` goes to (stable across runs and machines)."""
-    digest = hashlib.sha256(conflict.encode()).digest()
-    return int.from_bytes(digest[:4], "big") % partitions
+def default_partition(key: str, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives the message key ``key`` (murmur2, as the Java,
+    kafka-python and aiokafka producers compute it): stable across runs, machines and clients."""
+    return (int(murmur2(key.encode())) & 0x7FFFFFFF) % partitions
 
 
 def item_partition(item_id: str, partitions: int) -> int:
-    """The partition of ``news.items`` an item lives on: that of its id as message key under Kafka's default
-    partitioner (murmur2, as the Java, kafka-python and aiokafka producers compute it)."""
-    return (int(murmur2(item_id.encode())) & 0x7FFFFFFF) % partitions
+    """The partition of ``news.items`` an item lives on: that of its id as message key."""
+    return default_partition(item_id, partitions)
+
+
+def ledger_key(conflict: str, metric: str) -> str:
+    """The key that partitions a claim and its series: ``conflict|metric``, the first two parts of the key of
+    every series the claim can open or read (:func:`streams.ledger.series.key_of`)."""
+    return f"{key_part(conflict)}|{key_part(metric)}"
+
+
+def series_ledger_key(series_key: str) -> str:
+    """The ledger key of a series, from its key: its first two parts, ``conflict|metric``."""
+    return "|".join(series_key.split("|", 2)[:2])
+
+
+def ledger_partition(key: str, partitions: int) -> int:
+    """The partition of ``claims`` and of ``figures.*`` that a ledger key's claims and series live on: the one
+    Kafka's default partitioner gives it, so a producer keying a claim by its ledger key lands there too."""
+    return default_partition(key, partitions)
+
+
+def claim_address(claim: Claim, partitions: int) -> tuple[bytes, int]:
+    """The message key and partition of ``claim`` on ``claims``."""
+    key = ledger_key(claim.conflict, claim.metric)
+    return key.encode(), ledger_partition(key, partitions)
+
+
+def series_partition(series_key: str, partitions: int) -> int:
+    """The partition of ``figures.*`` a series' states and events go to: that of its claims."""
+    return ledger_partition(series_ledger_key(series_key), partitions)
 
 
 def min_insync_replicas(replication_factor: int) -> int:

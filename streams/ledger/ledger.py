@@ -35,7 +35,9 @@ raises an event (an update when no other kind applies), so ``figures.current`` n
 Series are keyed by the canonical populations and places of a :class:`~streams.hierarchy.Hierarchy`, and a
 claim is also judged against the series of its whole and its parts (:mod:`streams.ledger.parts`): children
 killed above all people killed, or Jabalia's toll above North Gaza's for one event, is a contradiction
-(``part-exceeds-whole``). The store must hold every series of a scope (the worker partitions by conflict).
+(``part-exceeds-whole``). Every series the ledger reads for a claim (its own, its wholes' and parts', the same
+toll's earlier days) shares the claim's conflict and metric, so the store must hold every series of the claim's
+conflict and metric: the worker partitions claims and its series table by them (:func:`streams.topics.ledger_key`).
 """
 
 from __future__ import annotations

@@ -59,7 +59,12 @@ def key_of(fields: dict[str, Any]) -> str:
     """The key of a series' fields: ``conflict|metric|group|place|modality|basis|period|event``."""
     period = fields["day"] or fields["since"]
     parts = [fields[name] for name in SERIES_FIELDS[:6]] + [period, fields["event"]]
-    return "|".join(_EMPTY if part is None else str(part).replace("|", "%7C") for part in parts)
+    return "|".join(key_part(part) for part in parts)
+
+
+def key_part(value: object) -> str:
+    """One part of a series key as the key spells it: ``-`` for none, a ``|`` inside it escaped."""
+    return _EMPTY if value is None else str(value).replace("|", "%7C")
 
 
 def series_key(claim: Claim, hierarchy: Hierarchy = _NONE) -> str:

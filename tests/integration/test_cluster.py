@@ -82,9 +82,10 @@ def min_insync(bootstrap: str, topic: str) -> str:
 def test_a_broker_killed_under_a_running_worker_loses_nothing(
     cluster: LocalCluster, start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    # The cluster comes first, so the worker is stopped before the cluster at teardown.
+    # The cluster comes first, so the worker is stopped before the cluster at teardown. Batches of two
+    # messages: the worker is still reading the first half when the broker dies (one batch would hold it all).
     worker = start_worker(FIGUREWATCH_BROKER=cluster.bootstrap, FIGUREWATCH_REPLICATION_FACTOR="3",
-                          FIGUREWATCH_PARTITIONS="1")
+                          FIGUREWATCH_PARTITIONS="1", FIGUREWATCH_BATCH_MAX="2")
     settings = worker.settings
     source = settings.topic("news.items")
     changelog = f"{settings.app_id}-series-changelog"

@@ -10,11 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from streams.claims import Claim
 from streams.demo import SAMPLE_CORPUS, latest_states
 from streams.kafkaio import produce_lines, read_topic
 from streams.ledger import render_tables
 from streams.metrics import drained, scrape
 from streams.settings import Settings
+from streams.topics import claim_address, series_partition
 from tests.conftest import REPO, WorkerProcess
 from tests.integration.support import corpus_lines, offline
 
@@ -60,6 +62,19 @@ def test_partitioned_stream_ends_in_the_replay_state(start_worker: Callable[...,
     _, expected = offline(settings, corpus_lines(SAMPLE_CORPUS))
     assert latest_states(settings) == expected
     assert len(streamed) == len({e["event_id"] for e in streamed}), "no event is emitted twice"  # type: ignore[index]
-    partitions = {m.partition for m in read_topic(settings, settings.topic("figures.current"))
-                  if m.key and m.key.startswith(b"sudan|")}
-    assert len(partitions) == 1, "every figure of one conflict lands in one partition"
+    # every claim and every figure on the partition of its conflict and metric, the claims keyed by them
+    claims = list(read_topic(settings, settings.topic("claims")))
+    for m in claims:
+        value = m.json_value()
+        assert isinstance(value, dict)
+        assert (m.key, m.partition) == claim_address(Claim.from_dict(value), settings.partitions)
+    figures = [m for topic in ("figures.current", "figures.changes")
+               for m in read_topic(settings, settings.topic(topic))]
+    assert figures and all(m.partition == series_partition((m.key or b"").decode(), settings.partitions)
+                           for m in figures)
+    # and the busiest conflict is spread: its metrics are on more than one partition
+    by_conflict: dict[bytes, set[int]] = {}
+    for m in claims:
+        by_conflict.setdefault((m.key or b"").split(b"|")[0], set()).add(m.partition)
+    busiest = max(by_conflict, key=lambda c: sum(m.key.startswith(c + b"|") for m in claims if m.key))
+    assert len(by_conflict[busiest]) > 1, by_conflict

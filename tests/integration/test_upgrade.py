@@ -1,5 +1,6 @@
-"""The upgrade path of docs/operations.md: after a version that keys series differently, ``figurewatch rebuild``
-(workers stopped) and workers under a fresh app id end with the tables the new version gives, and no old key."""
+"""The upgrade path of docs/operations.md: after a version that keys series differently or puts them on other
+partitions, ``figurewatch rebuild`` (workers stopped) and workers under a fresh app id end with the tables the new
+version gives, and no old key or old placement."""
 
 from __future__ import annotations
 
@@ -10,18 +11,26 @@ from collections.abc import Callable
 
 import orjson
 import pytest
+from kafka.admin import ConfigResource, ConfigResourceType
 
 from streams.claims import Claim
 from streams.demo import SAMPLE_CORPUS, latest_states
-from streams.kafkaio import produce_lines, produce_records, read_topic
+from streams.kafkaio import admin_client, produce_lines, produce_records, read_topic
 from streams.metrics import drained, scrape
-from streams.topics import partition_for
+from streams.settings import Settings
+from streams.topics import series_partition
 from tests.conftest import REPO, WorkerProcess
 from tests.integration.support import corpus_lines, offline, state_diff
 
 pytestmark = pytest.mark.integration
 
 _OLD_KEY = "israel-hamas|killed|Palestinians|-|reported|total|2023-10-07"  # a key of the version before issue 10
+
+
+def _cleanup_policy(settings: Settings, topic: str) -> str:
+    with admin_client(settings) as admin:
+        found = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)], config_filter="all")
+    return str(found["topic"][topic]["cleanup.policy"]["value"])
 
 
 def _drain(worker: WorkerProcess, items: int) -> None:
@@ -38,22 +47,29 @@ def test_rebuild_then_a_fresh_app_id_gives_the_new_tables(start_worker: Callable
     assert produce_lines(settings, settings.topic("news.items"), lines) == len(lines)
     _drain(old, len(lines))
     old.stop()
-    # what the old version left behind: a state under an old key, and a claim of an item no longer retained
-    state = next(iter(latest_states(settings).values()))
+    # what the old version left behind: a state under an old key, a state on another partition than its key's
+    # (by conflict, before issue 11; read after the right one, it would win), and a claim of an item no longer
+    # retained
+    states = latest_states(settings)
+    state = next(s for s in states.values() if series_partition(s["series_key"], settings.partitions) == 0)
     stale = {**state, "series_key": _OLD_KEY}
     gone = Claim.from_dict({**state["current"], "claim_id": "f" * 32, "item_id": "expired", "value": 99,
                             "low": 99, "high": 99, "metric": "injured"})
-    partition = partition_for("israel-hamas", settings.partitions)
-    produce_records(settings, settings.topic("figures.current"), [(_OLD_KEY.encode(), orjson.dumps(stale), partition)])
-    produce_records(settings, settings.topic("claims"), [(b"israel-hamas", orjson.dumps(gone.to_dict()), partition)])
+    elsewhere = 1  # read after partition 0
+    produce_records(settings, settings.topic("figures.current"), [
+        (_OLD_KEY.encode(), orjson.dumps(stale), elsewhere),
+        (state["series_key"].encode(), orjson.dumps({**state, "history": []}), elsewhere)])
+    produce_records(settings, settings.topic("claims"), [(b"israel-hamas", orjson.dumps(gone.to_dict()), elsewhere)])
     _, expected = offline(settings, lines)
     assert _OLD_KEY in latest_states(settings)
+    assert latest_states(settings)[state["series_key"]]["history"] == [], "the misplaced state is read last"
 
     done = subprocess.run([sys.executable, "-m", "streams", "rebuild", "--yes"], env=old.env, cwd=REPO,
                           capture_output=True, text=True, timeout=180, check=True)
     assert f"replayed {len(lines)} items" in done.stdout
     assert latest_states(settings) == expected, state_diff(latest_states(settings), expected)
     assert not list(read_topic(settings, settings.topic("claims"))), "the old claims are gone"
+    assert _cleanup_policy(settings, settings.topic("figures.current")) == "compact", "compacted again after emptying"
 
     fresh = start_worker(FIGUREWATCH_PARTITIONS="2", FIGUREWATCH_APP_ID=f"{settings.app_id}-2")
     _drain(fresh, len(lines))
