@@ -125,8 +125,8 @@ class Ledger:
         self._scopes: dict[str, int] | None = None  # series per scope, once counted
         self._entries: int | None = None  # history entries of every series, once counted
         self._stalest: dict[str, _Stalest] = {}  # the eviction order of each scope that has been full
-        self._states: _Recent[SeriesState | None] = _Recent(STATES_KEPT)  # None: known to be absent
-        self._absent: _Recent[None] = _Recent(KEYS_KEPT)
+        self._states: _Recent[SeriesState] = _Recent(STATES_KEPT)  # decoded, as the store holds them
+        self._absent: _Recent[None] = _Recent(KEYS_KEPT)  # keys the store is known not to hold
         self._neighbours: _Recent[Neighbours] = _Recent(KEYS_KEPT)
         self._encoded: dict[int, tuple[Claim, dict[str, Any]]] = {}  # id -> the claim (kept alive) and its dict
 
@@ -225,7 +225,7 @@ class Ledger:
     def _put(self, key: str, data: dict[str, Any], state: SeriesState, claim: Claim) -> None:
         """Store ``data``, the state of ``state``; keep ``state`` as it will read back (its new ``claim`` too)."""
         self.store.put(key, data)
-        read_back = Claim.from_dict(claim.to_dict())
+        read_back = Claim.from_dict(self._encode(claim))
         self._states.put(key, SeriesState(key, state.fields, tuple(read_back if c is claim else c
                                                                    for c in state.history)))
         self._absent.pop(key)
@@ -265,7 +265,7 @@ class Ledger:
         scope = self.store.scope(key)
         if self._counted().get(scope, 0) < self.settings.max_series:
             return ()
-        stalest = self._stalest.get(scope) or self._order(scope)
+        stalest = self._stalest[scope] if scope in self._stalest else self._order(scope)
         evicted: list[str] = []
         while self._counted().get(scope, 0) >= self.settings.max_series:
             victim = stalest.pop()
