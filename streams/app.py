@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 import faust
 import orjson
-from faust.streams import _current_event
+from faust.streams import _current_event, current_event
 from faust.types import TP
 from faust.web import Request, Response, View
 from mode import BaseSignalT
@@ -46,6 +46,7 @@ from streams.pipeline import (
     ingest,
     plausible_latency,
 )
+from streams.readcache import ReadCache
 from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.topics import (
@@ -121,7 +122,11 @@ def create_app(
     seen_table = _table(app, "item-versions", settings.partitions, replicated)
     series_table = _table(app, "series", settings.partitions, replicated)
     seen: WriteBuffer[str, str] = WriteBuffer(seen_table)
-    series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(series_table)
+    # A RocksDB store decodes every read: the series states most used are kept decoded in front of it.
+    cached: ReadCache[str, dict[str, Any]] | None = None
+    if settings.store.startswith("rocksdb"):
+        cached = ReadCache(series_table, settings.table_cache)
+    series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(cached if cached is not None else series_table)
     bounds = item_bounds(settings)
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings), hierarchy)
     news_items_name, claims_name = news_items.get_topic_name(), claims.get_topic_name()
@@ -572,9 +577,19 @@ def create_app(
         metrics.rebalances.inc()
         processed.clear()  # positions start again from the committed offsets of the new assignment
         ledger.recount()  # the series table now holds the partitions of the new assignment
+        _forget_cached()
+
+    async def on_revoked(sender: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
+        _forget_cached()
+
+    def _forget_cached() -> None:
+        """The table is about to change behind the cache (partitions leave, recovery writes the store)."""
+        if cached is not None:
+            cached.clear_cache()
 
     app.timer(interval=GAUGE_INTERVAL_SECONDS)(sample_gauges)
     app.on_partitions_assigned.connect(on_assigned)
+    app.on_partitions_revoked.connect(on_revoked)
 
     @app.page("/metrics")
     async def metrics_page(web: View, request: Request) -> Response:
@@ -628,12 +643,20 @@ class ChangelogTable(faust.Table[str, Any]):
         self._held: list[tuple[int | None, bytes | None, bytes | None]] = []
 
     def on_key_set(self, key: Any, value: Any) -> None:
-        self._hold(self.partition_for_key(key), key, value, self.value_serializer)
+        self._hold(key, value, self.value_serializer)
 
     def on_key_del(self, key: Any) -> None:
-        self._hold(self.partition_for_key(key), key, None, "raw")
+        self._hold(key, None, "raw")
 
-    def _hold(self, partition: int | None, key: Any, value: Any, value_serializer: Any) -> None:
+    def _hold(self, key: Any, value: Any, value_serializer: Any) -> None:
+        # The write's partition is its event's, as Faust's own would be, without Faust's check of the changelog
+        # topic's partition count against the metadata cache: just after start the cache may not know the
+        # changelog yet (0 partitions), and the check crashed the agent for good. The source topics and the
+        # changelogs are all created with FIGUREWATCH_PARTITIONS partitions.
+        event = current_event()
+        if event is None:
+            raise RuntimeError(f"table {self.name} written outside an agent's event")
+        partition = event.message.partition
         topic = self.changelog_topic
         key_bytes, _ = topic.prepare_key(key, self.key_serializer)
         value_bytes, _ = topic.prepare_value(value, value_serializer)
