@@ -457,6 +457,8 @@ def latency(settings: Settings, rate: float, seconds: float, code: Path | None =
     finally:
         stop(proc)
     inside = _histogram_quantiles(samples, "figurewatch_end_to_end_seconds", (0.5, 0.99))
+    batches = {agent: _histogram_quantiles(samples, "figurewatch_processing_seconds", (0.5, 0.99), f'agent="{agent}"')
+               for agent in ("ingest", "ledger")}
     out50, out99 = (_quantile(outside, q) for q in (0.5, 0.99))
     worker = "the baseline's RocksDB worker" if code else "RocksDB worker"
     return (f"\nlatency at {offered:,.0f} items/s offered for {seconds:.0f} s, {worker}, load {load:.2f}: "
@@ -464,7 +466,9 @@ def latency(settings: Settings, rate: float, seconds: float, code: Path | None =
             f"| measured | p50 | p99 |\n|---|---|---|\n"
             f"| outside (produce -> change event consumed) | {1000 * out50:.1f} ms | {1000 * out99:.1f} ms |\n"
             f"| worker histogram (figurewatch_end_to_end_seconds) | {1000 * inside[0]:.1f} ms | "
-            f"{1000 * inside[1]:.1f} ms |")
+            f"{1000 * inside[1]:.1f} ms |\n"
+            + "".join(f"| a message's batch in the {agent} agent (figurewatch_processing_seconds) | "
+                      f"{1000 * q[0]:.1f} ms | {1000 * q[1]:.1f} ms |\n" for agent, q in batches.items()).rstrip())
 
 
 def _ready(settings: Settings) -> bool:
@@ -526,10 +530,11 @@ def _quantile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def _histogram_quantiles(samples: dict[str, float], name: str, qs: Sequence[float]) -> list[float]:
-    """Quantiles of a Prometheus histogram, interpolated linearly within buckets (as histogram_quantile does)."""
+def _histogram_quantiles(samples: dict[str, float], name: str, qs: Sequence[float], labels: str = "") -> list[float]:
+    """Quantiles of a Prometheus histogram (of the series whose labels start with ``labels``), interpolated
+    linearly within buckets (as histogram_quantile does)."""
     buckets = sorted((float(k.split('le="')[1].split('"')[0]), v) for k, v in samples.items()
-                     if k.startswith(f"{name}_bucket{{"))
+                     if k.startswith(f"{name}_bucket{{{labels}"))
     total = buckets[-1][1] if buckets else 0
     found = []
     for q in qs:
