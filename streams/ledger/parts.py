@@ -15,41 +15,44 @@ part is enough to clear it, so one misread figure of the whole does not make a c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from streams.claims import Claim
 from streams.hierarchy import Hierarchy
 from streams.ledger.rules import day_number, wholly_below
 from streams.ledger.series import UNNAMED, key_of
-from streams.ledger.store.base import SeriesStore
 
 PART_EXCEEDS_WHOLE = "part-exceeds-whole"
+Neighbours = tuple[tuple[str, ...], tuple[str, ...]]
+"""The keys of a series' wholes and of its parts."""
 
 
-def exceeding(claim: Claim, fields: Mapping[str, Any], hierarchy: Hierarchy, store: SeriesStore, *,
+def exceeding(claim: Claim, neighbours: Neighbours, history_of: Callable[[str], Sequence[Claim]], *,
               own: Iterable[Claim], cumulative: bool, window: int) -> list[tuple[Claim, str]]:
-    """The claims of other series that ``claim`` (of the series ``fields``, whose earlier claims are ``own``)
-    breaks a part-whole bound with, each with its series key, in key then rank order."""
-    if fields["modality"] != "reported":
-        return []
-    wholes, parts = _neighbours(fields, hierarchy)
+    """The claims of other series that ``claim`` (of a series whose wholes and parts are ``neighbours`` and
+    whose earlier claims are ``own``) breaks a part-whole bound with, each with its series key, in key then
+    rank order; ``history_of`` gives a series' claims by key (none when it does not exist)."""
+    wholes, parts = neighbours
     found: list[tuple[Claim, str]] = []
     for key in wholes:
-        history = _history(store, key)
+        history = history_of(key)
         if _exceeds(claim, history, cumulative, window):
             found.extend((w, key) for w in _in_window(claim, history, cumulative, window))
     mine = [*own, claim]
     for key in parts:
-        for part in _history(store, key):
+        for part in history_of(key):
             if wholly_below(claim, part) and claim in _in_window(part, [claim], cumulative, window) \
                     and _exceeds(part, mine, cumulative, window):
                 found.append((part, key))
     return found
 
 
-def _neighbours(fields: Mapping[str, Any], hierarchy: Hierarchy) -> tuple[list[str], list[str]]:
-    """The keys of the series of ``fields``' wholes and of its parts."""
+def neighbours(fields: Mapping[str, Any], hierarchy: Hierarchy) -> Neighbours:
+    """The keys of the series of ``fields``' wholes and of its parts (none for a planned figure: a plan is
+    bound by no whole)."""
+    if fields["modality"] != "reported":
+        return (), ()
     conflict, group, place = fields["conflict"], fields["group"], fields["place"]
     event = fields["event"]
     wholes: list[dict[str, Any]] = []
@@ -65,12 +68,7 @@ def _neighbours(fields: Mapping[str, Any], hierarchy: Hierarchy) -> tuple[list[s
         wholes.extend({**fields, "place": p} for p in hierarchy.place_ancestors(conflict, place)
                       if not hierarchy.is_theatre(conflict, p))
         parts.extend({**fields, "place": p} for p in hierarchy.place_descendants(conflict, place))
-    return [key_of(f) for f in wholes], [key_of(f) for f in parts]
-
-
-def _history(store: SeriesStore, key: str) -> list[Claim]:
-    raw = store.get(key)
-    return [] if raw is None else [Claim.from_dict(c) for c in raw["history"]]
+    return tuple(key_of(f) for f in wholes), tuple(key_of(f) for f in parts)
 
 
 def _in_window(part: Claim, whole: Iterable[Claim], cumulative: bool, window: int) -> list[Claim]:

@@ -191,8 +191,13 @@ def _contains(a: Claim, b: Claim) -> bool:
 
 def rank(claim: Claim) -> tuple[str, str, str]:
     """The order that picks the current figure: latest as_of, then latest publication, then claim id."""
-    published = parse_timestamp(claim.published_at).astimezone(UTC).isoformat()
-    return (claim.as_of, published, claim.claim_id)
+    return (claim.as_of, utc_time(claim.published_at), claim.claim_id)
+
+
+@lru_cache(maxsize=65_536)
+def utc_time(timestamp: str) -> str:
+    """An ISO timestamp in UTC, so that timestamps of any offset sort in time order as strings."""
+    return parse_timestamp(timestamp).astimezone(UTC).isoformat()
 
 
 def count_relations(claims: Sequence[Claim], cumulative: bool, window_days: int,

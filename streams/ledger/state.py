@@ -11,6 +11,7 @@ dicts (``to_dict``/``from_dict``) because a faust Table holds them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -52,27 +53,29 @@ class SeriesState:
         history = sorted((*self.history, claim), key=rank, reverse=True)
         return replace(self, history=tuple(history[:history_max]))
 
-    def to_dict(self, kind: str, window_days: int, restate_days: int = 0) -> dict[str, Any]:
+    def to_dict(self, kind: str, window_days: int, restate_days: int = 0,
+                encode: Callable[[Claim], dict[str, Any]] = Claim.to_dict) -> dict[str, Any]:
         """The JSON-ready state (the value of ``figures.current``) for a metric of ``kind``.
 
         ``counts.reports`` is the number of retained claims; the other counts are unordered pairs of
         retained claims in that relation under the same-period window ``window_days`` and the restatement
-        window ``restate_days`` (which also picks the current figure of a running total).
+        window ``restate_days`` (which also picks the current figure of a running total). ``encode`` gives a
+        claim's JSON-ready dict (a new one each call), :meth:`Claim.to_dict` unless the caller keeps them.
         """
         pairs = count_relations(self.history, kind == "cumulative", window_days, restate_days)
         return {
             "series_key": self.key,
             "series": dict(self.fields),
             "kind": kind,
-            "current": self.current(restate_days).to_dict(),
-            "sources": [_source_entry(source, claim) for source, claim in self.latest_by_source().items()],
+            "current": encode(self.current(restate_days)),
+            "sources": [_source_entry(source, encode(claim)) for source, claim in self.latest_by_source().items()],
             "counts": {
                 "reports": len(self.history),
                 "corroborations": pairs[CORROBORATION],
                 "contradictions": pairs[CONTRADICTION],
                 "revisions": pairs[REVISION],
             },
-            "history": [claim.to_dict() for claim in self.history],
+            "history": [encode(claim) for claim in self.history],
         }
 
     @classmethod
@@ -82,7 +85,6 @@ class SeriesState:
         return cls(key=data["series_key"], fields=dict(data["series"]), history=history)
 
 
-def _source_entry(source: str, claim: Claim) -> dict[str, Any]:
-    data = claim.to_dict()
+def _source_entry(source: str, data: dict[str, Any]) -> dict[str, Any]:
     entry = {key: data[key] for key in ("claim_id", "value", "low", "high", "qualifier", "as_of")}
     return {"source": source, **entry}

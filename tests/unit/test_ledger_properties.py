@@ -99,13 +99,18 @@ def test_relation_kinds_are_symmetric(a: list[Claim], b: list[Claim], window: in
                 assert there.kind == back.kind
 
 
-def test_series_eviction_reports_the_stalest_keys() -> None:
+def test_series_eviction_reports_the_stalest_key_of_the_claims_conflict_and_metric() -> None:
     ledger = Ledger(MemoryStore(), KINDS, LedgerSettings(max_series=2))
     ledger.apply(claim("a", as_of="2025-01-10"))
-    ledger.apply(claim("b", metric="injured", as_of="2025-01-12"))
-    outcome = ledger.apply(claim("c", metric="displaced"))
+    ledger.apply(claim("b", place="Rafah", as_of="2025-01-12"))
+    assert ledger.apply(claim("other-metric", metric="injured", as_of="2025-01-01")).evicted == ()
+    outcome = ledger.apply(claim("c", place="Jabalia"))
     assert outcome.evicted == ("israel-hamas|killed|-|-|reported|total|2023-10-07|-",)
-    assert len(ledger.store) == 2
+    assert sorted(ledger.store.series_keys()) == [
+        "israel-hamas|injured|-|-|reported|total|2023-10-07|-",
+        "israel-hamas|killed|-|Jabalia|reported|total|2023-10-07|-",
+        "israel-hamas|killed|-|Rafah|reported|total|2023-10-07|-",
+    ]
 
 
 @settings(max_examples=200, deadline=None)

@@ -70,15 +70,16 @@ def claims(draw: st.DrawFn) -> list[Claim]:
 @settings(max_examples=150, deadline=None)
 def test_every_series_a_claim_reads_or_writes_is_on_the_claims_partition(batch: list[Claim], partitions: int) -> None:
     store = ReadsRecorded()
-    ledger = Ledger(store, KINDS, LedgerSettings(restatement_days=2), HIERARCHY)
+    ledger = Ledger(store, KINDS, LedgerSettings(restatement_days=2, max_series=2), HIERARCHY)  # evictions too
     for item in batch:
         store.read.clear()
+        ledger.recount()  # nothing kept from earlier claims: every series the claim needs is read from the store
         outcome = ledger.apply(item)
         key, partition = claim_address(item, partitions)
         assert key.decode() == ledger_key(item.conflict, item.metric)
         assert outcome.series_key == series_key(item, HIERARCHY)
         assert store.read, "the ledger read the claim's own series at least"
-        for read in [*store.read, outcome.series_key]:
+        for read in [*store.read, outcome.series_key, *outcome.evicted]:
             assert series_ledger_key(read) == key.decode(), (read, key)
             assert series_partition(read, partitions) == partition
 

@@ -26,5 +26,8 @@ class MappingStore(SeriesStore):
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
         yield from list(self._mapping.items())
 
+    def series_keys(self) -> Iterator[str]:
+        yield from list(self._mapping)
+
     def __len__(self) -> int:
         return len(self._mapping)
