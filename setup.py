@@ -1,5 +1,5 @@
 """Build hooks: a wheel carries the top-level folders the package reads, and FIGUREWATCH_COMPILE=1
-compiles the extraction core with mypyc. Everything else about the package is in pyproject.toml.
+compiles the extraction core and the ledger with mypyc. Everything else about the package is in pyproject.toml.
 
 ``schemas/`` and ``deploy/kafka/`` stay at the top of the checkout; a built (not editable) wheel carries
 copies under ``streams/_bundled/``, where ``streams.datafiles.shipped_dir`` finds them, so a wheel works
@@ -47,9 +47,17 @@ COMPILED = [
     "streams/extraction/sentences.py",
     "streams/extraction/target.py",
     "streams/extraction/vocabulary.py",
+    "streams/claims.py",
+    "streams/hierarchy.py",
+    "streams/ledger/events.py",
+    "streams/ledger/ledger.py",
+    "streams/ledger/parts.py",
+    "streams/ledger/rules.py",
+    "streams/ledger/series.py",
+    "streams/ledger/state.py",
 ]
-"""The extraction core's modules that are compiled; tests/compiled/ checks that each is compiled in the
-wheel and that the wheel's claims equal the source's."""
+"""The extraction core's and the ledger's modules that are compiled; tests/compiled/ checks that each is
+compiled in the wheel and that the wheel's claims (and the ledger's outcomes) equal the source's."""
 
 if os.environ.get("FIGUREWATCH_COMPILE") == "1":
     from mypyc.build import mypycify

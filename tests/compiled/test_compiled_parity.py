@@ -1,8 +1,9 @@
-"""The mypyc-compiled extraction core (setup.py, deploy/build-compiled.sh) gives the same claims as the
-plain Python source it is compiled from, byte for byte, through ``figurewatch extract`` run from the
-unpacked wheel (which must work outside the checkout), on every labeled corpus and on stitched and
-hostile items. mypyc checks types at run time and has its own integer and float paths, so a compiled
-module can differ where Python would not; this test builds the wheel for real (about a minute)."""
+"""The mypyc-compiled extraction core and ledger (setup.py, deploy/build-compiled.sh) give the same claims
+and change events as the plain Python source they are compiled from, byte for byte, through ``figurewatch
+extract`` and ``figurewatch replay`` run from the unpacked wheel (which must work outside the checkout), on
+every labeled corpus, on stitched and hostile items, and on the dev stream. mypyc checks types at run time
+and has its own integer and float paths, so a compiled module can differ where Python would not; this test
+builds the wheel for real (about a minute)."""
 
 from __future__ import annotations
 
@@ -87,4 +88,13 @@ def test_compiled_claims_equal_pure_python_claims(compiled: Path, tmp_path: Path
     fast = _run(compiled, "-m", "streams", "extract", str(items), cwd=compiled)
     assert pure.returncode == 1 and b"'yesterday'" in pure.stderr, "the item with a bad date is rejected, with why"
     assert pure.stdout.count(b"\n") > 1000, "the items must yield many claims for the comparison to mean anything"
+    assert (fast.returncode, fast.stdout, fast.stderr) == (pure.returncode, pure.stdout, pure.stderr)
+
+
+def test_compiled_ledger_equals_pure_python_ledger(compiled: Path) -> None:
+    """The compiled ledger raises the same change events and ends with the same tables over the dev stream."""
+    stream = str(REPO / "corpus/stream/dev-stream.jsonl")
+    pure = _run(REPO, "-m", "streams", "replay", stream, "--tables", cwd=REPO)
+    fast = _run(compiled, "-m", "streams", "replay", stream, "--tables", cwd=compiled)
+    assert pure.returncode == 0 and pure.stdout.count(b"\n") > 1000, pure.stderr[-2000:]
     assert (fast.returncode, fast.stdout, fast.stderr) == (pure.returncode, pure.stdout, pure.stderr)
