@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=None, help="offered items/s of the latency run")
     parser.add_argument("--latency-seconds", type=float, default=30.0, help="0 skips the latency run")
     parser.add_argument("--profile", type=Path, default=None,
-                        help="py-spy the first RocksDB worker run (GIL samples) into this file; print top frames")
+                        help="py-spy the first run of the first variant (a worker) into this file; print top frames")
     parser.add_argument("--restart", action="store_true",
                         help="also time a worker's restart (to ready) after a run, against its changelog size")
     parser.add_argument("--scale", type=int, nargs="*", default=[],
@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for repeat in range(args.repeats):
             order = args.variants[repeat % len(args.variants):] + args.variants[:repeat % len(args.variants)]
             for variant in order:
-                profile = args.profile if variant == "worker-rocksdb" and repeat == 0 else None
+                profile = args.profile if variant == args.variants[0] and repeat == 0 else None
                 run = measure(settings, variant, items, profile)
                 runs.append(run)
                 print(f"  {variant:<15} {run.rate:>9,.0f} items/s  {1000 * run.cpu_seconds / run.items:6.2f} ms CPU"
@@ -451,7 +451,7 @@ def top_frames(profile: Path, count: int = 25) -> str:
         for frame in set(frames):
             inclusive[frame] = inclusive.get(frame, 0) + samples
         own[frames[-1]] = own.get(frames[-1], 0) + samples
-    lines = [f"\nprofile of the first RocksDB worker run ({total} samples): inclusive | self"]
+    lines = [f"\nprofile of the first worker run ({total} samples): inclusive | self"]
     tops = sorted(inclusive.items(), key=lambda kv: -kv[1])[:count]
     selfs = sorted(own.items(), key=lambda kv: -kv[1])[:count]
     for (frame, n), (leaf, m) in zip(tops, selfs, strict=False):
