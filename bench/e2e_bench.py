@@ -93,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also time a worker's restart (to ready) after a run, against its changelog size")
     parser.add_argument("--scale", type=int, nargs="*", default=[],
                         help="also time N RocksDB worker processes sharing the items, for each N given")
+    parser.add_argument("--soak", type=float, default=0.0,
+                        help="also offer items at --rate for this many seconds to one worker, sampled each minute")
     parser.add_argument("--child", nargs=3, metavar=("KIND", "TOPIC_PREFIX", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     settings = Settings.from_env(os.environ).replace(partitions=args.partitions)
@@ -130,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.restart:
             for store in ("rocksdb", "memory"):
                 print(restart(settings, store, items))
+        if args.soak > 0:
+            print(soak(settings, args.rate or 100.0, args.soak))
         if args.latency_seconds > 0:
             worker_rates = [r.rate for r in runs if r.variant == "worker-rocksdb"]
             rate = args.rate or (statistics.median(worker_rates) / 2 if worker_rates else 50.0)
@@ -464,11 +468,7 @@ def latency(settings: Settings, rate: float, seconds: float, code: Path | None =
     create_topics(settings)
     proc = start_worker(settings, "rocksdb", code)
     try:
-        deadline = time.monotonic() + 120
-        while not _ready(settings):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"the latency worker never got ready; see {settings.data_dir / 'worker.log'}")
-            time.sleep(0.5)
+        _wait_ready(settings, proc)
         load = os.getloadavg()[0]
         outside, offered = asyncio.run(_offer(settings, rate, seconds))
         samples = scrape(f"http://127.0.0.1:{settings.web_port}/metrics") or {}
@@ -487,6 +487,56 @@ def latency(settings: Settings, rate: float, seconds: float, code: Path | None =
             f"{1000 * inside[1]:.1f} ms |\n"
             + "".join(f"| a message's batch in the {agent} agent (figurewatch_processing_seconds) | "
                       f"{1000 * q[0]:.1f} ms | {1000 * q[1]:.1f} ms |\n" for agent, q in batches.items()).rstrip())
+
+
+def _wait_ready(settings: Settings, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 120
+    while not _ready(settings):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the worker never got ready; see {settings.data_dir / 'worker.log'}")
+        time.sleep(0.5)
+
+
+def soak(settings: Settings, rate: float, seconds: float, every: float = 60.0) -> str:
+    """Items offered at ``rate`` for ``seconds`` to a fresh RocksDB worker; every ``every`` seconds, what the
+    worker did in that interval: items taken, its CPU per item, its resident memory and its series."""
+    settings = fresh(settings)
+    create_topics(settings)
+    proc = start_worker(settings, "rocksdb")
+    rows: list[str] = []
+    try:
+        _wait_ready(settings, proc)
+
+        async def run() -> tuple[list[float], float]:
+            sampler = asyncio.create_task(_sample_every(settings, proc.pid, every, rows))
+            try:
+                return await _offer(settings, rate, seconds)
+            finally:
+                sampler.cancel()
+
+        outside, offered = asyncio.run(run())
+    finally:
+        stop(proc)
+    return (f"\nsoak: {offered:,.0f} items/s offered for {seconds:.0f} s to a RocksDB worker; change events "
+            f"p50 {1000 * _quantile(outside, 0.5):.1f} ms, p99 {1000 * _quantile(outside, 0.99):.1f} ms "
+            f"(outside)\n| minute | items/s taken | CPU ms/item | resident MB | series | load |\n"
+            "|---|---|---|---|---|---|\n" + "\n".join(rows))
+
+
+async def _sample_every(settings: Settings, pid: int, every: float, rows: list[str]) -> None:
+    url = f"http://127.0.0.1:{settings.web_port}/metrics"
+    last_items, last_cpu, started = 0.0, _cpu_seconds(pid), time.monotonic()
+    while True:
+        await asyncio.sleep(every)
+        samples = await asyncio.to_thread(scrape, url) or {}
+        items, cpu = samples.get("figurewatch_items_received_total", 0.0), _cpu_seconds(pid)
+        status = Path(f"/proc/{pid}/status").read_text()
+        rss_kb = int(status.split("VmRSS:")[1].split()[0])
+        done = items - last_items
+        rows.append(f"| {(time.monotonic() - started) / 60:.0f} | {done / every:,.0f} | "
+                    f"{1000 * (cpu - last_cpu) / done if done else float('nan'):.2f} | {rss_kb / 1024:,.0f} | "
+                    f"{samples.get('figurewatch_table_series', 0):,.0f} | {os.getloadavg()[0]:.2f} |")
+        last_items, last_cpu = items, cpu
 
 
 def _ready(settings: Settings) -> bool:
