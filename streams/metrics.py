@@ -192,8 +192,9 @@ def total(samples: dict[str, float], name: str) -> float:
 
 
 def drained(samples: dict[str, float] | None, sent: int) -> bool:
-    """True when the worker has read ``sent`` items and the ledger has applied every claim extracted."""
-    if not samples or samples.get("figurewatch_items_received_total", 0) < sent:
+    """True when the ingest agent has finished ``sent`` messages and the ledger has applied every claim extracted
+    (items are counted as received when their batch is taken, before their claims are counted)."""
+    if not samples or samples.get('figurewatch_processing_seconds_count{agent="ingest"}', 0) < sent:
         return False
     ledger = samples.get('figurewatch_processing_seconds_count{agent="ledger"}', 0)
     return ledger >= total(samples, "figurewatch_claims_extracted_total")
