@@ -58,7 +58,9 @@ from streams.ledger.rules import (
     CONTRADICTION_RULES,
     CORROBORATION,
     METRIC_KINDS,
+    Held,
     Relation,
+    Relations,
     excused,
     overlaps,
     relate,
@@ -71,7 +73,7 @@ from streams.ledger.state import SeriesState, rank
 from streams.ledger.store.base import SeriesStore
 
 STATES_KEPT = 512
-"""Decoded states the ledger keeps of the series it applied or read last (besides the store)."""
+"""Decoded states (and pair relations) the ledger keeps of the series it applied or read last (besides the store)."""
 KEYS_KEPT = 16_384
 """Series keys the ledger remembers as absent from the store, and series whose neighbours' keys it keeps."""
 CLAIMS_KEPT = 16_384
@@ -126,6 +128,7 @@ class Ledger:
         self._entries: int | None = None  # history entries of every series, once counted
         self._stalest: dict[str, _Stalest] = {}  # the eviction order of each scope that has been full
         self._states: _Recent[SeriesState] = _Recent(STATES_KEPT)  # decoded, as the store holds them
+        self._relations: _Recent[Relations] = _Recent(STATES_KEPT)  # the pair relations of the series last changed
         self._absent: _Recent[None] = _Recent(KEYS_KEPT)  # keys the store is known not to hold
         self._neighbours: _Recent[Neighbours] = _Recent(KEYS_KEPT)
         self._encoded: dict[int, tuple[Claim, dict[str, Any]]] = {}  # id -> the claim (kept alive) and its dict
@@ -157,6 +160,7 @@ class Ledger:
         self._scopes = self._entries = None
         self._stalest.clear()
         self._states.clear()
+        self._relations.clear()
         self._absent.clear()
         self._encoded.clear()
 
@@ -189,7 +193,8 @@ class Ledger:
         event = self._judge(state, new_state, claim)
         if event is None or event["kind"] != CONTRADICTION:
             event = self._against_parts(state, claim) or event
-        data = new_state.to_dict(self._kind(claim), self.settings.same_period_days, restate, self._encode)
+        data = new_state.to_dict(self._kind(claim), self.settings.same_period_days, restate, self._encode,
+                                 self._relations_of(key, self._kind(claim) == "cumulative", restate))
         self._put(key, data, new_state, claim)
         self._count(key, 0 if found is None else 1, len(state.history), 1, len(new_state.history))
         return Outcome(key, event, data, evicted)
@@ -207,6 +212,17 @@ class Ledger:
         state = SeriesState.from_dict(raw)
         self._states.put(key, state)
         return state
+
+    def _relations_of(self, key: str, cumulative: bool, restate_days: int) -> Relations:
+        """The pair relations kept for series ``key`` (new ones when none are kept under these rules)."""
+        rules = (cumulative, self.settings.same_period_days, restate_days)
+        if key in self._relations:
+            kept = self._relations.get(key)
+            if kept.rules == rules:
+                return kept
+        relations = Relations(*rules)
+        self._relations.put(key, relations)
+        return relations
 
     def _encode(self, claim: Claim) -> dict[str, Any]:
         """``claim.to_dict()``, kept for the claims of the states the ledger keeps (a copy each call)."""
@@ -274,6 +290,7 @@ class Ledger:
             gone, entries = victim
             self.store.delete(gone)
             self._states.pop(gone)
+            self._relations.pop(gone)
             self._absent.put(gone, None)
             self._count(gone, 1, entries, 0, 0)
             evicted.append(gone)
@@ -303,8 +320,9 @@ class Ledger:
                      for other in state.history]
         claims = new_state.history
         contradicted = _matching(relations, lambda r: r.kind == CONTRADICTION)
-        if cumulative:
-            contradicted = [(c, r) for c, r in contradicted if not excused(claim, c, claims, restate)]
+        if cumulative and contradicted:
+            held = Held(claims, restate)
+            contradicted = [(c, r) for c, r in contradicted if not excused(claim, c, held)]
         if contradicted and state.fields["basis"] == DAY_TOLL:
             earlier = self._earlier_day_tolls(state.fields, restate or self.settings.restatement_days)
             contradicted = [(c, r) for c, r in contradicted

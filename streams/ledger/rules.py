@@ -23,7 +23,7 @@ Rules, from the point of view of claim ``a`` judged against an earlier-held clai
   ``restate_days`` apart: a running total restated a few days late or rounded ("more than 20,000") agrees
   with the figure it restates (a corroboration).
 
-Reporting lag (:func:`excused`): outlets restate a running total a few days late, so a cumulative
+Reporting lag (:func:`excused`, :class:`Held`): outlets restate a running total a few days late, so a cumulative
 contradiction between a lower, later-or-same-dated claim and a higher one is dropped when the lower claim is
 consistent with (not wholly below) another figure the series held in the ``restate_days`` before it: it
 restates that earlier figure. A cumulative contradiction stands only when the lower figure is inconsistent
@@ -37,6 +37,7 @@ the ministry's 34,622 on 9 May does not contradict its 34,844 of 6 May once its 
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date
@@ -94,7 +95,7 @@ def relate(a: Claim, b: Claim, cumulative: bool, window_days: int,
     if not (a_below or wholly_below(b, a)):
         if a.source == b.source:
             return None
-        if same_period or a.modality == "planned":
+        if same_period or "planned" in (a.modality, b.modality):
             return Relation(CORROBORATION, "same-period-overlap")
         if cumulative and abs(gap) <= restate_days:
             return Relation(CORROBORATION, "restates-recent")
@@ -131,38 +132,42 @@ def _superseded(higher: Claim, lower: Claim, revisions: Sequence[Claim]) -> bool
     )
 
 
-def excused(a: Claim, b: Claim, claims: Iterable[Claim], restate_days: int) -> bool:
+def excused(a: Claim, b: Claim, held: Held) -> bool:
     """True when the cumulative contradiction between ``a`` and ``b`` is reporting lag: the lower of the two,
-    dated on or after the higher, is consistent with (not wholly below) another figure the series held in the
-    ``restate_days`` before its own day (:func:`held`), so it restates that earlier figure."""
+    dated on or after the higher, is consistent with (not wholly below) another figure the series ``held`` in the
+    restatement window before its own day, so it restates that earlier figure."""
     lower, higher = (a, b) if wholly_below(a, b) else (b, a)
     end = day_number(lower.as_of)
-    if restate_days <= 0 or end < day_number(higher.as_of):
+    if held.restate_days <= 0 or end < day_number(higher.as_of):
         return False
     return any(
         other.claim_id not in (lower.claim_id, higher.claim_id) and not wholly_below(lower, other)
-        for other in held(claims, end, restate_days)
+        for other in held.before(end)
     )
 
 
-def held(claims: Iterable[Claim], end: int, restate_days: int) -> list[Claim]:
-    """The figures a series held in the ``restate_days`` before day ``end``: those dated in that window, and
-    those of the latest day before it when no figure is dated on the window's first day (the series still
-    held them when the window opened)."""
-    start = end - restate_days
-    inside: list[Claim] = []
-    before: list[Claim] = []
-    latest: int | None = None
-    for claim in claims:
-        number = day_number(claim.as_of)
-        if start <= number < end:
-            inside.append(claim)
-        elif number < start:
-            before.append(claim)
-            latest = number if latest is None else max(latest, number)
-    if any(day_number(claim.as_of) == start for claim in inside):
-        return inside
-    return inside + [claim for claim in before if day_number(claim.as_of) == latest]
+class Held:
+    """The figures a series held in the ``restate_days`` before a day: those dated in that window, and those of
+    the latest day before it when no figure is dated on the window's first day (the series still held them when
+    the window opened). The claims are sorted by day once; each day's answer is kept."""
+
+    def __init__(self, claims: Iterable[Claim], restate_days: int) -> None:
+        self.restate_days = restate_days
+        self._claims = sorted(claims, key=lambda claim: day_number(claim.as_of))
+        self._days = [day_number(claim.as_of) for claim in self._claims]
+        self._kept: dict[int, list[Claim]] = {}
+
+    def before(self, end: int) -> list[Claim]:
+        """The figures held in the window before day number ``end``."""
+        if end not in self._kept:
+            start = end - self.restate_days
+            first, stop = bisect_left(self._days, start), bisect_left(self._days, end)
+            if first == 0 or (first < stop and self._days[first] == start):
+                self._kept[end] = self._claims[first:stop]
+            else:  # the latest day before the window, whose figures the series still held when it opened
+                latest = bisect_left(self._days, self._days[first - 1])
+                self._kept[end] = self._claims[latest:stop]
+        return self._kept[end]
 
 
 def restates(claim: Claim, claims: Iterable[Claim], restate_days: int) -> bool:
@@ -203,17 +208,96 @@ def utc_time(timestamp: str) -> str:
 def count_relations(claims: Sequence[Claim], cumulative: bool, window_days: int,
                     restate_days: int = 0) -> dict[str, int]:
     """How many unordered pairs of ``claims`` corroborate, contradict or revise one another."""
-    revisions = revisions_among(claims)
-    counts = {CORROBORATION: 0, CONTRADICTION: 0, REVISION: 0}
-    for i, a in enumerate(claims):
-        for b in claims[i + 1:]:
-            relation = relate(a, b, cumulative, window_days, revisions, restate_days=restate_days)
-            if relation is None:
+    return Relations(cumulative, window_days, restate_days).count(claims)
+
+
+class Relations:
+    """:func:`count_relations` for a series whose claims change a few at a time: kept between counts, it relates
+    only the pairs it has not seen, so a history of ``n`` claims that gained one costs ``n`` :func:`relate` calls,
+    not ``n * (n - 1) / 2``.
+
+    A pair's corroboration or revision holds whatever else the series holds, so it is kept. A pair that would
+    contradict is kept as a candidate and judged again on every count, in the context of the whole set: a
+    revision dated in between supersedes it, a figure held in the restatement window excuses it.
+    """
+
+    def __init__(self, cumulative: bool, window_days: int, restate_days: int = 0) -> None:
+        self.rules = (cumulative, window_days, restate_days)
+        self._claims: dict[str, Claim] = {}  # each claim related so far, by a key unique in the set
+        self._pairs: dict[str, dict[str, str]] = {}  # key -> the key of each claim it relates to -> the kind
+        self._kinds = {CORROBORATION: 0, CONTRADICTION: 0, REVISION: 0}  # pairs of each kind, candidates included
+        self._candidates: set[tuple[str, str]] = set()  # the pairs that would contradict, each key pair ordered
+
+    def count(self, claims: Sequence[Claim]) -> dict[str, int]:
+        """How many unordered pairs of ``claims`` corroborate, contradict or revise one another."""
+        self._follow(claims)
+        counts = dict(self._kinds)
+        if counts[CONTRADICTION]:
+            counts[CONTRADICTION] = self._standing(claims)
+        return counts
+
+    def _follow(self, claims: Sequence[Claim]) -> None:
+        """Forget the claims not in ``claims`` and relate the new ones to the rest."""
+        wanted: dict[str, Claim] = {}
+        for claim in claims:
+            key = claim.claim_id
+            while key in wanted:  # a claim held twice is related to itself, as count_relations does
+                key += "#"
+            wanted[key] = claim
+        for key in [key for key in self._claims if key not in wanted]:
+            self._drop(key)
+        for key, claim in wanted.items():
+            known = self._claims.get(key)
+            if known is claim:
                 continue
-            if relation.kind == CONTRADICTION and cumulative and excused(a, b, claims, restate_days):
+            if known is not None:
+                if known == claim:
+                    self._claims[key] = claim
+                    continue
+                self._drop(key)
+            self._add(key, claim)
+
+    def _add(self, key: str, claim: Claim) -> None:
+        cumulative, window_days, restate_days = self.rules
+        partners: dict[str, str] = {}
+        for other_key, other in self._claims.items():
+            relation = relate(claim, other, cumulative, window_days, restate_days=restate_days)
+            if relation is not None:
+                partners[other_key] = relation.kind
+                self._pairs[other_key][key] = relation.kind
+                self._kinds[relation.kind] += 1
+                if relation.kind == CONTRADICTION:
+                    self._candidates.add(_ordered(key, other_key))
+        self._claims[key] = claim
+        self._pairs[key] = partners
+
+    def _drop(self, key: str) -> None:
+        del self._claims[key]
+        for other_key, kind in self._pairs.pop(key).items():
+            del self._pairs[other_key][key]
+            self._kinds[kind] -= 1
+            if kind == CONTRADICTION:
+                self._candidates.discard(_ordered(key, other_key))
+
+    def _standing(self, claims: Sequence[Claim]) -> int:
+        """How many candidate contradictions stand in the context of ``claims``."""
+        cumulative, _, restate_days = self.rules
+        revisions = revisions_among(claims)
+        held = Held(claims, restate_days)
+        standing = 0
+        for key, other_key in self._candidates:
+            a, b = self._claims[key], self._claims[other_key]
+            lower, higher = (a, b) if wholly_below(a, b) else (b, a)
+            if revisions and _superseded(higher, lower, revisions):
                 continue
-            counts[relation.kind] += 1
-    return counts
+            if cumulative and excused(a, b, held):
+                continue
+            standing += 1
+        return standing
+
+
+def _ordered(key: str, other_key: str) -> tuple[str, str]:
+    return (key, other_key) if key < other_key else (other_key, key)
 
 
 def revisions_among(claims: Iterable[Claim]) -> list[Claim]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from streams.claims import Claim
-from streams.ledger.rules import CONTRADICTION, CORROBORATION, REVISION, count_relations, rank, restates
+from streams.ledger.rules import CONTRADICTION, CORROBORATION, REVISION, Relations, rank, restates
 
 __all__ = ["SeriesState", "rank"]
 
@@ -54,15 +54,20 @@ class SeriesState:
         return replace(self, history=tuple(history[:history_max]))
 
     def to_dict(self, kind: str, window_days: int, restate_days: int = 0,
-                encode: Callable[[Claim], dict[str, Any]] = Claim.to_dict) -> dict[str, Any]:
+                encode: Callable[[Claim], dict[str, Any]] = Claim.to_dict,
+                relations: Relations | None = None) -> dict[str, Any]:
         """The JSON-ready state (the value of ``figures.current``) for a metric of ``kind``.
 
         ``counts.reports`` is the number of retained claims; the other counts are unordered pairs of
         retained claims in that relation under the same-period window ``window_days`` and the restatement
         window ``restate_days`` (which also picks the current figure of a running total). ``encode`` gives a
-        claim's JSON-ready dict (a new one each call), :meth:`Claim.to_dict` unless the caller keeps them.
+        claim's JSON-ready dict (a new one each call), :meth:`Claim.to_dict` unless the caller keeps them;
+        ``relations`` counts the pairs, kept by a caller that counts this series again and again (it must judge
+        under the same rules: this ``kind`` and these windows).
         """
-        pairs = count_relations(self.history, kind == "cumulative", window_days, restate_days)
+        if relations is None:
+            relations = Relations(kind == "cumulative", window_days, restate_days)
+        pairs = relations.count(self.history)
         return {
             "series_key": self.key,
             "series": dict(self.fields),
