@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 
 import pytest
@@ -39,17 +39,22 @@ def test_writes_wait_for_commit() -> None:
     assert not buf.commit() and dict(buf) == base == {"a": 10, "c": 3}
 
 
+def _write(op: str, key: str, value: int, *mappings: MutableMapping[str, int]) -> None:
+    """The same set, or delete when the key is there, made on each mapping."""
+    for mapping in mappings:
+        if op == "set":
+            mapping[key] = value
+        elif key in mapping:
+            del mapping[key]
+
+
 @given(st.dictionaries(st.sampled_from("abcde"), st.integers(0, 9)), OPS)
 def test_buffer_then_commit_equals_writing_directly(initial: dict[str, int], ops: list[tuple[str, str, int]]) -> None:
     direct = dict(initial)
     base = dict(initial)
     buf = WriteBuffer(base)
     for op, key, value in ops:
-        for mapping in (direct, buf):
-            if op == "set":
-                mapping[key] = value
-            elif key in mapping:
-                del mapping[key]
+        _write(op, key, value, direct, buf)
         assert dict(buf) == direct
         assert sorted(buf.items()) == sorted(direct.items())
         assert len(buf) == len(direct)
@@ -72,11 +77,7 @@ def test_rollback_forgets_only_the_failed_messages_writes(
     for ops, fails in messages:
         attempt = dict(expected)
         for op, key, value in ops:
-            for mapping in (attempt, buf):
-                if op == "set":
-                    mapping[key] = value
-                elif key in mapping:
-                    del mapping[key]
+            _write(op, key, value, attempt, buf)
         if fails:
             buf.rollback()
         else:
