@@ -26,7 +26,7 @@ from mode import BaseSignalT
 
 from streams._exceptions import BrokerError, OutputRefused
 from streams.claims import Claim
-from streams.codecs import OrjsonCodec
+from streams.codecs import JsonValues, OrjsonCodec
 from streams.deadletter import MIN_LIMIT, Origin, dead_letter, dlq_key, encode
 from streams.delivery import Delivery
 from streams.errors import ProcessingErrorCallback, skip_and_log
@@ -46,7 +46,6 @@ from streams.pipeline import (
     ingest,
     plausible_latency,
 )
-from streams.readcache import ReadCache
 from streams.security import faust_credentials
 from streams.settings import Settings
 from streams.topics import (
@@ -121,12 +120,8 @@ def create_app(
     replicated = replication_configs(settings)  # the changelogs' min.insync.replicas
     seen_table = _table(app, "item-versions", settings.partitions, replicated)
     series_table = _table(app, "series", settings.partitions, replicated)
-    seen: WriteBuffer[str, str] = WriteBuffer(seen_table)
-    # A RocksDB store decodes every read: the series states most used are kept decoded in front of it.
-    cached: ReadCache[str, dict[str, Any]] | None = None
-    if settings.store.startswith("rocksdb"):
-        cached = ReadCache(series_table, settings.table_cache)
-    series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(cached if cached is not None else series_table)
+    seen: WriteBuffer[str, str] = WriteBuffer(JsonValues(seen_table))
+    series: WriteBuffer[str, dict[str, Any]] = WriteBuffer(JsonValues(series_table))
     bounds = item_bounds(settings)
     ledger = Ledger(MappingStore(series), metric_kinds, ledger_settings(settings), hierarchy)
     news_items_name, claims_name = news_items.get_topic_name(), claims.get_topic_name()
@@ -577,19 +572,9 @@ def create_app(
         metrics.rebalances.inc()
         processed.clear()  # positions start again from the committed offsets of the new assignment
         ledger.recount()  # the series table now holds the partitions of the new assignment
-        _forget_cached()
-
-    async def on_revoked(sender: Any, /, *args: Any, signal: BaseSignalT[Any], **kwargs: Any) -> None:
-        _forget_cached()
-
-    def _forget_cached() -> None:
-        """The table is about to change behind the cache (partitions leave, recovery writes the store)."""
-        if cached is not None:
-            cached.clear_cache()
 
     app.timer(interval=GAUGE_INTERVAL_SECONDS)(sample_gauges)
     app.on_partitions_assigned.connect(on_assigned)
-    app.on_partitions_revoked.connect(on_revoked)
 
     @app.page("/metrics")
     async def metrics_page(web: View, request: Request) -> Response:
@@ -695,9 +680,10 @@ class Stage:
 
 
 def _table(app: faust.App, name: str, partitions: int, topic_configs: Mapping[str, Any]) -> ChangelogTable:
-    """A :class:`ChangelogTable` registered with the app, as ``app.Table`` registers its own."""
-    table = ChangelogTable(app, name=name, partitions=partitions, key_type=str, beacon=app.tables.beacon,
-                           extra_topic_configs=dict(topic_configs))
+    """A :class:`ChangelogTable` registered with the app, as ``app.Table`` registers its own. Its values are the
+    bytes of their JSON (read and written through :class:`~streams.codecs.JsonValues`)."""
+    table = ChangelogTable(app, name=name, partitions=partitions, key_type=str, value_type=bytes,
+                           beacon=app.tables.beacon, extra_topic_configs=dict(topic_configs))
     app.tables.add(table)
     return table
 

@@ -37,7 +37,6 @@ FIGUREWATCH_SESSION_TIMEOUT         30                               seconds bef
 FIGUREWATCH_STALL_SECONDS           60                               pending work not moving this long is a stall
 FIGUREWATCH_BATCH_MAX               500                              messages an agent processes together at most
 FIGUREWATCH_BATCH_SECONDS           0.005                            how long an agent waits to fill a batch
-FIGUREWATCH_TABLE_CACHE             20000                            series states kept decoded (RocksDB store)
 FIGUREWATCH_SECURITY_PROTOCOL       PLAINTEXT                        or SSL, SASL_PLAINTEXT, SASL_SSL
 FIGUREWATCH_SASL_MECHANISM          PLAIN                            or SCRAM-SHA-256, SCRAM-SHA-512
 FIGUREWATCH_SASL_USERNAME           (none)                           SASL user
@@ -103,7 +102,6 @@ class Settings:
     stall_seconds: float = 60.0
     batch_max: int = 500
     batch_seconds: float = 0.005
-    table_cache: int = 20_000
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = "PLAIN"
     sasl_username: str | None = None
@@ -144,7 +142,7 @@ class Settings:
             raise ConfigError("FIGUREWATCH_STORE must be rocksdb:// or memory://")
         for name in ("partitions", "replication_factor", "max_item_bytes", "max_claims_per_item", "max_body_chars",
                      "max_sentence_chars", "session_timeout", "stall_seconds", "kafka_start_timeout", "batch_max",
-                     "batch_seconds", "table_cache"):
+                     "batch_seconds"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{PREFIX}{name.upper()} must be positive, not {getattr(self, name)}")
         optional = ("kafka_sasl_port",) if self.kafka_sasl_port else ()  # 0: no SASL listener

@@ -101,7 +101,7 @@ def test_a_claim_that_changed_under_its_id_is_related_again() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(pool=pools(), restate_days=st.integers(0, 4), end=st.sampled_from(DAYS + ["2025-01-20"]))
+@given(pool=pools(), restate_days=st.integers(0, 4), end=st.sampled_from([*DAYS, "2025-01-20"]))
 def test_held_is_the_restatement_window_as_defined(pool: list[Claim], restate_days: int, end: str) -> None:
     day = day_number(end)
     held = Held(pool, restate_days)
