@@ -6,6 +6,8 @@ paths run the same extractor, vocabulary and ledger rules.
 
 from __future__ import annotations
 
+import gc
+
 from faust.worker import Worker as FaustWorker
 
 from streams.app import create_app, ledger_settings
@@ -55,5 +57,8 @@ def run_worker(settings: Settings, extract: Extract | None = None) -> int:
     # No terminal spinner: at a level of warning or above Faust installs one that sets the root logger to
     # DEBUG, so every debug call of Faust and aiokafka (several per message sent) would build a log record.
     worker.spinner = None
+    # Everything imported and built so far lives as long as the process: moved out of the collector's
+    # generations, it is not traversed again by every full collection, which stops the event loop.
+    gc.freeze()
     worker.execute_from_commandline()
     return 0
