@@ -172,6 +172,8 @@ def worker_env(settings: Settings, store: str) -> dict[str, str]:
         "FIGUREWATCH_APP_ID": settings.app_id, "FIGUREWATCH_PARTITIONS": str(settings.partitions),
         "FIGUREWATCH_STORE": f"{store}://", "FIGUREWATCH_DATA_DIR": str(settings.data_dir),
         "FIGUREWATCH_WEB_PORT": str(settings.web_port), "FIGUREWATCH_LOG_LEVEL": "info",
+        # the batch settings of the benchmark's own environment, so that their trade-off can be measured
+        "FIGUREWATCH_BATCH_MAX": str(settings.batch_max), "FIGUREWATCH_BATCH_SECONDS": str(settings.batch_seconds),
     })
     return env
 
