@@ -193,8 +193,9 @@ class Ledger:
         event = self._judge(state, new_state, claim)
         if event is None or event["kind"] != CONTRADICTION:
             event = self._against_parts(state, claim) or event
-        data = new_state.to_dict(self._kind(claim), self.settings.same_period_days, restate, self._encode,
-                                 self._relations_of(key, self._kind(claim) == "cumulative", restate))
+        kind = self._kind(claim)
+        data = new_state.to_dict(kind, self.settings.same_period_days, restate, self._encode,
+                                 self._relations_of(key, kind == "cumulative", restate))
         self._put(key, data, new_state, claim)
         self._count(key, 0 if found is None else 1, len(state.history), 1, len(new_state.history))
         return Outcome(key, event, data, evicted)

@@ -205,16 +205,11 @@ def utc_time(timestamp: str) -> str:
     return parse_timestamp(timestamp).astimezone(UTC).isoformat()
 
 
-def count_relations(claims: Sequence[Claim], cumulative: bool, window_days: int,
-                    restate_days: int = 0) -> dict[str, int]:
-    """How many unordered pairs of ``claims`` corroborate, contradict or revise one another."""
-    return Relations(cumulative, window_days, restate_days).count(claims)
-
-
 class Relations:
-    """:func:`count_relations` for a series whose claims change a few at a time: kept between counts, it relates
-    only the pairs it has not seen, so a history of ``n`` claims that gained one costs ``n`` :func:`relate` calls,
-    not ``n * (n - 1) / 2``.
+    """How many unordered pairs of a series' claims corroborate, contradict or revise one another, under the
+    rules of a metric kind and its windows. Kept between counts of a series whose claims change a few at a time,
+    it relates only the pairs it has not seen, so a history of ``n`` claims that gained one costs ``n``
+    :func:`relate` calls, not ``n * (n - 1) / 2``.
 
     A pair's corroboration or revision holds whatever else the series holds, so it is kept. A pair that would
     contradict is kept as a candidate and judged again on every count, in the context of the whole set: a
@@ -241,7 +236,7 @@ class Relations:
         wanted: dict[str, Claim] = {}
         for claim in claims:
             key = claim.claim_id
-            while key in wanted:  # a claim held twice is related to itself, as count_relations does
+            while key in wanted:  # a claim held twice is related to itself, as to any other claim
                 key += "#"
             wanted[key] = claim
         for key in [key for key in self._claims if key not in wanted]:
